@@ -1,0 +1,31 @@
+//===- DiagnosticBridge.h - MLIR diagnostics in clang style -----*- C++ -*-===//
+//
+// Routes diagnostics emitted by MLIRGen, verifiers and passes through the
+// front end's DiagnosticEngine, so every error sglc prints has the same
+// file:line:col + source line + caret shape.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SGL_COMPILER_MLIR_DIAGNOSTICBRIDGE_H
+#define SGL_COMPILER_MLIR_DIAGNOSTICBRIDGE_H
+
+#include "compiler/Diagnostics.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+namespace sgl::compiler {
+
+/// Installs a handler on `context` for its lifetime.
+class DiagnosticBridge {
+public:
+  DiagnosticBridge(mlir::MLIRContext &context, const SourceManager &sources,
+                   DiagnosticEngine &diags);
+  ~DiagnosticBridge();
+
+private:
+  mlir::MLIRContext &context_;
+  mlir::DiagnosticEngine::HandlerID handler_;
+};
+
+} // namespace sgl::compiler
+
+#endif // SGL_COMPILER_MLIR_DIAGNOSTICBRIDGE_H

@@ -1,0 +1,62 @@
+// SGLLexer.g4 - tokens of the .sgl language (see SGL.g4 for the parser).
+//
+// Strings are lexed in their own mode so `{name}` interpolation is visible to
+// the parser: `"` pushes STR, `{` inside a string pushes INTERP, and `}` there
+// pops back. Outside strings `{`/`}` are block braces and never pop, so a stray
+// `}` is a plain syntax error rather than an empty-mode-stack abort.
+lexer grammar SGLLexer;
+
+
+PROGRAM   : 'program' ;
+GEN       : 'gen' ;
+SELECT    : 'select' ;
+FROM      : 'from' ;
+SYSTEM    : 'system' ;
+USER      : 'user' ;
+ASSISTANT : 'assistant' ;
+
+LPAREN : '(' ;
+RPAREN : ')' ;
+LBRACE : '{' ;
+RBRACE : '}' ;
+LBRACK : '[' ;
+RBRACK : ']' ;
+COMMA  : ',' ;
+COLON  : ':' ;
+
+RAW_STRING : 'r"' ~["\r\n]* '"' ;
+IDENT : [a-zA-Z_] [a-zA-Z_0-9]* ;
+FLOAT : '-'? [0-9]+ '.' [0-9]+ ([eE] [+-]? [0-9]+)? ;
+INT   : '-'? [0-9]+ ;
+
+STR_OPEN : '"' -> pushMode(STR) ;
+
+LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
+BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+WS : [ \t\r\n]+ -> skip ;
+
+// Anything else becomes one token the parser rejects with a located error.
+UNKNOWN_CHAR : . ;
+
+mode STR;
+STR_CLOSE      : '"' -> popMode ;
+STR_LBRACE_LIT : '{{' ;
+STR_RBRACE_LIT : '}}' ;
+INTERP_OPEN    : '{' -> pushMode(INTERP) ;
+STR_ESCAPE     : '\\' ~[\r\n] ;
+STR_LONE_BACKSLASH : '\\' ;
+STR_TEXT       : ~["\\{}\r\n]+ ;
+// A lone `}` must be written `}}`; the parser reports it where it stands.
+STR_LONE_RBRACE : '}' ;
+// A line break ends an unterminated string so the rest of the file still
+// lexes normally and later errors stay meaningful.
+STR_NEWLINE    : [\r\n] -> popMode ;
+
+mode INTERP;
+IDENT_I        : [a-zA-Z_] [a-zA-Z_0-9]* ;
+INTERP_CLOSE   : '}' -> popMode ;
+INTERP_WS      : [ \t]+ -> skip ;
+// A quote or line break inside `{...}` means the `}` is missing: resume
+// lexing program text (the mode stack is left as is; DEFAULT never pops).
+INTERP_UNCLOSED : ["\r\n] -> mode(DEFAULT_MODE) ;
+INTERP_BAD     : . ;

@@ -1,0 +1,18 @@
+# lit configuration for sgl: FileCheck tests of sglc, sgl-opt and sgl-plan.
+import os
+
+import lit.formats
+
+config.name = "sgl"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".sgl", ".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.sgl_obj_root, "test", "lit")
+
+# Our tools first, then FileCheck/not/count from LLVM.
+path = os.pathsep.join([config.sgl_tools_dir, config.llvm_tools_dir,
+                        config.environment.get("PATH", os.environ.get("PATH", ""))])
+config.environment["PATH"] = path
+
+config.substitutions.append(("%examples", os.path.join(config.sgl_src_root, "examples")))
