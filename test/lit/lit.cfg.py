@@ -16,3 +16,5 @@ path = os.pathsep.join([config.sgl_tools_dir, config.llvm_tools_dir,
 config.environment["PATH"] = path
 
 config.substitutions.append(("%examples", os.path.join(config.sgl_src_root, "examples")))
+config.substitutions.append(("%sgl_src_root", config.sgl_src_root))
+config.substitutions.append(("%sgl_obj_root", config.sgl_obj_root))

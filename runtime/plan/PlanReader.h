@@ -1,0 +1,31 @@
+//===- PlanReader.h - Read and verify a plan --------------------*- C++ -*-===//
+//
+// Turns bytes from disk into an in-memory Plan, or a one-line error a user
+// can act on. Checks in this order, so each failure is reported as what it
+// is: size and magic ("SGLP"), format version, the recorded byte size
+// (truncation), buffer structure (FlatBuffers verifier), then the semantic
+// rules of PlanVerifier. Never crashes or allocates without bound on hostile
+// input.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SGL_RUNTIME_PLAN_PLANREADER_H
+#define SGL_RUNTIME_PLAN_PLANREADER_H
+
+#include "runtime/plan/Plan.h"
+#include "runtime/support/Expected.h"
+
+#include <string>
+#include <string_view>
+
+namespace sgl::runtime::plan {
+
+/// Decodes and verifies a serialized plan.
+sgl::Expected<Plan> readPlan(std::string_view bytes);
+
+/// Reads the file at `path` and decodes it with readPlan. Error messages do
+/// not name the path; callers print it, e.g. "sglrun: error: a.sglp: ...".
+sgl::Expected<Plan> readPlanFile(const std::string &path);
+
+} // namespace sgl::runtime::plan
+
+#endif // SGL_RUNTIME_PLAN_PLANREADER_H

@@ -1,0 +1,103 @@
+//===- Tokenizer.h - HF tokenizer.json byte-level BPE tokenizer -*- C++ -*-===//
+//
+// `Tokenizer` loads a Hugging Face `tokenizer.json` (plus, optionally, its
+// `tokenizer_config.json`) for byte-level BPE models — GPT-2, Llama 3, Qwen —
+// and encodes text to ids and ids back to bytes, agreeing token for token
+// with @lenml/tokenizers (the transformers.js tokenizers):
+//
+//   text ─▶ added tokens cut out ─▶ normalizer ─▶ pre-tokenizer (PCRE2)
+//        ─▶ byte-level BPE per piece ─▶ post-processor (e.g. BOS) ─▶ ids
+//
+// Unsupported configurations (WordPiece, Unigram, SentencePiece-style BPE,
+// unknown normalizers or pre-tokenizers) fail to load with an Error.
+// A loaded Tokenizer is immutable and safe to use from many threads.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SGL_RUNTIME_TOKENIZER_TOKENIZER_H
+#define SGL_RUNTIME_TOKENIZER_TOKENIZER_H
+
+#include "runtime/support/Expected.h"
+#include "runtime/tokenizer/AddedTokens.h"
+#include "runtime/tokenizer/BpeModel.h"
+#include "runtime/tokenizer/Normalizer.h"
+#include "runtime/tokenizer/PreTokenizer.h"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sgl::runtime {
+
+class Tokenizer {
+public:
+  /// Loads `path` (a tokenizer.json, or a directory holding one). A
+  /// tokenizer_config.json next to it supplies BOS/EOS and extra specials.
+  static Expected<Tokenizer> fromFile(const std::string &path);
+
+  /// Loads from the text of tokenizer.json and, optionally, of
+  /// tokenizer_config.json (empty: none).
+  static Expected<Tokenizer> fromJson(std::string_view tokenizerJson,
+                                      std::string_view configJson = {});
+
+  /// Token ids of `text`. With `addSpecialTokens`, the post-processor's
+  /// tokens are added (Llama 3: `<|begin_of_text|>` first; Qwen: none).
+  /// Added tokens written in the text (e.g. `<|eot_id|>`) are always
+  /// recognised. Ill-formed UTF-8 is replaced by U+FFFD first.
+  std::vector<int32_t> encode(std::string_view text,
+                              bool addSpecialTokens = true) const;
+
+  /// The bytes the ids spell, concatenated. Ids without a token are
+  /// skipped; so are special tokens when `skipSpecialTokens`. The result can
+  /// end inside a UTF-8 sequence when the ids do.
+  std::string decode(std::span<const int32_t> ids,
+                     bool skipSpecialTokens = false) const;
+
+  /// One past the largest id (vocabulary plus added tokens).
+  size_t vocabSize() const { return tokens_.size(); }
+
+  /// Id of a token as spelt in tokenizer.json (e.g. "Ġthe", "<|eot_id|>").
+  std::optional<int32_t> tokenToId(std::string_view token) const;
+
+  /// Spelling of `id` as in tokenizer.json; nullopt for holes/out of range.
+  std::optional<std::string_view> idToToken(int32_t id) const;
+
+  /// The raw bytes `id` decodes to (empty for holes/out of range). Added
+  /// tokens decode to their content.
+  std::string_view tokenBytes(int32_t id) const;
+
+  /// True for added tokens marked special (and config extra specials).
+  bool isSpecial(int32_t id) const;
+
+  std::optional<int32_t> bosId() const { return bosId_; }
+  std::optional<int32_t> eosId() const { return eosId_; }
+
+  const std::vector<AddedToken> &addedTokens() const { return addedTokens_; }
+
+private:
+  Tokenizer(BpeModel model, Normalizer normalizer, PreTokenizer preTokenizer)
+      : model_(std::move(model)), normalizer_(std::move(normalizer)),
+        preTokenizer_(std::move(preTokenizer)) {}
+
+  void encodePlain(std::string_view text, std::vector<int32_t> &out) const;
+
+  BpeModel model_;
+  Normalizer normalizer_;
+  PreTokenizer preTokenizer_;
+  std::vector<AddedToken> addedTokens_;
+  AddedTokenMatcher addedMatcher_;
+  std::vector<int32_t> prefix_;     // ids before the text with special tokens
+  std::vector<int32_t> suffix_;     // ids after it
+  std::vector<std::string> tokens_; // [vocabSize] spelling; "" for holes
+  std::vector<std::string> bytes_;  // [vocabSize] decoded bytes
+  std::vector<uint8_t> present_;    // [vocabSize] 1 when the id exists
+  std::vector<uint8_t> special_;    // [vocabSize] 1 for special tokens
+  std::optional<int32_t> bosId_;
+  std::optional<int32_t> eosId_;
+};
+
+} // namespace sgl::runtime
+
+#endif // SGL_RUNTIME_TOKENIZER_TOKENIZER_H
