@@ -53,10 +53,11 @@ sgl_build() {
   local dir="$1"
   shift
   if [ ! -f "$dir/build.ninja" ]; then
-    sgl_log "configuring $dir"
+    sgl_log "configuring and building $dir (a first build takes a few minutes)"
     cmake -G Ninja -S "$SGL_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
   fi
-  ninja -C "$dir" --quiet
+  # Quiet when up to date; compiler output still shows when something builds.
+  ninja -C "$dir" --quiet | sed -u '/^ninja: no work to do\.$/d' 
 }
 
 sgl_setup() {
