@@ -180,6 +180,30 @@ Status LlamaModel::bind() {
   return Status::ok();
 }
 
+std::vector<const kernels::MatrixView *> LlamaModel::matmulWeights() const {
+  std::vector<const kernels::MatrixView *> weights;
+  for (const Layer &layer : layers_)
+    for (const kernels::MatrixView *m :
+         {&layer.q, &layer.k, &layer.v, &layer.o, &layer.gate, &layer.up, &layer.down})
+      weights.push_back(m);
+  weights.push_back(&lmHead_);
+  return weights;
+}
+
+int64_t LlamaModel::matmulWeightElements() const {
+  int64_t total = 0;
+  for (const kernels::MatrixView *m : matmulWeights())
+    total += m->rows * m->cols;
+  return total;
+}
+
+int64_t LlamaModel::matmulWeightBytes() const {
+  int64_t total = 0;
+  for (const kernels::MatrixView *m : matmulWeights())
+    total += m->rows * m->cols * (m->type == kernels::WeightType::BF16 ? 2 : 4);
+  return total;
+}
+
 KVCache LlamaModel::makeCache(int64_t maxLength) const {
   KVCache cache;
   cache.numLayers = config_.numLayers;

@@ -56,6 +56,17 @@ public:
 
   const ModelConfig &config() const { return config_; }
 
+  /// Elements of the matmul weights one token passes through: every layer's
+  /// projections plus the LM head (the embedding is a row lookup). Decode
+  /// reads these once per step, so they set its memory roofline; prefill
+  /// does 2 FLOPs per element per token.
+  int64_t matmulWeightElements() const;
+  /// Bytes of those weights as stored (fp32 or bf16).
+  int64_t matmulWeightBytes() const;
+  /// Elements of the LM head alone: a prefill that returns only the last
+  /// token's logits multiplies it once, not once per token.
+  int64_t lmHeadElements() const { return lmHead_.rows * lmHead_.cols; }
+
   /// An empty cache able to hold `maxLength` positions.
   KVCache makeCache(int64_t maxLength) const;
 
@@ -85,6 +96,8 @@ private:
   LlamaModel(ModelConfig config, std::unique_ptr<Checkpoint> checkpoint,
              unsigned numThreads);
   Status bind();
+  /// Every matmul weight a token passes through, the LM head last.
+  std::vector<const kernels::MatrixView *> matmulWeights() const;
   /// Cos/sin tables for `pos`, [headDim / 2] each.
   void ropeAngles(int64_t pos, float *cos, float *sin) const;
 

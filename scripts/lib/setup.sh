@@ -57,7 +57,7 @@ sgl_build() {
     cmake -G Ninja -S "$SGL_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
   fi
   # Quiet when up to date; compiler output still shows when something builds.
-  ninja -C "$dir" --quiet | sed -u '/^ninja: no work to do\.$/d' 
+  ninja -C "$dir" --quiet | sed -u '/^ninja: no work to do\.$/d'
 }
 
 sgl_setup() {

@@ -1,0 +1,210 @@
+//===- ModelBench.cpp - CPU prefill/decode speed against the machine's roofline ===//
+//
+//   sgl-model-bench --model DIR [--threads N] [--prompt 128] [--gen 128] [--reps 3]
+//
+// Measures, in one run and with one thread pool size:
+//   - the machine's read bandwidth (a multi-threaded streaming sum) and its
+//     sgemm FLOP/s (OpenBLAS, the shape of a 128-token prefill);
+//   - pp<N>: prefill of N tokens, and tg<N>: greedy decode of N tokens;
+// and prints each as tokens/s with its ratio to the roofline: decode reads
+// every matmul weight once per token (bytes / bandwidth), prefill does
+// 2 FLOPs per layer weight per token plus one LM head (FLOPs / sgemm FLOP/s). Output is a
+// Markdown table in the style of llama-bench, or CSV/JSON.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bench/model-bench/Roofline.h"
+#include "runtime/model/LlamaModel.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <numeric>
+#include <thread>
+
+using namespace sgl;
+using namespace sgl::runtime;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Sample {
+  std::string test;       // "pp128", "tg128"
+  std::vector<double> tps; // tokens/s per repetition
+  double rooflineTps = 0; // the best tokens/s the roofline allows
+  std::string bound;      // "bandwidth" or "sgemm"
+};
+
+double mean(const std::vector<double> &v) {
+  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
+
+double stddev(const std::vector<double> &v) {
+  if (v.size() < 2)
+    return 0;
+  double m = mean(v), sum = 0;
+  for (double x : v)
+    sum += (x - m) * (x - m);
+  return std::sqrt(sum / static_cast<double>(v.size() - 1));
+}
+
+/// Deterministic prompt tokens spread over the vocabulary.
+std::vector<int32_t> promptTokens(int64_t n, int64_t vocab) {
+  std::vector<int32_t> tokens(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i)
+    tokens[static_cast<size_t>(i)] = static_cast<int32_t>((i * 7919 + 13) % vocab);
+  return tokens;
+}
+
+int32_t argmax(const std::vector<float> &logits) {
+  return static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+}
+
+Expected<double> timePrefill(LlamaModel &model, const std::vector<int32_t> &prompt) {
+  KVCache cache = model.makeCache(static_cast<int64_t>(prompt.size()));
+  auto start = Clock::now();
+  Expected<std::vector<float>> logits = model.forward(prompt, 0, cache);
+  if (!logits)
+    return logits.error();
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return static_cast<double>(prompt.size()) / seconds;
+}
+
+Expected<double> timeDecode(LlamaModel &model, int64_t genTokens) {
+  KVCache cache = model.makeCache(genTokens + 1);
+  std::vector<int32_t> token = {1};
+  // The first step is a 1-token prefill; time the steady decode after it.
+  Expected<std::vector<float>> logits = model.forward(token, 0, cache);
+  if (!logits)
+    return logits.error();
+  auto start = Clock::now();
+  for (int64_t i = 0; i < genTokens; ++i) {
+    token[0] = argmax(*logits);
+    logits = model.forward(token, cache.length, cache);
+    if (!logits)
+      return logits.error();
+  }
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return static_cast<double>(genTokens) / seconds;
+}
+
+void printMarkdown(const std::vector<Sample> &samples, const std::string &model,
+                   const bench::Roofline &roof, unsigned threads) {
+  std::printf("machine: read bandwidth %.1f GB/s, sgemm %.1f GFLOP/s (%u threads)\n\n",
+              roof.bytesPerSecond / 1e9, roof.flopsPerSecond / 1e9, threads);
+  std::printf("| %-24s | %7s | %-6s | %16s | %14s | %8s |\n", "model", "threads", "test",
+              "t/s", "roofline t/s", "% roof");
+  std::printf("| %-24s | %7s | %-6s | %16s | %14s | %8s |\n", "---", "---:", "---", "---:",
+              "---:", "---:");
+  for (const Sample &s : samples) {
+    char tps[64];
+    std::snprintf(tps, sizeof(tps), "%.1f ± %.1f", mean(s.tps), stddev(s.tps));
+    std::printf("| %-24s | %7u | %-6s | %16s | %14.1f | %7.1f%% |\n", model.c_str(), threads,
+                s.test.c_str(), tps, s.rooflineTps, 100.0 * mean(s.tps) / s.rooflineTps);
+  }
+}
+
+void printStructured(const std::vector<Sample> &samples, const std::string &model,
+                     const bench::Roofline &roof, unsigned threads, bool csv) {
+  if (csv)
+    std::printf("model,threads,test,tps_mean,tps_std,roofline_tps,roofline_fraction,bound\n");
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const Sample &s : samples) {
+    double fraction = mean(s.tps) / s.rooflineTps;
+    if (csv) {
+      std::printf("%s,%u,%s,%.3f,%.3f,%.3f,%.4f,%s\n", model.c_str(), threads, s.test.c_str(),
+                  mean(s.tps), stddev(s.tps), s.rooflineTps, fraction, s.bound.c_str());
+      continue;
+    }
+    rows.push_back({{"model", model},
+                    {"threads", threads},
+                    {"test", s.test},
+                    {"tps_mean", mean(s.tps)},
+                    {"tps_std", stddev(s.tps)},
+                    {"roofline_tps", s.rooflineTps},
+                    {"roofline_fraction", fraction},
+                    {"bound", s.bound},
+                    {"read_bandwidth_gbs", roof.bytesPerSecond / 1e9},
+                    {"sgemm_gflops", roof.flopsPerSecond / 1e9}});
+  }
+  if (!csv)
+    std::cout << rows.dump(2) << "\n";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"sgl-model-bench: CPU prefill and decode speed against the machine's roofline"};
+  std::string modelDir;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  int64_t promptLength = 128, genTokens = 128;
+  int reps = 3;
+  std::string format = "md";
+  app.add_option("--model", modelDir, "Hugging Face style model folder")->required();
+  app.add_option("--threads", threads, "threads for the model and the roofline kernels")
+      ->check(CLI::Range(1u, 1024u));
+  app.add_option("--prompt", promptLength, "prefill length (pp<N>)")->check(CLI::Range(1, 1 << 16));
+  app.add_option("--gen", genTokens, "decoded tokens (tg<N>)")->check(CLI::Range(1, 1 << 16));
+  app.add_option("--reps", reps, "repetitions of each test")->check(CLI::Range(1, 100));
+  app.add_option("--format", format, "md, csv or json")->check(CLI::IsMember({"md", "csv", "json"}));
+  CLI11_PARSE(app, argc, argv);
+
+  Expected<std::unique_ptr<LlamaModel>> loaded = LlamaModel::load(modelDir, threads);
+  if (!loaded) {
+    std::fprintf(stderr, "sgl-model-bench: error: %s\n", loaded.error().message.c_str());
+    return 1;
+  }
+  LlamaModel &model = **loaded;
+  const ModelConfig &config = model.config();
+  if (promptLength + 1 > config.maxPositions || genTokens + 1 > config.maxPositions) {
+    std::fprintf(stderr, "sgl-model-bench: error: --prompt/--gen exceed the model's %lld positions\n",
+                 static_cast<long long>(config.maxPositions));
+    return 1;
+  }
+
+  bench::Roofline roof = bench::measureRoofline(threads, promptLength, config.hiddenSize,
+                                                config.intermediateSize);
+  double weightBytes = static_cast<double>(model.matmulWeightBytes());
+  // Prefill runs every layer for every token but the LM head only for the
+  // last one (its logits are all a prefill returns).
+  double layerElements =
+      static_cast<double>(model.matmulWeightElements() - model.lmHeadElements());
+  double prefillFlops = 2.0 * (layerElements * static_cast<double>(promptLength) +
+                               static_cast<double>(model.lmHeadElements()));
+
+  std::vector<int32_t> prompt = promptTokens(promptLength, config.vocabSize);
+  Sample prefill{"pp" + std::to_string(promptLength), {},
+                 roof.flopsPerSecond / prefillFlops * static_cast<double>(promptLength), "sgemm"};
+  Sample decode{"tg" + std::to_string(genTokens), {}, roof.bytesPerSecond / weightBytes,
+                "bandwidth"};
+  // One untimed run of each warms the page cache and the thread pool.
+  for (int rep = -1; rep < reps; ++rep) {
+    Expected<double> pp = timePrefill(model, prompt);
+    Expected<double> tg = timeDecode(model, genTokens);
+    if (!pp || !tg) {
+      std::fprintf(stderr, "sgl-model-bench: error: %s\n",
+                   (!pp ? pp.error() : tg.error()).message.c_str());
+      return 1;
+    }
+    if (rep >= 0) {
+      prefill.tps.push_back(*pp);
+      decode.tps.push_back(*tg);
+    }
+  }
+
+  char name[96];
+  std::snprintf(name, sizeof(name), "%lldL h%lld v%lld %s", static_cast<long long>(config.numLayers),
+                static_cast<long long>(config.hiddenSize), static_cast<long long>(config.vocabSize),
+                weightBytes / static_cast<double>(model.matmulWeightElements()) < 3 ? "bf16" : "f32");
+  std::vector<Sample> samples = {prefill, decode};
+  if (format == "md")
+    printMarkdown(samples, name, roof, threads);
+  else
+    printStructured(samples, name, roof, threads, format == "csv");
+  return 0;
+}
