@@ -1,0 +1,285 @@
+//===- Interpreter.cpp - Runs one plan program on a loaded model ----------===//
+#include "runtime/engine/Interpreter.h"
+
+#include "runtime/engine/SequenceContext.h"
+#include "runtime/engine/StopMatcher.h"
+#include "runtime/engine/Utf8Repair.h"
+#include "runtime/sampling/Rng.h"
+#include "runtime/sampling/Sampler.h"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <set>
+
+namespace sgl::runtime {
+
+std::string formatLocation(const plan::SourceLocation &loc) {
+  if (loc.file.empty() && loc.line == 0)
+    return "<unknown>";
+  return loc.file + ":" + std::to_string(loc.line) + ":" +
+         std::to_string(loc.col);
+}
+
+namespace {
+
+using plan::Step;
+
+std::string joinNames(const std::vector<std::string> &names) {
+  std::string out;
+  for (const std::string &n : names)
+    out += (out.empty() ? "'" : ", '") + n + "'";
+  return out;
+}
+
+} // namespace
+
+Expected<std::vector<std::string>> bindProgramArgs(const plan::Program &program,
+                                                   const ProgramArgs &args) {
+  std::vector<std::string> values(program.args.size());
+  std::vector<bool> given(program.args.size(), false);
+  std::vector<std::string> unknown, missing, repeated;
+  for (const auto &[name, value] : args) {
+    auto it = std::find(program.args.begin(), program.args.end(), name);
+    if (it == program.args.end()) {
+      unknown.push_back(name);
+      continue;
+    }
+    size_t index = static_cast<size_t>(it - program.args.begin());
+    if (given[index])
+      repeated.push_back(name);
+    given[index] = true;
+    values[index] = value;
+  }
+  for (size_t i = 0; i < program.args.size(); ++i)
+    if (!given[i])
+      missing.push_back(program.args[i]);
+  if (unknown.empty() && missing.empty() && repeated.empty())
+    return values;
+  std::string takes = program.args.empty()
+                          ? "it takes no arguments"
+                          : "it takes " + joinNames(program.args);
+  std::string problem;
+  if (!missing.empty())
+    problem = "missing argument" +
+              std::string(missing.size() > 1 ? "s " : " ") + joinNames(missing);
+  if (!unknown.empty())
+    problem += (problem.empty() ? "" : "; ") + std::string("unknown argument") +
+               (unknown.size() > 1 ? "s " : " ") + joinNames(unknown);
+  if (!repeated.empty())
+    problem += (problem.empty() ? "" : "; ") +
+               std::string("argument given twice: ") + joinNames(repeated);
+  return makeError(problem + " for program '" + program.name + "' (" + takes +
+                   ")");
+}
+
+namespace {
+
+/// State of one program run.
+class ProgramRun {
+public:
+  ProgramRun(LoadedModel &model, const plan::Program &program,
+             const RunOptions &options, RunStats &stats)
+      : model_(model), program_(program), options_(options), stats_(stats),
+        ctx_(model.model(), model.tokenizer()) {}
+
+  Expected<nlohmann::ordered_json> run(std::vector<std::string> argValues);
+
+private:
+  Status step(const Step &s, size_t index);
+  Status roleBegin(const Step &s);
+  Status gen(const Step &s, size_t index);
+  Status select(const Step &s);
+  Error at(const Step &s, const std::string &message) const {
+    return makeError(formatLocation(s.loc) + ": " + message);
+  }
+  Status setSlot(const Step &s, std::string value);
+  /// The capture name of a slot, for messages.
+  std::string slotName(uint32_t slot) const {
+    for (const plan::Capture &c : program_.captures)
+      if (c.slot == slot)
+        return c.name;
+    return "slot " + std::to_string(slot);
+  }
+
+  LoadedModel &model_;
+  const plan::Program &program_;
+  const RunOptions &options_;
+  RunStats &stats_;
+  SequenceContext ctx_;
+  std::vector<std::string> slots_;
+  std::optional<plan::Role> openRole_;
+  bool begun_ = false;  // the template's begin text was handled
+  int64_t decoded_ = 0; // sampled tokens run through the model
+};
+
+Expected<nlohmann::ordered_json>
+ProgramRun::run(std::vector<std::string> argValues) {
+  slots_.assign(std::max<size_t>(program_.numSlots, argValues.size()), "");
+  std::move(argValues.begin(), argValues.end(), slots_.begin());
+
+  // Fail before any work when the program needs a template we lack.
+  if (!model_.chatTemplate())
+    for (const Step &s : program_.steps)
+      if (s.kind == Step::Kind::RoleBegin || s.kind == Step::Kind::RoleEnd)
+        return makeError("model at '" + model_.dir() +
+                         "' has no chat template sglrun knows (supported: " +
+                         ChatTemplate::supportedNames() +
+                         "); the program uses roles at " +
+                         formatLocation(s.loc));
+
+  for (size_t i = 0; i < program_.steps.size(); ++i)
+    if (Status s = step(program_.steps[i], i); !s)
+      return s.error();
+
+  stats_.promptTokensComputed = ctx_.tokensComputed() - decoded_;
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const plan::Capture &c : program_.captures) {
+    if (c.slot >= slots_.size())
+      return makeError("capture '" + c.name + "' names slot " +
+                       std::to_string(c.slot) + " of " +
+                       std::to_string(slots_.size()));
+    out[c.name] = slots_[c.slot];
+  }
+  return out;
+}
+
+Status ProgramRun::step(const Step &s, size_t index) {
+  switch (s.kind) {
+  case Step::Kind::Text:
+    ctx_.appendText(s.text);
+    return Status::ok();
+  case Step::Kind::Append:
+    if (s.slot >= slots_.size())
+      return at(s, "append of slot " + std::to_string(s.slot) +
+                       " past the program's " + std::to_string(slots_.size()));
+    ctx_.appendText(slots_[s.slot]);
+    return Status::ok();
+  case Step::Kind::RoleBegin:
+    return roleBegin(s);
+  case Step::Kind::RoleEnd:
+    ctx_.appendText(model_.chatTemplate()->roleEnd());
+    openRole_.reset();
+    return Status::ok();
+  case Step::Kind::Gen:
+    return gen(s, index);
+  case Step::Kind::Select:
+    return select(s);
+  }
+  return at(s, "unknown step kind");
+}
+
+Status ProgramRun::roleBegin(const Step &s) {
+  const ChatTemplate &chat = *model_.chatTemplate();
+  // The template's begin text (Llama 3's <|begin_of_text|>) goes first,
+  // once, unless the tokenizer's post-processor already adds it as BOS.
+  if (!begun_ && ctx_.text().empty() && !chat.beginText().empty()) {
+    std::vector<int32_t> begin =
+        model_.tokenizer().encode(chat.beginText(), false);
+    const std::vector<int32_t> &prefix = ctx_.prefixTokens();
+    if (!std::equal(begin.begin(), begin.end(), prefix.begin(), prefix.end()))
+      ctx_.appendText(chat.beginText());
+  }
+  begun_ = true;
+  ctx_.appendText(chat.roleBegin(s.role));
+  openRole_ = s.role;
+  return Status::ok();
+}
+
+Status ProgramRun::setSlot(const Step &s, std::string value) {
+  if (s.slot >= slots_.size())
+    return at(s, std::string(plan::stepKindName(s.kind)) + " writes slot " +
+                     std::to_string(s.slot) + " past the program's " +
+                     std::to_string(slots_.size()));
+  ctx_.appendText(value);
+  slots_[s.slot] = std::move(value);
+  return Status::ok();
+}
+
+Status ProgramRun::gen(const Step &s, size_t index) {
+  const plan::GenParams &p = s.gen;
+  SamplingParams params;
+  if (p.temperature)
+    params.temperature = *p.temperature;
+  if (p.topP)
+    params.topP = *p.topP;
+  if (p.topK)
+    params.topK = *p.topK;
+  Rng rng(p.seed ? *p.seed : mixSeed(options_.seed, index));
+  const uint32_t maxTokens = p.maxTokens ? *p.maxTokens : kDefaultMaxTokens;
+
+  std::set<int32_t> stopIds(model_.eosIds().begin(), model_.eosIds().end());
+  if (openRole_ == plan::Role::Assistant)
+    if (auto eot =
+            model_.tokenizer().tokenToId(model_.chatTemplate()->endOfTurn()))
+      stopIds.insert(*eot);
+  StopMatcher stops(p.stop);
+
+  Expected<std::span<const float>> logits = ctx_.prefill();
+  if (!logits)
+    return at(s, "gen '" + slotName(s.slot) + "': " + logits.error().message);
+
+  const Tokenizer &tok = model_.tokenizer();
+  const auto started = std::chrono::steady_clock::now();
+  std::string out;
+  for (uint32_t n = 0; n < maxTokens; ++n) {
+    const int32_t id = sampleToken(*logits, params, rng);
+    if (id < 0)
+      return at(s, "the model produced no usable logits (NaN)");
+    ++stats_.generatedTokens;
+    if (stopIds.count(id))
+      break;
+    const size_t oldSize = out.size();
+    if (!tok.isSpecial(id))
+      out += tok.tokenBytes(id);
+    if (size_t stop = stops.find(out, oldSize); stop != std::string::npos) {
+      out.resize(stop);
+      break;
+    }
+    // Nothing more to decode: max_tokens reached, or the context is full.
+    if (n + 1 == maxTokens ||
+        static_cast<int64_t>(ctx_.cachedTokens().size()) >= ctx_.maxPositions())
+      break;
+    logits = ctx_.decode(id);
+    ++decoded_;
+    if (!logits)
+      return at(s, "gen '" + slotName(s.slot) + "': " + logits.error().message);
+  }
+  stats_.decodeSeconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  return setSlot(s, repairUtf8(out));
+}
+
+Status ProgramRun::select(const Step &s) {
+  if (s.choices.empty())
+    return at(s, "select has no choices");
+  size_t best = 0;
+  double bestScore = 0.0;
+  for (size_t i = 0; i < s.choices.size(); ++i) {
+    Expected<ContinuationScore> score = ctx_.scoreContinuation(s.choices[i]);
+    if (!score)
+      return at(s,
+                "select '" + slotName(s.slot) + "': " + score.error().message);
+    if (i == 0 || score->normalized() > bestScore) {
+      best = i;
+      bestScore = score->normalized();
+    }
+  }
+  return setSlot(s, s.choices[best]);
+}
+
+} // namespace
+
+Expected<nlohmann::ordered_json> Interpreter::run(const plan::Program &program,
+                                                  const ProgramArgs &args,
+                                                  const RunOptions &options) {
+  stats_ = RunStats();
+  Expected<std::vector<std::string>> values = bindProgramArgs(program, args);
+  if (!values)
+    return values.error();
+  ProgramRun run(model_, program, options, stats_);
+  return run.run(values.take());
+}
+
+} // namespace sgl::runtime

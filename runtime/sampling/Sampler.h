@@ -1,0 +1,63 @@
+//===- Sampler.h - Next-token choice from logits ----------------*- C++ -*-===//
+//
+// Turns a row of logits into one token id:
+//
+//   temperature == 0 ─▶ argmax (ties: lowest id)
+//   otherwise        ─▶ logits / T ─▶ top-k ─▶ softmax ─▶ top-p ─▶ draw
+//
+// The candidate set is built deterministically (ties broken by id) and the
+// draw walks it in a fixed order with a portable generator (Rng.h), so a seed
+// picks the same token everywhere. Also the log-softmax that select scoring
+// uses.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SGL_RUNTIME_SAMPLING_SAMPLER_H
+#define SGL_RUNTIME_SAMPLING_SAMPLER_H
+
+#include "runtime/sampling/Rng.h"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace sgl::runtime {
+
+/// Sampling knobs of one gen. Defaults follow SGLang: T = 1, no top-k,
+/// no top-p.
+struct SamplingParams {
+  float temperature = 1.0f; ///< 0 (or less): greedy
+  float topP = 1.0f;        ///< nucleus mass in (0, 1]; 1 = off
+  uint32_t topK = 0;        ///< keep the k most likely; 0 = off
+};
+
+/// The tokens a draw can pick and their renormalized probabilities, most
+/// likely first (ties: lower id first).
+struct Distribution {
+  std::vector<int32_t> ids;
+  std::vector<double> probs; // sums to 1
+};
+
+/// Index of the largest logit; the lowest id among equal maxima. -1 for an
+/// empty row. NaN logits never win.
+int32_t argmax(std::span<const float> logits);
+
+/// log softmax of `logits`, computed in double.
+std::vector<double> logSoftmax(std::span<const float> logits);
+
+/// The candidate set for non-greedy sampling: temperature, then top-k, then
+/// top-p over the sorted probabilities (the smallest prefix whose mass
+/// reaches top_p, at least one token).
+Distribution buildDistribution(std::span<const float> logits,
+                               const SamplingParams &params);
+
+/// Draws from `dist` with one uniform number of `rng`.
+int32_t drawFrom(const Distribution &dist, Rng &rng);
+
+/// Picks the next token: argmax when greedy, else a draw from
+/// buildDistribution. Consumes one number of `rng` when not greedy.
+int32_t sampleToken(std::span<const float> logits, const SamplingParams &params,
+                    Rng &rng);
+
+} // namespace sgl::runtime
+
+#endif // SGL_RUNTIME_SAMPLING_SAMPLER_H

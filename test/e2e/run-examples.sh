@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# run-examples.sh EXAMPLES_DIR WORK_DIR - every example, end to end.
+#
+# For each EXAMPLES_DIR/*.sgl: compile it with sglc, run the plan with sglrun
+# on the built-in default model using the --args of the example's usage
+# comment ("//   sglrun x.sglp --args '{...}'", else {}), and check that
+#   - sglrun exits 0, prints exactly one line and nothing on stderr,
+#   - the line is a JSON object whose keys are the plan's captures, in order,
+#   - a second run prints the same bytes.
+# Prints "ok NAME: OUTPUT" per example and "examples: N ok" at the end.
+# sglc and sglrun are taken from PATH.
+set -euo pipefail
+
+examples="$1"
+work="$2"
+mkdir -p "$work"
+python=/usr/bin/python3
+[ -x "$python" ] || python=python3
+
+count=0
+for src in "$examples"/*.sgl; do
+  name="$(basename "$src" .sgl)"
+  args="$(sed -n "s|^//.*sglrun [^ ]* --args '\(.*\)'.*\$|\1|p" "$src" | head -n 1)"
+  [ -n "$args" ] || args='{}'
+  plan="$work/$name.sglp"
+  sglc "$src" -o "$plan"
+  sglc --emit=plan-json "$src" > "$work/$name.plan.json"
+  for run in 1 2; do
+    if ! sglrun "$plan" --args "$args" > "$work/$name.out$run" 2> "$work/$name.err$run"; then
+      echo "FAIL $name: sglrun exited non-zero:" >&2
+      cat "$work/$name.err$run" >&2
+      exit 1
+    fi
+    if [ -s "$work/$name.err$run" ]; then
+      echo "FAIL $name: sglrun wrote to stderr:" >&2
+      cat "$work/$name.err$run" >&2
+      exit 1
+    fi
+  done
+  if ! cmp -s "$work/$name.out1" "$work/$name.out2"; then
+    echo "FAIL $name: two runs printed different output" >&2
+    exit 1
+  fi
+  "$python" - "$work/$name.out1" "$work/$name.plan.json" "$name" <<'PY'
+import json, sys
+out_path, plan_path, name = sys.argv[1:]
+text = open(out_path, encoding="utf-8").read()
+lines = text.split("\n")
+if len(lines) != 2 or lines[1] != "":
+    sys.exit(f"FAIL {name}: expected exactly one line, got {text!r}")
+captures = json.loads(lines[0], object_pairs_hook=list)
+if not isinstance(captures, list):
+    sys.exit(f"FAIL {name}: output is not a JSON object")
+plan = json.load(open(plan_path, encoding="utf-8"))
+want = [c["name"] for c in plan["programs"][0]["captures"]]
+got = [k for k, v in captures]
+if got != want:
+    sys.exit(f"FAIL {name}: captures {got}, plan has {want}")
+for k, v in captures:
+    if not isinstance(v, str):
+        sys.exit(f"FAIL {name}: capture {k} is not a string")
+PY
+  echo "ok $name: $(cat "$work/$name.out1")"
+  count=$((count + 1))
+done
+[ "$count" -gt 0 ] || { echo "FAIL: no examples in $examples" >&2; exit 1; }
+echo "examples: $count ok"

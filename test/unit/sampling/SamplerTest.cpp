@@ -1,0 +1,210 @@
+//===- SamplerTest.cpp - Greedy, temperature, top-k, top-p, seeds --------===//
+#include "runtime/sampling/Sampler.h"
+#include "runtime/sampling/Rng.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+using namespace sgl::runtime;
+
+namespace {
+
+/// Logits whose softmax is proportional to `weights`.
+std::vector<float> logitsFor(std::initializer_list<double> weights) {
+  std::vector<float> out;
+  for (double w : weights)
+    out.push_back(static_cast<float>(std::log(w)));
+  return out;
+}
+
+void expectDistribution(const Distribution &d, std::vector<int32_t> ids,
+                        std::vector<double> probs) {
+  ASSERT_EQ(d.ids, ids);
+  ASSERT_EQ(d.probs.size(), probs.size());
+  for (size_t i = 0; i < probs.size(); ++i)
+    EXPECT_NEAR(d.probs[i], probs[i], 1e-6) << "entry " << i;
+}
+
+TEST(Rng, SplitMix64MatchesReferenceOutputs) {
+  // Published outputs of splitmix64 seeded with 1234567.
+  uint64_t state = 1234567;
+  EXPECT_EQ(splitMix64(state), 6457827717110365317ull);
+  EXPECT_EQ(splitMix64(state), 3203168211198807973ull);
+  EXPECT_EQ(splitMix64(state), 9817491932198370423ull);
+}
+
+TEST(Rng, XoshiroSequenceIsFixed) {
+  // From an independent Python implementation of xoshiro256** seeded
+  // through splitmix64.
+  Rng rng(42);
+  EXPECT_EQ(rng.next(), 1546998764402558742ull);
+  EXPECT_EQ(rng.next(), 6990951692964543102ull);
+  EXPECT_EQ(rng.next(), 12544586762248559009ull);
+  Rng seven(7);
+  EXPECT_DOUBLE_EQ(seven.uniform(), 0.7005764821796896);
+  EXPECT_DOUBLE_EQ(seven.uniform(), 0.2787512294737843);
+}
+
+TEST(Rng, MixSeedSeparatesStepsAndSeeds) {
+  EXPECT_EQ(mixSeed(0, 0), 7960286522194355700ull);
+  EXPECT_EQ(mixSeed(0, 1), 8468297219712610898ull);
+  EXPECT_EQ(mixSeed(1, 0), 13757245211066428519ull);
+}
+
+TEST(Sampler, ArgmaxBreaksTiesTowardLowestId) {
+  std::vector<float> logits = {1.0f, 3.0f, 3.0f, 2.0f};
+  EXPECT_EQ(argmax(logits), 1);
+  std::vector<float> allEqual(5, 0.5f);
+  EXPECT_EQ(argmax(allEqual), 0);
+}
+
+TEST(Sampler, ArgmaxSkipsNaN) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> logits = {nan, -4.0f, nan, -3.0f};
+  EXPECT_EQ(argmax(logits), 3);
+  std::vector<float> allNaN = {nan, nan};
+  EXPECT_EQ(argmax(allNaN), -1);
+}
+
+TEST(Sampler, GreedyIgnoresTheGenerator) {
+  std::vector<float> logits = {0.1f, 0.9f, 0.9f, 0.3f};
+  SamplingParams greedy;
+  greedy.temperature = 0.0f;
+  Rng used(5), fresh(5);
+  EXPECT_EQ(sampleToken(logits, greedy, used), 1);
+  EXPECT_EQ(used.next(), fresh.next()) << "greedy must not draw a number";
+}
+
+TEST(Sampler, LogSoftmaxOfKnownDistribution) {
+  std::vector<double> lp = logSoftmax(logitsFor({1, 3}));
+  ASSERT_EQ(lp.size(), 2u);
+  EXPECT_NEAR(lp[0], std::log(0.25), 1e-7);
+  EXPECT_NEAR(lp[1], std::log(0.75), 1e-7);
+  // Shift invariance with large logits (no overflow).
+  std::vector<float> big = {1000.0f, 1000.0f};
+  std::vector<double> half = logSoftmax(big);
+  EXPECT_NEAR(half[0], std::log(0.5), 1e-12);
+}
+
+TEST(Sampler, TemperatureOneKeepsIdOrderAndSoftmax) {
+  SamplingParams p; // T = 1, no top-k, no top-p
+  expectDistribution(buildDistribution(logitsFor({1, 3}), p), {0, 1},
+                     {0.25, 0.75});
+}
+
+TEST(Sampler, TemperatureSharpensAndFlattens) {
+  SamplingParams p;
+  p.temperature = 0.5f; // weights squared: 1 : 9
+  expectDistribution(buildDistribution(logitsFor({1, 3}), p), {0, 1},
+                     {0.1, 0.9});
+  p.temperature = 2.0f; // square roots: 1 : 2
+  expectDistribution(buildDistribution(logitsFor({1, 4}), p), {0, 1},
+                     {1.0 / 3, 2.0 / 3});
+}
+
+TEST(Sampler, TopKKeepsTheKMostLikely) {
+  SamplingParams p;
+  p.topK = 2;
+  expectDistribution(buildDistribution(logitsFor({1, 2, 3, 4}), p), {3, 2},
+                     {4.0 / 7, 3.0 / 7});
+  p.topK = 1;
+  expectDistribution(buildDistribution(logitsFor({1, 2, 3, 4}), p), {3}, {1.0});
+  p.topK = 10; // larger than the vocabulary: off
+  expectDistribution(buildDistribution(logitsFor({1, 2, 3, 4}), p),
+                     {0, 1, 2, 3}, {0.1, 0.2, 0.3, 0.4});
+}
+
+TEST(Sampler, TopKTiesGoToLowerIds) {
+  SamplingParams p;
+  p.topK = 2;
+  std::vector<float> logits = {0.0f, 1.0f, 1.0f, 1.0f};
+  expectDistribution(buildDistribution(logits, p), {1, 2}, {0.5, 0.5});
+}
+
+TEST(Sampler, TopPKeepsTheSmallestPrefixReachingP) {
+  SamplingParams p;
+  std::vector<float> logits = logitsFor({1, 2, 3, 4}); // 0.1 .. 0.4
+  p.topP = 0.35f;                                      // 0.4 alone reaches it
+  expectDistribution(buildDistribution(logits, p), {3}, {1.0});
+  p.topP = 0.5f; // 0.4 < 0.5, 0.7 >= 0.5
+  expectDistribution(buildDistribution(logits, p), {3, 2}, {4.0 / 7, 3.0 / 7});
+  p.topP = 0.75f; // 0.7 < 0.75, 0.9 >= 0.75
+  expectDistribution(buildDistribution(logits, p), {3, 2, 1},
+                     {4.0 / 9, 3.0 / 9, 2.0 / 9});
+  p.topP = 1.0f; // off: id order
+  expectDistribution(buildDistribution(logits, p), {0, 1, 2, 3},
+                     {0.1, 0.2, 0.3, 0.4});
+}
+
+TEST(Sampler, TopKThenTopPOnTheRenormalizedRest) {
+  SamplingParams p;
+  p.topK = 3;    // 0.4 0.3 0.2 -> 4/9 3/9 2/9
+  p.topP = 0.7f; // 4/9 < 0.7, 7/9 >= 0.7
+  expectDistribution(buildDistribution(logitsFor({1, 2, 3, 4}), p), {3, 2},
+                     {4.0 / 7, 3.0 / 7});
+}
+
+TEST(Sampler, MinusInfinityIsNeverACandidate) {
+  SamplingParams p;
+  std::vector<float> logits = {-std::numeric_limits<float>::infinity(), 0.0f,
+                               0.0f};
+  expectDistribution(buildDistribution(logits, p), {1, 2}, {0.5, 0.5});
+}
+
+TEST(Sampler, SeededDrawsAreExact) {
+  // Rng(7)'s uniforms: .70 .28 .84 .98 .99 .87 .06 .10 .40 .15; with
+  // P(0) = 0.25 a draw is 0 exactly when u < 0.25.
+  SamplingParams p;
+  std::vector<float> logits = logitsFor({1, 3});
+  Rng rng(7);
+  std::vector<int32_t> got;
+  for (int i = 0; i < 10; ++i)
+    got.push_back(sampleToken(logits, p, rng));
+  EXPECT_EQ(got, (std::vector<int32_t>{1, 1, 1, 1, 1, 1, 0, 0, 1, 0}));
+
+  // Sorted candidates (top-p on): 3 (.4), 2 (.3), 1 (.2), 0 (.1) walked in
+  // that order with Rng(2024)'s uniforms.
+  p.topP = 0.999f;
+  Rng rng2(2024);
+  got.clear();
+  for (int i = 0; i < 10; ++i)
+    got.push_back(sampleToken(logitsFor({1, 2, 3, 4}), p, rng2));
+  EXPECT_EQ(got, (std::vector<int32_t>{3, 1, 3, 3, 1, 3, 3, 3, 2, 3}));
+}
+
+TEST(Sampler, DrawFrequenciesFollowTheDistribution) {
+  SamplingParams p;
+  p.temperature = 1.0f;
+  std::vector<float> logits = logitsFor({1, 2, 3, 4});
+  Rng rng(99);
+  std::vector<int> counts(4, 0);
+  const int n = 40000;
+  for (int i = 0; i < n; ++i)
+    ++counts[sampleToken(logits, p, rng)];
+  for (int id = 0; id < 4; ++id)
+    EXPECT_NEAR(counts[id] / double(n), 0.1 * (id + 1), 0.01) << "id " << id;
+}
+
+TEST(Sampler, SameSeedSameTokensDifferentSeedDiffers) {
+  std::vector<float> logits(1000);
+  for (size_t i = 0; i < logits.size(); ++i)
+    logits[i] = static_cast<float>(std::sin(i * 0.37) * 3.0);
+  SamplingParams p;
+  p.temperature = 1.5f;
+  p.topK = 50;
+  p.topP = 0.95f;
+  auto run = [&](uint64_t seed) {
+    Rng rng(seed);
+    std::vector<int32_t> out;
+    for (int i = 0; i < 32; ++i)
+      out.push_back(sampleToken(logits, p, rng));
+    return out;
+  };
+  EXPECT_EQ(run(1), run(1));
+  EXPECT_NE(run(1), run(2));
+}
+
+} // namespace
