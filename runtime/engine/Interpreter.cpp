@@ -3,7 +3,7 @@
 
 #include "runtime/engine/SequenceContext.h"
 #include "runtime/engine/StopMatcher.h"
-#include "runtime/engine/Utf8Repair.h"
+#include "runtime/tokenizer/Utf8.h"
 #include "runtime/sampling/Rng.h"
 #include "runtime/sampling/Sampler.h"
 
@@ -248,7 +248,7 @@ Status ProgramRun::gen(const Step &s, size_t index) {
   stats_.decodeSeconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
-  return setSlot(s, repairUtf8(out));
+  return setSlot(s, sanitizeUtf8(out));
 }
 
 Status ProgramRun::select(const Step &s) {

@@ -1,5 +1,4 @@
-//===- Utf8.cpp - UTF-8 helpers for the tokenizer
-//--------------------------===//
+//===- Utf8.cpp - UTF-8 helpers for the tokenizer ------------------------===//
 //
 // Implements UTF-8 decoding, sanitising, white space and the byte-level
 // alphabet used by GPT-2 style BPE vocabularies.
@@ -16,36 +15,37 @@ std::optional<char32_t> nextCodePoint(std::string_view text, size_t &pos) {
     ++pos;
     return lead;
   }
+  // Sequence length and the allowed range of the second byte (Unicode
+  // Table 3-7); the ranges rule out overlongs, surrogates and > U+10FFFF.
   size_t length;
   char32_t cp;
-  char32_t minimum;
+  unsigned char low = 0x80, high = 0xBF;
   if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2, cp = lead & 0x1F, minimum = 0x80;
+    length = 2, cp = lead & 0x1F;
   } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3, cp = lead & 0x0F, minimum = 0x800;
+    length = 3, cp = lead & 0x0F;
+    low = lead == 0xE0 ? 0xA0 : low;
+    high = lead == 0xED ? 0x9F : high;
   } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4, cp = lead & 0x07, minimum = 0x10000;
+    length = 4, cp = lead & 0x07;
+    low = lead == 0xF0 ? 0x90 : low;
+    high = lead == 0xF4 ? 0x8F : high;
   } else {
     ++pos;
     return std::nullopt;
   }
-  if (pos + length > text.size()) {
-    ++pos;
-    return std::nullopt;
-  }
-  for (size_t i = 1; i < length; ++i) {
+  size_t i = 1;
+  for (; i < length && pos + i < text.size(); ++i) {
     unsigned char next = byte(pos + i);
-    if ((next & 0xC0) != 0x80) {
-      ++pos;
-      return std::nullopt;
-    }
+    if (next < (i == 1 ? low : 0x80) || next > (i == 1 ? high : 0xBF))
+      break;
     cp = (cp << 6) | (next & 0x3F);
   }
-  if (cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++pos;
+  // An ill-formed sequence is skipped by its maximal valid prefix, so it
+  // becomes one U+FFFD, as WHATWG's decoder and Python's 'replace' do.
+  pos += i;
+  if (i < length)
     return std::nullopt;
-  }
-  pos += length;
   return cp;
 }
 

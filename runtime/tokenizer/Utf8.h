@@ -17,7 +17,8 @@
 namespace sgl::runtime {
 
 /// Decodes the code point at `pos` and advances `pos` past it. Returns
-/// nullopt (advancing one byte) for an ill-formed sequence.
+/// nullopt for an ill-formed sequence, advancing past its maximal valid
+/// prefix (at least one byte).
 std::optional<char32_t> nextCodePoint(std::string_view text, size_t &pos);
 
 /// Appends the UTF-8 encoding of `cp` to `out`.
@@ -26,7 +27,8 @@ void appendUtf8(std::string &out, char32_t cp);
 /// True when `text` is well-formed UTF-8 (no surrogates, no overlongs).
 bool isValidUtf8(std::string_view text);
 
-/// `text` with every ill-formed byte replaced by U+FFFD.
+/// `text` with every ill-formed sequence (maximal valid prefix) replaced by
+/// one U+FFFD, as WHATWG's TextDecoder does.
 std::string sanitizeUtf8(std::string_view text);
 
 /// ECMAScript WhiteSpace or LineTerminator (what String.trim removes).

@@ -10,7 +10,7 @@
 
 #include "runtime/engine/Interpreter.h"
 #include "runtime/engine/SequenceContext.h"
-#include "runtime/engine/Utf8Repair.h"
+#include "runtime/tokenizer/Utf8.h"
 
 #include <gtest/gtest.h>
 
@@ -66,7 +66,7 @@ protected:
 
   /// Text of ids as a capture holds it: specials dropped, valid UTF-8.
   std::string captured(const std::vector<int32_t> &ids) {
-    return repairUtf8(tok().decode(ids, /*skipSpecialTokens=*/true));
+    return sanitizeUtf8(tok().decode(ids, /*skipSpecialTokens=*/true));
   }
   std::vector<int32_t> greedyRef(const std::string &prompt, int n) {
     return greedyDirect(m().model(), tok().encode(prompt, true), n,
@@ -157,7 +157,7 @@ TEST_F(InterpreterTest, StopStringSpanningTokensCutsTheCapture) {
                            textStep(" and then"), genStep(1, greedy(6))},
                           {"x", "y"});
   auto out = run(p);
-  EXPECT_EQ(out["x"], repairUtf8(raw));
+  EXPECT_EQ(out["x"], sanitizeUtf8(raw));
   // The gen stopped on the token that completed the stop string...
   EXPECT_EQ(lastStats_.generatedTokens, static_cast<int64_t>(tokensToStop) + 6);
   // ...and the next step continued from exactly the captured text.

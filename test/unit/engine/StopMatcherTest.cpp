@@ -1,6 +1,5 @@
 //===- StopMatcherTest.cpp - Stop strings across token boundaries ---------===//
 #include "runtime/engine/StopMatcher.h"
-#include "runtime/engine/Utf8Repair.h"
 
 #include <gtest/gtest.h>
 
@@ -57,26 +56,6 @@ TEST(StopMatcher, EmptyStopStringsAreIgnored) {
   StopMatcher m({"", ""});
   EXPECT_TRUE(m.empty());
   EXPECT_EQ(m.find("anything", 0), std::string::npos);
-}
-
-TEST(Utf8Repair, ValidTextIsUnchanged) {
-  const std::string text = "plain, Ünïcödé, 한국어, 😀";
-  EXPECT_EQ(repairUtf8(text), text);
-}
-
-TEST(Utf8Repair, TruncatedSequenceBecomesOneReplacement) {
-  // U+1F600 is F0 9F 98 80; a gen cut after three bytes.
-  EXPECT_EQ(repairUtf8("ok\xF0\x9F\x98"), "ok\xEF\xBF\xBD");
-}
-
-TEST(Utf8Repair, MaximalSubpartsEachBecomeOneReplacement) {
-  // C0 (never valid), a lone continuation byte, an overlong E0 80, a
-  // surrogate ED A0 80: each ill-formed byte or maximal prefix -> U+FFFD.
-  EXPECT_EQ(repairUtf8("a\xC0z"), "a\xEF\xBF\xBDz");
-  EXPECT_EQ(repairUtf8("\x80"), "\xEF\xBF\xBD");
-  EXPECT_EQ(repairUtf8("\xE0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD");
-  EXPECT_EQ(repairUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
-  EXPECT_EQ(repairUtf8("\xE2\x82x"), "\xEF\xBF\xBDx");
 }
 
 } // namespace

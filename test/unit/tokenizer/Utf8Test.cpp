@@ -17,13 +17,33 @@ TEST(Utf8Test, ValidatesWellFormedAndRejectsIllFormed) {
   EXPECT_FALSE(isValidUtf8("\xf4\x90\x80\x80")); // above U+10FFFF
 }
 
-TEST(Utf8Test, SanitizeReplacesEachBadByte) {
+TEST(Utf8Test, SanitizeReplacesEachIllFormedSequence) {
   EXPECT_EQ(sanitizeUtf8("a\xff"
                          "b"),
             "a\xEF\xBF\xBD"
             "b");
   EXPECT_EQ(sanitizeUtf8("\xc3"), "\xEF\xBF\xBD");
   EXPECT_EQ(sanitizeUtf8("ok é"), "ok é");
+}
+
+TEST(Utf8Test, SanitizeValidTextIsUnchanged) {
+  const std::string text = "plain, Ünïcödé, 한국어, 😀";
+  EXPECT_EQ(sanitizeUtf8(text), text);
+}
+
+TEST(Utf8Test, SanitizeTruncatedSequenceBecomesOneReplacement) {
+  // U+1F600 is F0 9F 98 80; a generation cut after three bytes.
+  EXPECT_EQ(sanitizeUtf8("ok\xF0\x9F\x98"), "ok\xEF\xBF\xBD");
+}
+
+TEST(Utf8Test, SanitizeMaximalSubpartsEachBecomeOneReplacement) {
+  // C0 (never valid), a lone continuation byte, an overlong E0 80, a
+  // surrogate ED A0 80: each ill-formed byte or maximal prefix -> U+FFFD.
+  EXPECT_EQ(sanitizeUtf8("a\xC0z"), "a\xEF\xBF\xBDz");
+  EXPECT_EQ(sanitizeUtf8("\x80"), "\xEF\xBF\xBD");
+  EXPECT_EQ(sanitizeUtf8("\xE0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(sanitizeUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(sanitizeUtf8("\xE2\x82x"), "\xEF\xBF\xBDx");
 }
 
 TEST(Utf8Test, JsWhitespaceTrimMatchesStringTrim) {
