@@ -3,6 +3,7 @@
 #include "compiler/SourceLocation.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -18,6 +19,11 @@ uint32_t SourceManager::addBuffer(std::string name, std::string contents) {
 }
 
 bool SourceManager::addFile(const std::string &path, uint32_t &fileId, std::string &error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = "'" + path + "' is a directory, not a .sgl file";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot open '" + path + "'";

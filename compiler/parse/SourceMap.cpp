@@ -39,7 +39,10 @@ long SourceMap::firstInvalidUtf8(const std::string &text) {
 SourceMap::SourceMap(const SourceManager &sources, uint32_t file)
     : sources_(sources), file_(file) {
   const std::string &text = sources.contents(file);
-  for (size_t i = 0; i < text.size();) {
+  // ANTLR's input stream drops a leading UTF-8 byte order mark, so code
+  // point 0 is the first character after it.
+  size_t start = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  for (size_t i = start; i < text.size();) {
     byteOffsets_.push_back(static_cast<uint32_t>(i));
     size_t length = sequenceLength(static_cast<unsigned char>(text[i]));
     i += length ? length : 1;
