@@ -2,11 +2,14 @@
 //
 //   sgl-model-bench --model DIR [--threads N] [--prompt 128] [--gen 128] [--reps 3]
 //
-// Measures, in one run and with one thread pool size:
-//   - the machine's read bandwidth (a multi-threaded streaming sum) and its
-//     sgemm FLOP/s (OpenBLAS, the shape of a 128-token prefill);
-//   - pp<N>: prefill of N tokens, and tg<N>: greedy decode of N tokens;
-// and prints each as tokens/s with its ratio to the roofline: decode reads
+// Measures, in one run and with one thread pool size, repetition by
+// repetition:
+//   - pp<N>: prefill of N tokens, right after the sgemm FLOP/s (OpenBLAS,
+//     the largest matmul shape of that prefill);
+//   - tg<N>: greedy decode of N tokens, right after the read bandwidth (a
+//     multi-threaded streaming sum);
+// and prints tokens/s with the ratio to the roofline of the same repetition
+// (a shared machine's ceilings drift between seconds): decode reads
 // every matmul weight once per token (bytes / bandwidth), prefill does
 // 2 FLOPs per layer weight per token plus one LM head (FLOPs / sgemm FLOP/s). Output is a
 // Markdown table in the style of llama-bench, or CSV/JSON.
@@ -34,10 +37,18 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Sample {
-  std::string test;       // "pp128", "tg128"
-  std::vector<double> tps; // tokens/s per repetition
-  double rooflineTps = 0; // the best tokens/s the roofline allows
-  std::string bound;      // "bandwidth" or "sgemm"
+  std::string test;                 // "pp128", "tg128"
+  std::string bound;                // "bandwidth" or "sgemm"
+  std::vector<double> tps;          // tokens/s per repetition
+  std::vector<double> rooflineTps;  // what the roofline allowed in that repetition
+  std::vector<double> ceiling;      // bytes/s or FLOP/s measured in that repetition
+
+  std::vector<double> fractions() const {
+    std::vector<double> f;
+    for (size_t i = 0; i < tps.size(); ++i)
+      f.push_back(tps[i] / rooflineTps[i]);
+    return f;
+  }
 };
 
 double mean(const std::vector<double> &v) {
@@ -94,43 +105,45 @@ Expected<double> timeDecode(LlamaModel &model, int64_t genTokens) {
 }
 
 void printMarkdown(const std::vector<Sample> &samples, const std::string &model,
-                   const bench::Roofline &roof, unsigned threads) {
-  std::printf("machine: read bandwidth %.1f GB/s, sgemm %.1f GFLOP/s (%u threads)\n\n",
-              roof.bytesPerSecond / 1e9, roof.flopsPerSecond / 1e9, threads);
-  std::printf("| %-24s | %7s | %-6s | %16s | %14s | %8s |\n", "model", "threads", "test",
-              "t/s", "roofline t/s", "% roof");
-  std::printf("| %-24s | %7s | %-6s | %16s | %14s | %8s |\n", "---", "---:", "---", "---:",
-              "---:", "---:");
+                   unsigned threads) {
+  std::printf("| %-24s | %7s | %-6s | %18s | %14s | %15s | %-22s |\n", "model", "threads",
+              "test", "t/s", "roofline t/s", "% of roofline", "ceiling");
+  std::printf("| %-24s | %7s | %-6s | %18s | %14s | %15s | %-22s |\n", "---", "---:", "---",
+              "---:", "---:", "---:", "---");
   for (const Sample &s : samples) {
-    char tps[64];
+    char tps[64], fraction[64], ceiling[64];
     std::snprintf(tps, sizeof(tps), "%.1f ± %.1f", mean(s.tps), stddev(s.tps));
-    std::printf("| %-24s | %7u | %-6s | %16s | %14.1f | %7.1f%% |\n", model.c_str(), threads,
-                s.test.c_str(), tps, s.rooflineTps, 100.0 * mean(s.tps) / s.rooflineTps);
+    std::snprintf(fraction, sizeof(fraction), "%.1f%% ± %.1f", 100 * mean(s.fractions()),
+                  100 * stddev(s.fractions()));
+    if (s.bound == "bandwidth")
+      std::snprintf(ceiling, sizeof(ceiling), "read %.1f GB/s", mean(s.ceiling) / 1e9);
+    else
+      std::snprintf(ceiling, sizeof(ceiling), "sgemm %.1f GFLOP/s", mean(s.ceiling) / 1e9);
+    std::printf("| %-24s | %7u | %-6s | %18s | %14.1f | %15s | %-22s |\n", model.c_str(), threads,
+                s.test.c_str(), tps, mean(s.rooflineTps), fraction, ceiling);
   }
 }
 
 void printStructured(const std::vector<Sample> &samples, const std::string &model,
-                     const bench::Roofline &roof, unsigned threads, bool csv) {
+                     unsigned threads, bool csv) {
   if (csv)
-    std::printf("model,threads,test,tps_mean,tps_std,roofline_tps,roofline_fraction,bound\n");
+    std::printf("model,threads,test,tps_mean,tps_std,roofline_tps,roofline_fraction,bound,ceiling\n");
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   for (const Sample &s : samples) {
-    double fraction = mean(s.tps) / s.rooflineTps;
     if (csv) {
-      std::printf("%s,%u,%s,%.3f,%.3f,%.3f,%.4f,%s\n", model.c_str(), threads, s.test.c_str(),
-                  mean(s.tps), stddev(s.tps), s.rooflineTps, fraction, s.bound.c_str());
+      std::printf("%s,%u,%s,%.3f,%.3f,%.3f,%.4f,%s,%.4g\n", model.c_str(), threads,
+                  s.test.c_str(), mean(s.tps), stddev(s.tps), mean(s.rooflineTps),
+                  mean(s.fractions()), s.bound.c_str(), mean(s.ceiling));
       continue;
     }
     rows.push_back({{"model", model},
                     {"threads", threads},
                     {"test", s.test},
-                    {"tps_mean", mean(s.tps)},
-                    {"tps_std", stddev(s.tps)},
+                    {"tps", s.tps},
                     {"roofline_tps", s.rooflineTps},
-                    {"roofline_fraction", fraction},
+                    {"roofline_fraction_mean", mean(s.fractions())},
                     {"bound", s.bound},
-                    {"read_bandwidth_gbs", roof.bytesPerSecond / 1e9},
-                    {"sgemm_gflops", roof.flopsPerSecond / 1e9}});
+                    {"ceiling", s.ceiling}});
   }
   if (!csv)
     std::cout << rows.dump(2) << "\n";
@@ -167,8 +180,7 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  bench::Roofline roof = bench::measureRoofline(threads, promptLength, config.hiddenSize,
-                                                config.intermediateSize);
+  bench::RooflineMeter meter(threads, promptLength, config.hiddenSize, config.intermediateSize);
   double weightBytes = static_cast<double>(model.matmulWeightBytes());
   // Prefill runs every layer for every token but the LM head only for the
   // last one (its logits are all a prefill returns).
@@ -178,23 +190,27 @@ int main(int argc, char **argv) {
                                static_cast<double>(model.lmHeadElements()));
 
   std::vector<int32_t> prompt = promptTokens(promptLength, config.vocabSize);
-  Sample prefill{"pp" + std::to_string(promptLength), {},
-                 roof.flopsPerSecond / prefillFlops * static_cast<double>(promptLength), "sgemm"};
-  Sample decode{"tg" + std::to_string(genTokens), {}, roof.bytesPerSecond / weightBytes,
-                "bandwidth"};
-  // One untimed run of each warms the page cache and the thread pool.
+  Sample prefill{"pp" + std::to_string(promptLength), "sgemm", {}, {}, {}};
+  Sample decode{"tg" + std::to_string(genTokens), "bandwidth", {}, {}, {}};
+  // Repetition -1 is untimed: it warms the page cache and the thread pools.
   for (int rep = -1; rep < reps; ++rep) {
+    double flops = meter.sgemmFlops();
     Expected<double> pp = timePrefill(model, prompt);
+    double bandwidth = meter.readBandwidth();
     Expected<double> tg = timeDecode(model, genTokens);
     if (!pp || !tg) {
       std::fprintf(stderr, "sgl-model-bench: error: %s\n",
                    (!pp ? pp.error() : tg.error()).message.c_str());
       return 1;
     }
-    if (rep >= 0) {
-      prefill.tps.push_back(*pp);
-      decode.tps.push_back(*tg);
-    }
+    if (rep < 0)
+      continue;
+    prefill.tps.push_back(*pp);
+    prefill.ceiling.push_back(flops);
+    prefill.rooflineTps.push_back(flops / prefillFlops * static_cast<double>(promptLength));
+    decode.tps.push_back(*tg);
+    decode.ceiling.push_back(bandwidth);
+    decode.rooflineTps.push_back(bandwidth / weightBytes);
   }
 
   char name[96];
@@ -203,8 +219,8 @@ int main(int argc, char **argv) {
                 weightBytes / static_cast<double>(model.matmulWeightElements()) < 3 ? "bf16" : "f32");
   std::vector<Sample> samples = {prefill, decode};
   if (format == "md")
-    printMarkdown(samples, name, roof, threads);
+    printMarkdown(samples, name, threads);
   else
-    printStructured(samples, name, roof, threads, format == "csv");
+    printStructured(samples, name, threads, format == "csv");
   return 0;
 }

@@ -2,9 +2,8 @@
 //
 // Decode (one token) is memory bound: every weight byte is read once, so the
 // matvec is split by output rows across the pool and each row is a SIMD dot
-// product (bf16 rows widened in registers). Prefill with fp32 weights goes to
-// OpenBLAS sgemm; prefill with bf16 weights widens a block of rows into a
-// small per-thread buffer and reuses it for every token.
+// product (bf16 rows widened in registers). Prefill goes to OpenBLAS sgemm;
+// bf16 weights are widened a cache-sized panel of rows at a time first.
 //
 //===----------------------------------------------------------------------===//
 #include "kernels/cpu/CpuKernels.h"
@@ -101,17 +100,10 @@ SGL_MULTIVERSION void matvecRowsBF16(const float *x, const uint16_t *w,
     y[r] = dotBF16Inline(x, w + r * k, k);
 }
 
-/// Several tokens against rows [r0, r1) of an fp32 block already in cache:
-/// y[t, r] = block[r - r0, :] · x[t, :].
-SGL_MULTIVERSION void blockDotsF32(const float *x, int64_t numTokens,
-                                   const float *block, int64_t k, int64_t r0,
-                                   int64_t r1, int64_t n, float *y) {
-  for (int64_t t = 0; t < numTokens; ++t)
-    for (int64_t r = r0; r < r1; ++r)
-      y[t * n + r] = dotF32Inline(x + t * k, block + (r - r0) * k, k);
-}
-
 constexpr int64_t kRowGrain = 16;
+/// fp32 elements of the widened bf16 panel prefill multiplies at a time:
+/// 1 MiB, about an L2 cache.
+constexpr int64_t kPanelFloats = int64_t{1} << 18;
 
 } // namespace
 
@@ -119,7 +111,7 @@ SGL_MULTIVERSION float dotF32(const float *a, const float *b, int64_t n) {
   return dotF32Inline(a, b, n);
 }
 
-void convertBF16ToF32(const uint16_t *src, float *dst, int64_t n) {
+SGL_MULTIVERSION void convertBF16ToF32(const uint16_t *src, float *dst, int64_t n) {
   for (int64_t i = 0; i < n; ++i)
     dst[i] = bf16ToF32(src[i]);
 }
@@ -164,20 +156,23 @@ void matmul(ThreadPool &pool, const float *x, int64_t numTokens,
                 y, static_cast<int>(n));
     return;
   }
-  // bf16, several tokens: widen kBlock rows at a time, reuse for all tokens.
-  constexpr int64_t kBlock = 32;
+  // bf16, several tokens: widen a panel of rows to fp32 (in parallel), then
+  // multiply all tokens by it with sgemm while it is still in cache.
   const uint16_t *wb = static_cast<const uint16_t *>(w.data);
-  pool.parallelFor(
-      n,
-      [&](int64_t r0, int64_t r1) {
-        std::vector<float> block(static_cast<size_t>(kBlock * k));
-        for (int64_t b0 = r0; b0 < r1; b0 += kBlock) {
-          int64_t b1 = std::min(r1, b0 + kBlock);
-          convertBF16ToF32(wb + b0 * k, block.data(), (b1 - b0) * k);
-          blockDotsF32(x, numTokens, block.data(), k, b0, b1, n, y);
-        }
-      },
-      kRowGrain);
+  const int64_t panelRows = std::min(n, std::max<int64_t>(kRowGrain, kPanelFloats / k));
+  std::vector<float> panel(static_cast<size_t>(panelRows * k));
+  for (int64_t r0 = 0; r0 < n; r0 += panelRows) {
+    const int64_t rows = std::min(panelRows, n - r0);
+    pool.parallelFor(
+        rows * k,
+        [&](int64_t begin, int64_t end) {
+          convertBF16ToF32(wb + r0 * k + begin, panel.data() + begin, end - begin);
+        },
+        /*grain=*/int64_t{1} << 14);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(numTokens),
+                static_cast<int>(rows), static_cast<int>(k), 1.0f, x, static_cast<int>(k),
+                panel.data(), static_cast<int>(k), 0.0f, y + r0, static_cast<int>(n));
+  }
 }
 
 } // namespace sgl::kernels

@@ -7,6 +7,27 @@
 namespace sgl::kernels {
 
 namespace {
+/// How long a waiting thread polls before it blocks: about 0.1 ms, far more
+/// than the gap between two kernels of a decode step, far less than the gap
+/// between requests.
+constexpr int kSpinIterations = 2048;
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+/// Polls `done` up to kSpinIterations times; true once it holds.
+template <typename Pred> bool spinUntil(Pred done) {
+  for (int i = 0; i < kSpinIterations; ++i) {
+    if (done())
+      return true;
+    cpuRelax();
+  }
+  return false;
+}
+
 /// Bounds of chunk `i` of `chunks` equal parts of [0, n).
 std::pair<int64_t, int64_t> chunkRange(int64_t n, unsigned chunks, unsigned i) {
   int64_t begin = n * i / chunks;
@@ -51,14 +72,18 @@ void ThreadPool::parallelFor(int64_t n,
     job_ = &fn;
     jobSize_ = n;
     jobChunks_ = chunks;
-    pending_ = chunks - 1;
-    ++generation_;
+    pending_.store(chunks - 1, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
   auto [begin, end] = chunkRange(n, chunks, 0);
   fn(begin, end);
-  std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [this] { return pending_ == 0; });
+  auto finished = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+  if (!spinUntil(finished)) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, finished);
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
   job_ = nullptr;
 }
 
@@ -68,12 +93,14 @@ void ThreadPool::workerLoop(unsigned index) {
     const std::function<void(int64_t, int64_t)> *job;
     int64_t n;
     unsigned chunks;
+    auto published = [&] { return generation_.load(std::memory_order_acquire) != seen; };
+    spinUntil(published);
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      wake_.wait(lock, [&] { return stopping_ || published(); });
       if (stopping_)
         return;
-      seen = generation_;
+      seen = generation_.load(std::memory_order_relaxed);
       job = job_;
       n = jobSize_;
       chunks = jobChunks_;
@@ -82,13 +109,12 @@ void ThreadPool::workerLoop(unsigned index) {
       continue;
     auto [begin, end] = chunkRange(n, chunks, index);
     (*job)(begin, end);
-    bool last;
-    {
+    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      // Taking the mutex orders this notify after a caller that checked
+      // pending_ under it and went to sleep.
       std::lock_guard<std::mutex> lock(mutex_);
-      last = --pending_ == 0;
-    }
-    if (last)
       done_.notify_one();
+    }
   }
 }
 

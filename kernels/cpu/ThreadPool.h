@@ -9,6 +9,7 @@
 #ifndef SGL_KERNELS_CPU_THREADPOOL_H
 #define SGL_KERNELS_CPU_THREADPOOL_H
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -41,12 +42,15 @@ private:
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;
-  // Current job, published under mutex_.
+  // Current job, written under mutex_ before generation_ is bumped.
   const std::function<void(int64_t, int64_t)> *job_ = nullptr;
   int64_t jobSize_ = 0;
   unsigned jobChunks_ = 0;
-  uint64_t generation_ = 0;
-  unsigned pending_ = 0;
+  // Atomic so workers and the caller can spin on them briefly before
+  // sleeping: a decode step is dozens of short parallel loops, and a
+  // condition-variable wake-up per loop costs more than the loop.
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<unsigned> pending_{0};
   bool stopping_ = false;
 };
 
