@@ -31,9 +31,21 @@ public:
   double sgemmFlops();
 
 private:
+  /// Anonymous memory asking for transparent huge pages, so the read
+  /// bandwidth is the best the machine offers (page-cache mappings of model
+  /// files may use large folios too; TLB misses must not lower the ceiling).
+  struct HugeBuffer {
+    explicit HugeBuffer(size_t bytes);
+    ~HugeBuffer();
+    HugeBuffer(const HugeBuffer &) = delete;
+    HugeBuffer &operator=(const HugeBuffer &) = delete;
+    float *data = nullptr;
+    size_t bytes = 0;
+  };
+
   unsigned threads_;
   kernels::ThreadPool pool_;
-  std::vector<float> stream_; // [kStreamFloats], read by readBandwidth()
+  HugeBuffer stream_; // read by readBandwidth()
   int64_t tokens_, hidden_, intermediate_;
   std::vector<float> x_, w_, y_; // sgemm operands
 };
