@@ -88,7 +88,7 @@ int emitPlan(const Options &options, mlir::ModuleOp module) {
   if (options.emit == "plan-json")
     return writeText(options, plan::planToJson(*reread));
   std::string path = options.output.empty() ? defaultPlanPath(options.input) : options.output;
-  sgl::Status written = plan::writePlanFile(*translated, path);
+  sgl::Status written = plan::writePlanBytes(bytes, path);
   if (!written) {
     std::cerr << "sglc: error: " << written.error().message << "\n";
     return 1;

@@ -139,7 +139,10 @@ std::string serializePlan(const Plan &plan) {
 sgl::Status writePlanFile(const Plan &plan, const std::string &path) {
   if (sgl::Status status = verifyPlan(plan); !status)
     return status;
-  std::string bytes = serializePlan(plan);
+  return writePlanBytes(serializePlan(plan), path);
+}
+
+sgl::Status writePlanBytes(std::string_view bytes, const std::string &path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out)
     return makeError("cannot open '" + path +

@@ -11,6 +11,7 @@
 #include "runtime/support/Expected.h"
 
 #include <string>
+#include <string_view>
 
 namespace sgl::runtime::plan {
 
@@ -25,6 +26,10 @@ std::string serializePlan(const Plan &plan);
 /// Refuses to write a plan the runtime would reject. Error messages do not
 /// repeat the path except for I/O failures.
 sgl::Status writePlanFile(const Plan &plan, const std::string &path);
+
+/// Writes bytes a caller already serialized (and read back through
+/// readPlan) to `path`, without serializing or verifying again.
+sgl::Status writePlanBytes(std::string_view bytes, const std::string &path);
 
 } // namespace sgl::runtime::plan
 

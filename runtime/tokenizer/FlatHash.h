@@ -40,6 +40,15 @@ inline uint64_t hashBytes(std::string_view bytes) {
   return mix64(h ^ tail);
 }
 
+/// Slots for `count` keys in an open-addressing table: a power of two at
+/// least twice the count, so probes stay short.
+inline size_t tableCapacity(size_t count) {
+  size_t capacity = 16;
+  while (capacity < count * 2)
+    capacity <<= 1;
+  return capacity;
+}
+
 /// Maps a (left id, right id) pair to a merge rank and the merged id.
 class PairTable {
 public:
@@ -49,9 +58,7 @@ public:
   };
 
   void reserve(size_t count) {
-    size_t capacity = 16;
-    while (capacity < count * 2)
-      capacity <<= 1;
+    size_t capacity = tableCapacity(count);
     slots_.assign(capacity, Slot{});
     mask_ = capacity - 1;
     size_ = 0;
@@ -106,9 +113,7 @@ private:
 class BytesTable {
 public:
   void reserve(size_t count) {
-    size_t capacity = 16;
-    while (capacity < count * 2)
-      capacity <<= 1;
+    size_t capacity = tableCapacity(count);
     slots_.assign(capacity, Slot{});
     mask_ = capacity - 1;
   }

@@ -10,6 +10,7 @@
 
 #include "runtime/engine/LoadedModel.h"
 #include "runtime/plan/Plan.h"
+#include "test/unit/support/PlanSteps.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,49 +25,27 @@ using runtime::plan::Program;
 using runtime::plan::Role;
 using runtime::plan::Step;
 
-inline runtime::plan::SourceLocation loc(uint32_t line, uint32_t col = 1) {
-  return {"t.sgl", line, col};
+using runtime::plan::test::append;
+using runtime::plan::test::at;
+using runtime::plan::test::gen;
+using runtime::plan::test::select;
+using runtime::plan::test::text;
+
+/// A role step located at t.sgl:line:3, so errors can name it.
+inline Step roleStep(Role role, bool begin, uint32_t line = 1) {
+  return at(begin ? runtime::plan::test::roleBegin(role) : runtime::plan::test::roleEnd(role),
+            "t.sgl", line, 3);
+}
+/// A gen step located at t.sgl:9:9, so errors can name it.
+inline Step genStep(uint32_t slot, GenParams params) {
+  return at(gen(slot, std::move(params)), "t.sgl", 9, 9);
 }
 
-inline Step textStep(std::string text) {
-  Step s;
-  s.kind = Step::Kind::Text;
-  s.text = std::move(text);
-  return s;
-}
-inline Step appendStep(uint32_t slot) {
-  Step s;
-  s.kind = Step::Kind::Append;
-  s.slot = slot;
-  return s;
-}
-inline Step roleStep(Role role, bool begin, uint32_t line = 1) {
-  Step s;
-  s.kind = begin ? Step::Kind::RoleBegin : Step::Kind::RoleEnd;
-  s.role = role;
-  s.loc = loc(line, 3);
-  return s;
-}
-inline Step genStep(uint32_t slot, GenParams params) {
-  Step s;
-  s.kind = Step::Kind::Gen;
-  s.slot = slot;
-  s.gen = std::move(params);
-  s.loc = loc(9, 9);
-  return s;
-}
 inline GenParams greedy(uint32_t maxTokens) {
   GenParams p;
   p.maxTokens = maxTokens;
   p.temperature = 0.0f;
   return p;
-}
-inline Step selectStep(uint32_t slot, std::vector<std::string> choices) {
-  Step s;
-  s.kind = Step::Kind::Select;
-  s.slot = slot;
-  s.choices = std::move(choices);
-  return s;
 }
 
 /// A program whose gen/select slots follow the arguments in step order; the

@@ -108,7 +108,7 @@ TEST_F(InterpreterTest, DefaultModelHasLlama3TemplateAndEosIds) {
 TEST_F(InterpreterTest, GreedyGenEqualsDirectGreedyContinuation) {
   const std::string prompt = "The capital of France is";
   Program p =
-      makeProgram({}, {textStep(prompt), genStep(0, greedy(12))}, {"answer"});
+      makeProgram({}, {text(prompt), genStep(0, greedy(12))}, {"answer"});
   auto out = run(p);
   std::vector<int32_t> ref = greedyRef(prompt, 12);
   ASSERT_EQ(ref.size(), 12u) << "the reference hit an EOS; pick a new prompt";
@@ -119,7 +119,7 @@ TEST_F(InterpreterTest, GreedyGenEqualsDirectGreedyContinuation) {
 
 TEST_F(InterpreterTest, ArgumentsAreAppendedAsText) {
   Program p = makeProgram({"who"},
-                          {textStep("Hello, "), appendStep(0), textStep("!"),
+                          {text("Hello, "), append(0), text("!"),
                            genStep(1, greedy(5))},
                           {"out"});
   auto out = run(p, {{"who", "Ada"}});
@@ -153,8 +153,8 @@ TEST_F(InterpreterTest, StopStringSpanningTokensCutsTheCapture) {
   GenParams params = greedy(16);
   params.stop = {"never-appears", stop};
   Program p = makeProgram({},
-                          {textStep(prompt), genStep(0, params),
-                           textStep(" and then"), genStep(1, greedy(6))},
+                          {text(prompt), genStep(0, params),
+                           text(" and then"), genStep(1, greedy(6))},
                           {"x", "y"});
   auto out = run(p);
   EXPECT_EQ(out["x"], sanitizeUtf8(raw));
@@ -168,7 +168,7 @@ TEST_F(InterpreterTest, StopStringSpanningTokensCutsTheCapture) {
 
 TEST_F(InterpreterTest, MaxTokensLimitsTheGen) {
   Program p =
-      makeProgram({}, {textStep("Numbers:"), genStep(0, greedy(3))}, {"n"});
+      makeProgram({}, {text("Numbers:"), genStep(0, greedy(3))}, {"n"});
   auto out = run(p);
   EXPECT_EQ(out["n"], captured(greedyRef("Numbers:", 3)));
   EXPECT_EQ(lastStats_.generatedTokens, 3);
@@ -178,7 +178,7 @@ TEST_F(InterpreterTest, MaxTokensDefaultsTo128) {
   GenParams params;
   params.temperature = 0.0f;
   Program p = makeProgram(
-      {}, {textStep("Tell me everything:"), genStep(0, params)}, {"all"});
+      {}, {text("Tell me everything:"), genStep(0, params)}, {"all"});
   auto out = run(p);
   bool hitEos = false;
   std::vector<int32_t> ref =
@@ -201,7 +201,7 @@ TEST_F(InterpreterTest, EosIdsFromTheConfigEndTheGen) {
   auto model = variant([](ModelConfig &c) { c.eosTokenIds = {stopId}; });
   EXPECT_NE(std::find(model->eosIds().begin(), model->eosIds().end(), stopId),
             model->eosIds().end());
-  Program p = makeProgram({}, {textStep(prompt), genStep(0, greedy(6))}, {"x"});
+  Program p = makeProgram({}, {text(prompt), genStep(0, greedy(6))}, {"x"});
   Interpreter interp(*model);
   auto out = interp.run(p, {});
   ASSERT_TRUE(out) << out.error().message;
@@ -217,7 +217,7 @@ TEST_F(InterpreterTest, GenStopsAtTheContextLimit) {
   limit = static_cast<int64_t>(tok().encode(prompt, true).size()) + 2;
   auto model = variant([](ModelConfig &c) { c.maxPositions = limit; });
   Program p =
-      makeProgram({}, {textStep(prompt), genStep(0, greedy(10))}, {"x"});
+      makeProgram({}, {text(prompt), genStep(0, greedy(10))}, {"x"});
   Interpreter interp(*model);
   auto out = interp.run(p, {});
   ASSERT_TRUE(out) << out.error().message;
@@ -230,7 +230,7 @@ TEST_F(InterpreterTest, GenStopsAtTheContextLimit) {
 TEST_F(InterpreterTest, PromptLongerThanTheModelIsAnError) {
   auto model = variant([](ModelConfig &c) { c.maxPositions = 4; });
   Program p = makeProgram(
-      {}, {textStep("one two three four five six"), genStep(0, greedy(2))},
+      {}, {text("one two three four five six"), genStep(0, greedy(2))},
       {"x"});
   std::string error = runError(*model, p);
   EXPECT_EQ(error, "t.sgl:9:9: gen 'x': the context has 7 tokens, more than "
@@ -262,7 +262,7 @@ TEST_F(InterpreterTest, SelectPicksTheBestNormalizedLogProb) {
         ASSERT_GT(scores[best] - scores[i], 1e-4) << c.prompt;
       }
     picks.insert(best);
-    Program p = makeProgram({}, {textStep(c.prompt), selectStep(0, c.choices)},
+    Program p = makeProgram({}, {text(c.prompt), select(0, c.choices)},
                             {"pick"});
     auto out = run(p);
     EXPECT_EQ(out["pick"], c.choices[best]) << c.prompt;
@@ -287,8 +287,8 @@ TEST_F(InterpreterTest, ScoreContinuationMatchesFromScratch) {
 TEST_F(InterpreterTest, SelectedChoiceIsPartOfTheContext) {
   const std::vector<std::string> choices = {"cats", "dogs"};
   Program p = makeProgram({},
-                          {textStep("My favourite animals are "),
-                           selectStep(0, choices), textStep(" because"),
+                          {text("My favourite animals are "),
+                           select(0, choices), text(" because"),
                            genStep(1, greedy(5))},
                           {"pet", "why"});
   auto out = run(p);
@@ -302,11 +302,11 @@ TEST_F(InterpreterTest, SelectedChoiceIsPartOfTheContext) {
 TEST_F(InterpreterTest, RolesRenderTheLlama3Template) {
   Program p = makeProgram(
       {"q"},
-      {roleStep(Role::System, true), textStep("Be brief."),
-       roleStep(Role::System, false), roleStep(Role::User, true), appendStep(0),
+      {roleStep(Role::System, true), text("Be brief."),
+       roleStep(Role::System, false), roleStep(Role::User, true), append(0),
        roleStep(Role::User, false), roleStep(Role::Assistant, true),
        genStep(1, greedy(5)), roleStep(Role::Assistant, false),
-       roleStep(Role::User, true), textStep("Thanks"),
+       roleStep(Role::User, true), text("Thanks"),
        roleStep(Role::User, false), roleStep(Role::Assistant, true),
        genStep(2, greedy(4)), roleStep(Role::Assistant, false)},
       {"a1", "a2"});
@@ -335,8 +335,8 @@ TEST_F(InterpreterTest, RolesRenderTheLlama3Template) {
 TEST_F(InterpreterTest, RolesWithoutATemplateAreAnError) {
   auto model = variant([](ModelConfig &) {}, /*withTemplate=*/false);
   Program p = makeProgram({},
-                          {textStep("Hi"), roleStep(Role::User, true, 3),
-                           textStep("x"), roleStep(Role::User, false, 3)},
+                          {text("Hi"), roleStep(Role::User, true, 3),
+                           text("x"), roleStep(Role::User, false, 3)},
                           {});
   EXPECT_EQ(runError(*model, p),
             std::string("model at '") + kModelDir +
@@ -345,7 +345,7 @@ TEST_F(InterpreterTest, RolesWithoutATemplateAreAnError) {
 }
 
 TEST_F(InterpreterTest, ArgumentErrorsNameTheArguments) {
-  Program p = makeProgram({"q1", "q2"}, {appendStep(0), appendStep(1)}, {});
+  Program p = makeProgram({"q1", "q2"}, {append(0), append(1)}, {});
   EXPECT_EQ(runError(m(), p, {{"q1", "a"}}),
             "missing argument 'q2' for program 'test' (it takes 'q1', 'q2')");
   EXPECT_EQ(runError(m(), p, {{"q1", "a"}, {"q2", "b"}, {"zz", "c"}}),
@@ -353,13 +353,13 @@ TEST_F(InterpreterTest, ArgumentErrorsNameTheArguments) {
   EXPECT_EQ(runError(m(), p, {{"zz", "c"}}),
             "missing arguments 'q1', 'q2'; unknown argument 'zz' for program "
             "'test' (it takes 'q1', 'q2')");
-  Program none = makeProgram({}, {textStep("x")}, {});
+  Program none = makeProgram({}, {text("x")}, {});
   EXPECT_EQ(runError(m(), none, {{"a", "b"}}),
             "unknown argument 'a' for program 'test' (it takes no arguments)");
 }
 
 TEST_F(InterpreterTest, CapturesFollowPlanOrder) {
-  Program p = makeProgram({"a"}, {textStep("x"), selectStep(1, {"p", "q"})}, {},
+  Program p = makeProgram({"a"}, {text("x"), select(1, {"p", "q"})}, {},
                           {{"second", 1}, {"first", 0}});
   auto out = run(p, {{"a", "value"}});
   ASSERT_EQ(out.size(), 2u);
@@ -372,7 +372,7 @@ TEST_F(InterpreterTest, SeededSamplingIsReproducible) {
   GenParams sampled;
   sampled.maxTokens = 16; // temperature 1, no top-k/top-p
   Program p =
-      makeProgram({}, {textStep("Random:"), genStep(0, sampled)}, {"x"});
+      makeProgram({}, {text("Random:"), genStep(0, sampled)}, {"x"});
   RunOptions one, two;
   one.seed = 1;
   two.seed = 2;
@@ -381,7 +381,7 @@ TEST_F(InterpreterTest, SeededSamplingIsReproducible) {
   // A gen's own seed wins over the run seed.
   sampled.seed = 7;
   Program seeded =
-      makeProgram({}, {textStep("Random:"), genStep(0, sampled)}, {"x"});
+      makeProgram({}, {text("Random:"), genStep(0, sampled)}, {"x"});
   EXPECT_EQ(run(seeded, {}, one), run(seeded, {}, two));
 }
 

@@ -2,52 +2,9 @@
 #ifndef SGL_TEST_UNIT_PLAN_SAMPLEPLANS_H
 #define SGL_TEST_UNIT_PLAN_SAMPLEPLANS_H
 
-#include "runtime/plan/Plan.h"
+#include "test/unit/support/PlanSteps.h"
 
 namespace sgl::runtime::plan::test {
-
-inline Step text(std::string s) {
-  Step step;
-  step.kind = Step::Kind::Text;
-  step.text = std::move(s);
-  return step;
-}
-inline Step append(uint32_t slot) {
-  Step step;
-  step.kind = Step::Kind::Append;
-  step.slot = slot;
-  return step;
-}
-inline Step roleBegin(Role role) {
-  Step step;
-  step.kind = Step::Kind::RoleBegin;
-  step.role = role;
-  return step;
-}
-inline Step roleEnd(Role role) {
-  Step step;
-  step.kind = Step::Kind::RoleEnd;
-  step.role = role;
-  return step;
-}
-inline Step gen(uint32_t slot, GenParams params = {}) {
-  Step step;
-  step.kind = Step::Kind::Gen;
-  step.slot = slot;
-  step.gen = std::move(params);
-  return step;
-}
-inline Step select(uint32_t slot, std::vector<std::string> choices) {
-  Step step;
-  step.kind = Step::Kind::Select;
-  step.slot = slot;
-  step.choices = std::move(choices);
-  return step;
-}
-inline Step at(Step step, std::string file, uint32_t line, uint32_t col) {
-  step.loc = SourceLocation{std::move(file), line, col};
-  return step;
-}
 
 /// A valid plan using every step kind, every role and every optional field.
 inline Plan fullPlan() {
