@@ -2,10 +2,9 @@
 
 #include "compiler/SourceLocation.h"
 
+#include "runtime/support/InputFile.h"
+
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace sgl::compiler {
 
@@ -19,23 +18,13 @@ uint32_t SourceManager::addBuffer(std::string name, std::string contents) {
 }
 
 bool SourceManager::addFile(const std::string &path, uint32_t &fileId, std::string &error) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    error = "'" + path + "' is a directory, not a .sgl file";
+  Expected<std::string> text =
+      readInputFile(path, {".sgl source file", kSourceFileLimit}, /*allowStdin=*/true);
+  if (!text) {
+    error = text.error().message;
     return false;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open '" + path + "'";
-    return false;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    error = "cannot read '" + path + "'";
-    return false;
-  }
-  fileId = addBuffer(path, text.str());
+  fileId = addBuffer(path == "-" ? "<stdin>" : path, text.take());
   return true;
 }
 

@@ -33,7 +33,8 @@ class SourceManager {
 public:
   /// Registers a buffer and returns its file id.
   uint32_t addBuffer(std::string name, std::string contents);
-  /// Reads a file from disk; returns false with `error` set on failure.
+  /// Reads a file from disk ("-": standard input, named "<stdin>"), at most
+  /// kSourceFileLimit bytes; returns false with `error` set on failure.
   bool addFile(const std::string &path, uint32_t &fileId, std::string &error);
 
   uint32_t size() const { return static_cast<uint32_t>(files_.size()); }

@@ -1,9 +1,12 @@
 //===- sglc.cpp - The sgl compiler driver ---------------------------------===//
 //
 //   sglc FILE.sgl [-o FILE.sglp] [--emit=ast|mlir|plan-json|plan] [--no-passes]
+//        [--error-limit N]
 //
-// Parses and checks a .sgl file, lowers it to the sgl dialect, runs the pass
-// pipeline and translates the result to a plan. --emit prints any stage.
+// Parses and checks a .sgl file ('-': standard input), lowers it to the sgl
+// dialect, runs the pass pipeline and translates the result to a plan.
+// --emit prints any stage; `-o -` writes any of them to standard output.
+// Exit status: 0 success, 1 error, 2 usage error (runtime/support/ToolMain.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,14 +20,14 @@
 #include "runtime/plan/PlanJson.h"
 #include "runtime/plan/PlanReader.h"
 #include "runtime/plan/PlanWriter.h"
+#include "runtime/support/CommandLine.h"
+#include "runtime/support/OutputFile.h"
 #include "sgl/SGLDialect.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/raw_ostream.h"
-
-#include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -34,6 +37,7 @@ namespace plan = sgl::runtime::plan;
 
 namespace {
 
+constexpr const char *kTool = "sglc";
 constexpr const char *kProducer = "sglc 0.1";
 
 struct Options {
@@ -41,6 +45,7 @@ struct Options {
   std::string output;
   std::string emit = "plan";
   bool noPasses = false;
+  unsigned errorLimit = 20;
 };
 
 int reportErrors(const DiagnosticEngine &diags) {
@@ -49,21 +54,11 @@ int reportErrors(const DiagnosticEngine &diags) {
   return 1;
 }
 
-/// Writes text to the -o file, or stdout when none was given.
-int writeText(const Options &options, const std::string &text) {
-  if (options.output.empty() || options.output == "-") {
-    std::cout << text;
-    return 0;
-  }
-  std::error_code error;
-  llvm::raw_fd_ostream out(options.output, error);
-  if (error) {
-    std::cerr << "sglc: error: cannot write '" << options.output << "': " << error.message()
-              << "\n";
-    return 1;
-  }
-  out << text;
-  return 0;
+/// Writes `bytes` to the -o file, or to stdout for none or "-".
+int writeResult(const std::string &path, std::string_view bytes) {
+  if (sgl::Status written = sgl::writeOutput(path, bytes); !written)
+    return sgl::reportError(kTool, written.error().message);
+  return sgl::kExitSuccess;
 }
 
 /// The default plan path: the input's stem with .sglp, in the working directory.
@@ -81,30 +76,27 @@ int emitPlan(const Options &options, mlir::ModuleOp module) {
   // is a compile error here rather than a surprise in sglrun.
   sgl::Expected<plan::Plan> reread = plan::readPlan(bytes);
   if (!reread) {
-    std::cerr << "sglc: internal error: the written plan does not verify: "
-              << reread.error().message << "\n";
-    return 1;
+    return sgl::reportError(kTool, "internal error: the written plan does not verify: " +
+                                       reread.error().message);
   }
   if (options.emit == "plan-json")
-    return writeText(options, plan::planToJson(*reread));
+    return writeResult(options.output, plan::planToJson(*reread));
+  // A binary plan goes to <stem>.sglp unless -o names a file or "-".
   std::string path = options.output.empty() ? defaultPlanPath(options.input) : options.output;
-  sgl::Status written = plan::writePlanBytes(bytes, path);
-  if (!written) {
-    std::cerr << "sglc: error: " << written.error().message << "\n";
-    return 1;
-  }
-  return 0;
+  return writeResult(path, bytes);
 }
 
 int run(const Options &options) {
+  if (options.input == "-" && options.emit == "plan" && options.output.empty())
+    return sgl::reportUsageError(kTool, "a plan compiled from standard input needs -o FILE "
+                                        "(or -o - for standard output)");
   SourceManager sources;
   DiagnosticEngine diags(sources, std::cerr);
+  // ERRLIMIT diags.setErrorLimit(options.errorLimit);
   uint32_t file;
   std::string error;
-  if (!sources.addFile(options.input, file, error)) {
-    std::cerr << "sglc: error: " << error << "\n";
-    return 1;
-  }
+  if (!sources.addFile(options.input, file, error))
+    return sgl::reportError(kTool, error);
 
   Module ast;
   if (parseFile(file, sources, diags, ast))
@@ -116,7 +108,7 @@ int run(const Options &options) {
     return 1;
   }
   if (options.emit == "ast")
-    return writeText(options, dumpAST(ast));
+    return writeResult(options.output, dumpAST(ast));
 
   mlir::MLIRContext context;
   context.getOrLoadDialect<sgl::dialect::SGLDialect>();
@@ -135,7 +127,7 @@ int run(const Options &options) {
     llvm::raw_string_ostream os(text);
     module->print(os, mlir::OpPrintingFlags().enableDebugInfo(/*enable=*/true,
                                                               /*prettyForm=*/false));
-    return writeText(options, os.str());
+    return writeResult(options.output, os.str());
   }
   return emitPlan(options, *module);
 }
@@ -145,14 +137,20 @@ int run(const Options &options) {
 int main(int argc, char **argv) {
   CLI::App app{"sglc: compile .sgl programs to execution plans (.sglp)"};
   Options options;
-  app.add_option("input", options.input, "the .sgl file to compile")->required();
+  app.add_option("input", options.input, "the .sgl file to compile ('-': stdin)")->required();
   app.add_option("-o,--output", options.output,
-                 "output file; default: <input stem>.sglp for plans, stdout otherwise");
+                 "output file ('-': stdout); default: <input stem>.sglp for plans, "
+                 "stdout otherwise");
   app.add_option("--emit", options.emit,
                  "what to produce: ast, mlir (after the pass pipeline), plan-json, plan")
       ->check(CLI::IsMember({"ast", "mlir", "plan-json", "plan"}));
   app.add_flag("--no-passes", options.noPasses,
                "skip the pass pipeline (show MLIRGen's output as is)");
-  CLI11_PARSE(app, argc, argv);
-  return run(options);
+  app.add_option("--error-limit", options.errorLimit,
+                 "stop after this many errors (0: no limit)")
+      ->check(sgl::UnsignedIn(0, UINT32_MAX))
+      ->default_str("20");
+  if (std::optional<int> exit = sgl::parseCommandLine(app, argc, argv, kTool))
+    return *exit;
+  return sgl::guardedMain(kTool, [&] { return run(options); });
 }

@@ -1,24 +1,28 @@
 //===- ChatTemplate.cpp - Built-in chat templates (Llama 3, ChatML) -------===//
 #include "runtime/chat/ChatTemplate.h"
 
+#include "runtime/support/InputFile.h"
+
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <optional>
 
 namespace sgl::runtime {
 
 namespace {
 
-bool readText(const std::filesystem::path &path, std::string &out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  out = buffer.str();
-  return true;
+/// The text of `path`, or nullopt when there is no such file.
+Expected<std::optional<std::string>>
+readOptionalFile(const std::filesystem::path &path, const char *kind) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    return std::optional<std::string>();
+  Expected<std::string> text =
+      readInputFile(path.string(), {kind, kModelJsonLimit});
+  if (!text)
+    return text.error();
+  return std::optional<std::string>(text.take());
 }
 
 /// 'text' (built with append: GCC 12 warns falsely on "'" + std::string).
@@ -50,15 +54,18 @@ ChatTemplate::detect(std::string_view jinjaText,
 Expected<std::string> ChatTemplate::readJinja(const std::string &modelDir) {
   namespace fs = std::filesystem;
   const fs::path configPath = fs::path(modelDir) / "tokenizer_config.json";
-  std::string text;
-  if (readText(configPath, text)) {
-    nlohmann::json config = nlohmann::json::parse(text, nullptr, false);
-    if (config.is_discarded() || !config.is_object())
+  Expected<std::optional<std::string>> config =
+      readOptionalFile(configPath, "tokenizer_config.json");
+  if (!config)
+    return config.error();
+  if (*config) {
+    nlohmann::json json = nlohmann::json::parse(**config, nullptr, false);
+    if (json.is_discarded() || !json.is_object())
       return makeError(quoted(configPath.string()) + " is not a JSON object");
-    auto it = config.find("chat_template");
-    if (it != config.end() && it->is_string())
+    auto it = json.find("chat_template");
+    if (it != json.end() && it->is_string())
       return it->get<std::string>();
-    if (it != config.end() && it->is_array()) {
+    if (it != json.end() && it->is_array()) {
       std::string first;
       for (const nlohmann::json &entry : *it) {
         if (!entry.is_object() || !entry.contains("template") ||
@@ -73,8 +80,12 @@ Expected<std::string> ChatTemplate::readJinja(const std::string &modelDir) {
       return first;
     }
   }
-  if (readText(fs::path(modelDir) / "chat_template.jinja", text))
-    return text;
+  Expected<std::optional<std::string>> jinja = readOptionalFile(
+      fs::path(modelDir) / "chat_template.jinja", "chat_template.jinja");
+  if (!jinja)
+    return jinja.error();
+  if (*jinja)
+    return std::move(**jinja);
   return std::string();
 }
 

@@ -1,14 +1,14 @@
 //===- Safetensors.cpp - Memory-mapped safetensors checkpoints ------------===//
 #include "runtime/model/Safetensors.h"
 
+#include "runtime/support/InputFile.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -143,7 +143,8 @@ Expected<std::unique_ptr<SafetensorsFile>>
 SafetensorsFile::open(const std::string &path) {
   std::unique_ptr<SafetensorsFile> file(new SafetensorsFile());
   file->path_ = path;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return fileError(path, std::string("cannot open: ") + std::strerror(errno));
   struct stat st;
@@ -151,6 +152,11 @@ SafetensorsFile::open(const std::string &path) {
     int err = errno;
     ::close(fd);
     return fileError(path, std::string("cannot stat: ") + std::strerror(err));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return fileError(path, "not a regular file; a safetensors file is mapped "
+                           "into memory and must be one");
   }
   size_t fileSize = static_cast<size_t>(st.st_size);
   if (fileSize < 8) {
@@ -258,10 +264,11 @@ Expected<std::unique_ptr<Checkpoint>> Checkpoint::open(const std::string &dir) {
     return checkpoint;
   }
 
-  std::ifstream in(indexPath);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  nlohmann::json index = nlohmann::json::parse(buffer.str(), nullptr, false);
+  Expected<std::string> indexText = readInputFile(
+      indexPath.string(), {"safetensors index", kModelJsonLimit});
+  if (!indexText)
+    return indexText.error();
+  nlohmann::json index = nlohmann::json::parse(*indexText, nullptr, false);
   const std::string indexName = indexPath.string();
   if (index.is_discarded() || !index.is_object())
     return makeError("shard index '" + indexName + "' is not a JSON object");

@@ -10,13 +10,9 @@
 
 #include "runtime/plan/PlanVerifier.h"
 #include "runtime/plan/Plan_generated.h"
+#include "runtime/support/InputFile.h"
 
-#include <cerrno>
 #include <cstdint>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <vector>
 
 namespace sgl::runtime::plan {
@@ -232,17 +228,16 @@ sgl::Expected<Plan> readPlan(std::string_view bytes) {
 }
 
 sgl::Expected<Plan> readPlanFile(const std::string &path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    return makeError("cannot read plan: is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return makeError(std::string("cannot open plan: ") + std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(in)),
-                    std::istreambuf_iterator<char>());
-  if (in.bad())
-    return makeError(std::string("cannot read plan: ") + std::strerror(errno));
-  return readPlan(bytes);
+  sgl::Expected<std::string> bytes =
+      sgl::readInputFile(path, {"plan", sgl::kPlanFileLimit},
+                         /*allowStdin=*/true);
+  if (!bytes)
+    return bytes.error();
+  sgl::Expected<Plan> plan = readPlan(*bytes);
+  if (!plan)
+    return makeError((path == "-" ? "<stdin>" : path) + ": " +
+                     plan.error().message);
+  return plan;
 }
 
 } // namespace sgl::runtime::plan

@@ -22,8 +22,9 @@ namespace sgl::runtime::plan {
 /// Decodes and verifies a serialized plan.
 sgl::Expected<Plan> readPlan(std::string_view bytes);
 
-/// Reads the file at `path` and decodes it with readPlan. Error messages do
-/// not name the path; callers print it, e.g. "sglrun: error: a.sglp: ...".
+/// Reads the file at `path` ("-": standard input), at most
+/// kPlanFileLimit bytes, and decodes it with readPlan. Every error message
+/// starts with the path: "a.sglp: not an sgl plan ...".
 sgl::Expected<Plan> readPlanFile(const std::string &path);
 
 } // namespace sgl::runtime::plan

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/tokenizer/Tokenizer.h"
 
+#include "runtime/support/InputFile.h"
 #include "runtime/tokenizer/PostProcessor.h"
 #include "runtime/tokenizer/Utf8.h"
 
@@ -12,23 +13,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace sgl::runtime {
 
 namespace {
-
-Expected<std::string> readFile(const std::filesystem::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return makeError("cannot open '" + path.string() + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad())
-    return makeError("cannot read '" + path.string() + "'");
-  return text.str();
-}
 
 Expected<std::vector<AddedToken>> parseAddedTokens(const nlohmann::json &root) {
   std::vector<AddedToken> tokens;
@@ -93,14 +81,16 @@ Expected<Tokenizer> Tokenizer::fromFile(const std::string &path) {
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec))
     file /= "tokenizer.json";
-  auto text = readFile(file);
+  auto text =
+      readInputFile(file.string(), {"tokenizer.json", kTokenizerJsonLimit});
   if (!text)
     return text.error();
   std::string config;
   std::filesystem::path configPath =
       file.parent_path() / "tokenizer_config.json";
   if (std::filesystem::exists(configPath, ec)) {
-    auto configText = readFile(configPath);
+    auto configText = readInputFile(
+        configPath.string(), {"tokenizer_config.json", kModelJsonLimit});
     if (!configText)
       return configText.error();
     config = configText.take();

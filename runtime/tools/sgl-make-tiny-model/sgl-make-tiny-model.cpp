@@ -11,8 +11,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/model/SafetensorsWriter.h"
+#include "runtime/support/CommandLine.h"
+#include "runtime/support/OutputFile.h"
 
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -30,6 +31,8 @@ using sgl::runtime::DType;
 using sgl::runtime::SafetensorsWriter;
 
 namespace {
+
+constexpr const char *kTool = "sgl-make-tiny-model";
 
 struct Options {
   std::string outDir;
@@ -323,8 +326,7 @@ json makeConfig(const Options &o, const TokenizerFacts &facts) {
 int run(const Options &o) {
   std::string error;
   auto fail = [&](const std::string &message) {
-    std::fprintf(stderr, "sgl-make-tiny-model: error: %s\n", message.c_str());
-    return 1;
+    return sgl::reportError(kTool, message);
   };
   TokenizerFacts facts;
   if (!o.tokenizerDir.empty()) {
@@ -384,11 +386,16 @@ int run(const Options &o) {
   if (!b.write(dir, error))
     return fail(error);
 
-  std::ofstream(dir / "config.json") << makeConfig(o, facts).dump(2) << "\n";
   json gen = {
       {"bos_token_id", facts.bos},
       {"eos_token_id", facts.eosList.is_null() ? facts.eos : facts.eosList}};
-  std::ofstream(dir / "generation_config.json") << gen.dump(2) << "\n";
+  for (const auto &[file, content] :
+       {std::pair{"config.json", makeConfig(o, facts)},
+        std::pair{"generation_config.json", gen}})
+    if (sgl::Status written =
+            sgl::writeOutput((dir / file).string(), content.dump(2) + "\n");
+        !written)
+      return fail(written.error().message);
   if (!o.tokenizerDir.empty())
     for (const char *file : {"tokenizer.json", "tokenizer_config.json"}) {
       fs::path src = fs::path(o.tokenizerDir) / file;
@@ -456,6 +463,7 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_flag("--tie-embeddings", o.tieEmbeddings,
                "Share the embedding matrix with the LM head");
-  CLI11_PARSE(app, argc, argv);
-  return run(o);
+  if (std::optional<int> exit = sgl::parseCommandLine(app, argc, argv, kTool))
+    return *exit;
+  return sgl::guardedMain(kTool, [&] { return run(o); });
 }

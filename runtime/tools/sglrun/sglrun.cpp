@@ -4,22 +4,27 @@
 //
 // Prints one JSON object of captures on one line. Any failure (a malformed
 // plan, a missing or broken model, bad --args) is one line on stderr,
-// "sglrun: error: ...", and exit status 1. Without --model the built-in
-// default model is used: <exe dir>/../share/sgl/models/default, else
-// $SGL_DEFAULT_MODEL.
+// "sglrun: error: ...", and exit status 1; a usage error exits with 2 (see
+// runtime/support/ToolMain.h). Without --model the built-in default model
+// is used: <exe dir>/../share/sgl/models/default, else $SGL_DEFAULT_MODEL.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/engine/Interpreter.h"
 #include "runtime/engine/LoadedModel.h"
+#include "runtime/engine/ProgramArgsJson.h"
 #include "runtime/plan/PlanReader.h"
+#include "runtime/support/CommandLine.h"
+#include "runtime/support/MessageText.h"
+#include "runtime/support/OutputFile.h"
 
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 namespace fs = std::filesystem;
 using namespace sgl::runtime;
@@ -36,42 +41,20 @@ struct Options {
   bool stats = false;
 };
 
-/// Prints "sglrun: error: MESSAGE" as exactly one line; returns 1.
-int fail(std::string message) {
-  for (char &c : message)
-    if (c == '\n' || c == '\r')
-      c = ' ';
-  std::fprintf(stderr, "sglrun: error: %s\n", message.c_str());
-  return 1;
-}
+constexpr const char *kTool = "sglrun";
 
-std::string joinNames(const std::vector<std::string> &names) {
+int fail(const std::string &message) { return sgl::reportError(kTool, message); }
+
+/// The program names for a message, at most a few of them: a plan may
+/// hold any number of programs.
+std::string listNames(const std::vector<plan::Program> &programs) {
+  constexpr size_t kShown = 8;
   std::string out;
-  for (const std::string &n : names)
-    out += (out.empty() ? "" : ", ") + n;
+  for (size_t i = 0; i < programs.size() && i < kShown; ++i)
+    out += (i ? ", " : "") + sgl::abbreviate(programs[i].name, 80);
+  if (programs.size() > kShown)
+    out += ", and " + std::to_string(programs.size() - kShown) + " more";
   return out;
-}
-
-/// Parses --args: a JSON object whose values are all strings.
-sgl::Expected<ProgramArgs> parseArgs(const std::string &text) {
-  nlohmann::json value;
-  try {
-    value = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception &e) {
-    return sgl::makeError("--args is not valid JSON: " + std::string(e.what()));
-  }
-  if (!value.is_object())
-    return sgl::makeError("--args must be a JSON object of strings, not " +
-                          std::string(value.type_name()));
-  ProgramArgs args;
-  for (auto it = value.begin(); it != value.end(); ++it) {
-    if (!it->is_string())
-      return sgl::makeError("--args value of '" + it.key() +
-                            "' must be a string, not " +
-                            std::string(it->type_name()));
-    args.emplace_back(it.key(), it->get<std::string>());
-  }
-  return args;
 }
 
 /// The built-in model: <exe dir>/../share/sgl/models/default, else
@@ -97,28 +80,26 @@ sgl::Expected<std::string> defaultModelDir() {
 int run(const Options &o) {
   sgl::Expected<plan::Plan> plan = plan::readPlanFile(o.planPath);
   if (!plan)
-    return fail(o.planPath + ": " + plan.error().message);
+    return fail(plan.error().message);
   if (plan->programs.empty())
     return fail(o.planPath + ": the plan has no programs");
 
-  std::vector<std::string> names;
-  for (const plan::Program &p : plan->programs)
-    names.push_back(p.name);
   const plan::Program *program = nullptr;
   if (!o.program.empty()) {
     program = plan->findProgram(o.program);
     if (!program)
-      return fail("no program '" + o.program + "' in " + o.planPath +
-                  " (programs: " + joinNames(names) + ")");
+      return fail("no program '" + sgl::abbreviate(o.program, 80) + "' in " +
+                  o.planPath + " (programs: " + listNames(plan->programs) +
+                  ")");
   } else if (plan->programs.size() == 1) {
     program = &plan->programs.front();
   } else {
-    return fail(o.planPath + " has " + std::to_string(names.size()) +
-                " programs; choose one with --program (" + joinNames(names) +
-                ")");
+    return fail(o.planPath + " has " + std::to_string(plan->programs.size()) +
+                " programs; choose one with --program (" +
+                listNames(plan->programs) + ")");
   }
 
-  sgl::Expected<ProgramArgs> args = parseArgs(o.args);
+  sgl::Expected<ProgramArgs> args = parseProgramArgsJson(o.args);
   if (!args)
     return fail(args.error().message);
   if (auto bound = bindProgramArgs(*program, *args); !bound)
@@ -144,8 +125,9 @@ int run(const Options &o) {
     return fail(captures.error().message);
   std::string line =
       captures->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::fprintf(stdout, "%s\n", line.c_str());
-  std::fflush(stdout);
+  line += '\n';
+  if (sgl::Status written = sgl::writeOutput("-", line); !written)
+    return fail(written.error().message);
 
   if (o.stats) {
     const RunStats &s = interpreter.stats();
@@ -166,28 +148,36 @@ int main(int argc, char **argv) {
   CLI::App app{"sglrun - run a compiled sgl plan (.sglp) on a model and print "
                "its captures as one JSON object"};
   Options o;
-  app.add_option("plan", o.planPath, "Plan file written by sglc")->required();
+  app.add_option("plan", o.planPath, "Plan file written by sglc ('-': stdin)")
+      ->required();
   app.add_option("--program", o.program,
                  "Program to run (required when the plan has several)");
   app.add_option("--model", o.modelDir,
                  "Hugging Face model folder (default: the built-in tiny "
                  "model, <exe dir>/../share/sgl/models/default or "
-                 "$SGL_DEFAULT_MODEL)");
+                 "$SGL_DEFAULT_MODEL)")
+      ->check(CLI::Validator(
+          [](std::string &dir) {
+            return dir.empty() ? std::string("the model folder is empty")
+                               : std::string();
+          },
+          "DIR"));
   app.add_option("--args", o.args,
                  "Program arguments as a JSON object of strings")
       ->default_str("{}");
   app.add_option("--seed", o.seed, "Seed of every gen without its own seed")
+      ->check(sgl::UnsignedIn(0, UINT64_MAX))
       ->default_str("0");
+  // More threads than cores only adds contention; the bound keeps a typo
+  // from asking for a million threads.
+  const unsigned maxThreads =
+      std::max(256u, 4 * std::thread::hardware_concurrency());
   app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")
+      ->check(sgl::UnsignedIn(0, maxThreads))
       ->default_str("0");
   app.add_flag("--stats", o.stats,
                "Print token counts and decode tokens/s to stderr");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp &e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError &e) {
-    return fail(std::string(e.what()) + " (see --help)");
-  }
-  return run(o);
+  if (std::optional<int> exit = sgl::parseCommandLine(app, argc, argv, kTool))
+    return *exit;
+  return sgl::guardedMain(kTool, [&] { return run(o); });
 }

@@ -236,14 +236,23 @@ TEST(PlanReader, NestedTableSharingIsRejected) {
 TEST(PlanReader, MissingFile) {
   sgl::Expected<Plan> plan = readPlanFile("/nonexistent/sgl/plan.sglp");
   ASSERT_FALSE(plan);
-  EXPECT_EQ(plan.error().message,
-            "cannot open plan: No such file or directory");
+  EXPECT_EQ(plan.error().message, "/nonexistent/sgl/plan.sglp: cannot open: "
+                                  "No such file or directory");
 }
 
 TEST(PlanReader, DirectoryIsNotAPlan) {
-  sgl::Expected<Plan> plan = readPlanFile(::testing::TempDir());
+  std::string dir = ::testing::TempDir();
+  sgl::Expected<Plan> plan = readPlanFile(dir);
   ASSERT_FALSE(plan);
-  EXPECT_EQ(plan.error().message, "cannot read plan: is a directory");
+  EXPECT_EQ(plan.error().message, dir + ": is a directory, not a plan");
+}
+
+TEST(PlanReader, DeviceIsNotAPlan) {
+  // /dev/zero never ends: it must be refused before anything is read.
+  sgl::Expected<Plan> plan = readPlanFile("/dev/zero");
+  ASSERT_FALSE(plan);
+  EXPECT_EQ(plan.error().message,
+            "/dev/zero: is a character device, not a plan");
 }
 
 } // namespace

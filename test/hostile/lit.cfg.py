@@ -1,0 +1,30 @@
+# lit configuration for test/hostile: one file per class of hostile input
+# (see README.md beside this file). Same tools and substitutions as
+# test/lit, plus caps on memory and time for the classes that are about
+# resources.
+import os
+
+lit_config.load_config(config, os.path.join(config.sgl_src_root, "test", "lit", "lit.cfg.py"))
+
+config.name = "sgl-hostile"
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.sgl_obj_root, "test", "hostile")
+config.excludes = ["Inputs", "README.md", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in"]
+
+# %memcap CMD runs CMD with a memory ceiling that only super-linear growth
+# breaks. ASan reserves terabytes of address space, so a sanitized build caps
+# resident memory through the sanitizer instead of the address space.
+cap_mib = 3072
+if config.sgl_sanitize:
+    memcap = "env ASAN_OPTIONS=hard_rss_limit_mb=%d:detect_leaks=0" % cap_mib
+    config.available_features.add("sanitizer")
+else:
+    memcap = "prlimit --as=%d --" % (cap_mib * 1024 * 1024)
+config.substitutions.append(("%memcap", memcap))
+# %timecap CMD: a generous wall-clock ceiling (sanitized builds run slower).
+config.substitutions.append(("%timecap", "timeout %d" % (300 if config.sgl_sanitize else 60)))
+config.substitutions.append(("%tokenizers", os.path.join(config.sgl_obj_root, "tokenizers")))
+config.substitutions.append(("%default_model",
+                             os.path.join(config.sgl_obj_root, "share", "sgl", "models", "default")))
+# %exits N CMD: CMD must exit with exactly status N.
+config.substitutions.append(("%exits", "bash " + os.path.join(config.test_source_root, "Inputs", "exits.sh")))
