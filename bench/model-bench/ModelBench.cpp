@@ -18,8 +18,8 @@
 
 #include "bench/model-bench/Roofline.h"
 #include "runtime/model/LlamaModel.h"
+#include "runtime/support/CommandLine.h"
 
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -151,6 +151,11 @@ void printStructured(const std::vector<Sample> &samples, const std::string &mode
 
 } // namespace
 
+constexpr const char *kTool = "sgl-model-bench";
+
+int run(const std::string &modelDir, unsigned threads, int64_t promptLength,
+        int64_t genTokens, int reps, const std::string &format);
+
 int main(int argc, char **argv) {
   CLI::App app{"sgl-model-bench: CPU prefill and decode speed against the machine's roofline"};
   std::string modelDir;
@@ -165,19 +170,24 @@ int main(int argc, char **argv) {
   app.add_option("--gen", genTokens, "decoded tokens (tg<N>)")->check(CLI::Range(1, 1 << 16));
   app.add_option("--reps", reps, "repetitions of each test")->check(CLI::Range(1, 100));
   app.add_option("--format", format, "md, csv or json")->check(CLI::IsMember({"md", "csv", "json"}));
-  CLI11_PARSE(app, argc, argv);
+  if (std::optional<int> exit = sgl::parseCommandLine(app, argc, argv, kTool))
+    return *exit;
+  return sgl::guardedMain(kTool, [&] {
+    return run(modelDir, threads, promptLength, genTokens, reps, format);
+  });
+}
 
+int run(const std::string &modelDir, unsigned threads, int64_t promptLength,
+        int64_t genTokens, int reps, const std::string &format) {
   Expected<std::unique_ptr<LlamaModel>> loaded = LlamaModel::load(modelDir, threads);
   if (!loaded) {
-    std::fprintf(stderr, "sgl-model-bench: error: %s\n", loaded.error().message.c_str());
-    return 1;
+    return sgl::reportError(kTool, loaded.error().message);
   }
   LlamaModel &model = **loaded;
   const ModelConfig &config = model.config();
   if (promptLength + 1 > config.maxPositions || genTokens + 1 > config.maxPositions) {
-    std::fprintf(stderr, "sgl-model-bench: error: --prompt/--gen exceed the model's %lld positions\n",
-                 static_cast<long long>(config.maxPositions));
-    return 1;
+    return sgl::reportError(kTool, "--prompt/--gen exceed the model's " +
+                                       std::to_string(config.maxPositions) + " positions");
   }
 
   bench::RooflineMeter meter(threads, promptLength, config.hiddenSize, config.intermediateSize);
@@ -199,9 +209,7 @@ int main(int argc, char **argv) {
     double bandwidth = meter.readBandwidth();
     Expected<double> tg = timeDecode(model, genTokens);
     if (!pp || !tg) {
-      std::fprintf(stderr, "sgl-model-bench: error: %s\n",
-                   (!pp ? pp.error() : tg.error()).message.c_str());
-      return 1;
+      return sgl::reportError(kTool, (!pp ? pp.error() : tg.error()).message);
     }
     if (rep < 0)
       continue;
