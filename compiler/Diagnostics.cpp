@@ -1,12 +1,22 @@
 //===- Diagnostics.cpp - clang-style error reporting ----------------------===//
 
 #include "compiler/Diagnostics.h"
+#include "compiler/SourceSnippet.h"
+
+#include "runtime/support/MessageText.h"
 
 #include <ostream>
 
 namespace sgl::compiler {
 
 namespace {
+
+/// Bytes of source text quoteSource() shows before cutting.
+constexpr size_t kMaxQuotedBytes = 64;
+/// Bytes of a message shown before cutting; messages quote source text
+/// through quoteSource(), so only a bug elsewhere (or an MLIR message that
+/// prints an attribute) comes near it.
+constexpr size_t kMaxMessageBytes = 1024;
 
 const char *severityName(Severity severity) {
   switch (severity) {
@@ -20,33 +30,43 @@ const char *severityName(Severity severity) {
   return "error";
 }
 
-/// Caret line under `line`: tabs are kept so the caret lines up in a terminal.
-std::string caretLine(std::string_view line, uint32_t beginCol, uint32_t endCol) {
-  std::string caret;
-  for (uint32_t i = 1; i < beginCol && i - 1 < line.size(); ++i)
-    caret += line[i - 1] == '\t' ? '\t' : ' ';
-  caret += '^';
-  for (uint32_t col = beginCol + 1; col < endCol && col - 1 < line.size(); ++col)
-    caret += '~';
-  return caret;
-}
-
 } // namespace
+
+std::string quoteSource(std::string_view text) {
+  std::string shown(1, '\'');
+  shown += sgl::abbreviate(text, kMaxQuotedBytes);
+  shown += '\'';
+  return shown;
+}
 
 void DiagnosticEngine::report(Severity severity, SourceRange range,
                               const std::string &message) {
-  if (severity == Severity::Error)
+  if (limitReached_)
+    return;
+  if (severity == Severity::Error) {
+    if (errorLimit_ != 0 && errors_ >= errorLimit_) {
+      limitReached_ = true;
+      out_ << "fatal error: too many errors emitted, stopping now "
+              "[--error-limit="
+           << errorLimit_ << "]\n";
+      return;
+    }
     ++errors_;
+  }
+  std::string text = sgl::abbreviate(message, kMaxMessageBytes);
   const SourceLoc &begin = range.begin;
   if (!begin.isValid()) {
-    out_ << severityName(severity) << ": " << message << "\n";
+    out_ << severityName(severity) << ": " << text << "\n";
     return;
   }
-  out_ << sources_.name(begin.file) << ":" << begin.line << ":" << begin.col << ": "
-       << severityName(severity) << ": " << message << "\n";
-  std::string_view line = sources_.lineText(begin.file, begin.line);
-  uint32_t endCol = range.end.line == begin.line ? range.end.col : begin.col + 1;
-  out_ << line << "\n" << caretLine(line, begin.col, endCol) << "\n";
+  out_ << sgl::escapeControlChars(sources_.name(begin.file)) << ":"
+       << begin.line << ":" << begin.col << ": " << severityName(severity)
+       << ": " << text << "\n";
+  uint32_t endCol =
+      range.end.line == begin.line ? range.end.col : begin.col + 1;
+  SourceSnippet snippet = renderSnippet(
+      sources_.lineText(begin.file, begin.line), begin.col, endCol);
+  out_ << snippet.line << "\n" << snippet.caret << "\n";
 }
 
 } // namespace sgl::compiler

@@ -2,23 +2,43 @@
 
 #include "compiler/GenOptions.h"
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <map>
 
 namespace sgl::compiler {
 
 namespace {
 
-enum class OptionType { PositiveInt, NonNegativeInt, Temperature, Probability, StopList };
+/// How an option's value is checked. Every range is that of the field the
+/// plan stores it in (runtime/plan/Plan.fbs), so a checked value survives
+/// the narrowing on the way there unchanged: a value that only breaks
+/// after narrowing is reported here, at the literal.
+enum class OptionType { Integer, Temperature, Probability, StopList };
 
 struct OptionSpec {
   const char *name;
   OptionType type;
+  /// Integer options: the accepted range and the GenParams field.
+  int64_t min = 0;
+  int64_t max = 0;
+  std::optional<int64_t> GenParams::*field = nullptr;
 };
 
+constexpr int64_t kMaxU32 = std::numeric_limits<uint32_t>::max();
+
 constexpr OptionSpec kOptions[] = {
-    {"max_tokens", OptionType::PositiveInt},  {"stop", OptionType::StopList},
-    {"temperature", OptionType::Temperature}, {"top_p", OptionType::Probability},
-    {"top_k", OptionType::NonNegativeInt},    {"seed", OptionType::NonNegativeInt},
+    {"max_tokens", OptionType::Integer, 1, int64_t{1} << 31,
+     &GenParams::maxTokens},
+    {"stop", OptionType::StopList},
+    {"temperature", OptionType::Temperature},
+    {"top_p", OptionType::Probability},
+    // uint32 in the plan.
+    {"top_k", OptionType::Integer, 0, kMaxU32, &GenParams::topK},
+    // uint64 in the plan; integer literals stop at INT64_MAX.
+    {"seed", OptionType::Integer, 0, std::numeric_limits<int64_t>::max(),
+     &GenParams::seed},
 };
 
 const OptionSpec *findOption(const std::string &name) {
@@ -28,9 +48,11 @@ const OptionSpec *findOption(const std::string &name) {
   return nullptr;
 }
 
-void typeError(DiagnosticEngine &diags, const GenOption &option, const char *expected) {
-  diags.error(option.value.range, "option '" + option.name + "' expects " + expected +
-                                      ", found " + option.value.kindName());
+void typeError(DiagnosticEngine &diags, const GenOption &option,
+               const char *expected) {
+  diags.error(option.value.range, "option '" + option.name + "' expects " +
+                                      expected + ", found " +
+                                      option.value.kindName());
 }
 
 /// Numbers accept integer literals too: `temperature: 0` means 0.0.
@@ -44,11 +66,48 @@ bool asNumber(const OptionValue &value, double &number) {
   return true;
 }
 
+/// Checks a value the plan stores as a 32-bit float: finite, and finite
+/// still after narrowing.
+bool checkFloat32(const GenOption &option, double number,
+                  DiagnosticEngine &diags) {
+  if (!std::isfinite(number)) {
+    diags.error(option.value.range,
+                "option '" + option.name + "' must be a finite number");
+    return false;
+  }
+  if (!std::isfinite(static_cast<float>(number))) {
+    diags.error(
+        option.value.range,
+        "option '" + option.name +
+            "' is too large: it is stored as a 32-bit float, whose largest "
+            "value is about 3.4e38");
+    return false;
+  }
+  return true;
+}
+
+void checkInteger(const GenOption &option, const OptionSpec &spec,
+                  GenParams &params, DiagnosticEngine &diags) {
+  const OptionValue &value = option.value;
+  if (value.kind != OptionValue::Kind::Integer)
+    return typeError(diags, option, "an integer");
+  if (value.integer < 0 && spec.min == 0)
+    return diags.error(value.range,
+                       "option '" + option.name + "' must not be negative");
+  if (value.integer < spec.min || value.integer > spec.max)
+    return diags.error(value.range, "option '" + option.name +
+                                        "' must be between " +
+                                        std::to_string(spec.min) + " and " +
+                                        std::to_string(spec.max));
+  params.*spec.field = value.integer;
+}
+
 /// Stop strings are matched against generated text, so they must be known
 /// at compile time and non-empty.
 bool checkStopString(const StringLiteral &literal, DiagnosticEngine &diags) {
   if (!literal.isConstant()) {
-    diags.error(literal.range, "stop strings must be constant; interpolation is not allowed");
+    diags.error(literal.range,
+                "stop strings must be constant; interpolation is not allowed");
     return false;
   }
   if (literal.constantText().empty()) {
@@ -58,31 +117,21 @@ bool checkStopString(const StringLiteral &literal, DiagnosticEngine &diags) {
   return true;
 }
 
-void checkOption(const GenOption &option, const OptionSpec &spec, GenParams &params,
-                 DiagnosticEngine &diags) {
+void checkOption(const GenOption &option, const OptionSpec &spec,
+                 GenParams &params, DiagnosticEngine &diags) {
   const OptionValue &value = option.value;
   switch (spec.type) {
-  case OptionType::PositiveInt:
-    if (value.kind != OptionValue::Kind::Integer)
-      return typeError(diags, option, "an integer");
-    if (value.integer <= 0 || value.integer > (int64_t{1} << 31))
-      return diags.error(value.range, "option '" + option.name +
-                                          "' must be between 1 and 2147483648");
-    params.maxTokens = value.integer;
-    return;
-  case OptionType::NonNegativeInt:
-    if (value.kind != OptionValue::Kind::Integer)
-      return typeError(diags, option, "an integer");
-    if (value.integer < 0)
-      return diags.error(value.range, "option '" + option.name + "' must not be negative");
-    (option.name == "seed" ? params.seed : params.topK) = value.integer;
-    return;
+  case OptionType::Integer:
+    return checkInteger(option, spec, params, diags);
   case OptionType::Temperature: {
     double number;
     if (!asNumber(value, number))
       return typeError(diags, option, "a number");
     if (number < 0)
-      return diags.error(value.range, "option 'temperature' must not be negative");
+      return diags.error(value.range,
+                         "option 'temperature' must not be negative");
+    if (!checkFloat32(option, number, diags))
+      return;
     params.temperature = number;
     return;
   }
@@ -90,8 +139,14 @@ void checkOption(const GenOption &option, const OptionSpec &spec, GenParams &par
     double number;
     if (!asNumber(value, number))
       return typeError(diags, option, "a number");
-    if (number <= 0 || number > 1)
-      return diags.error(value.range, "option '" + option.name + "' must be in (0, 1]");
+    if (!(number > 0 && number <= 1))
+      return diags.error(value.range,
+                         "option '" + option.name + "' must be in (0, 1]");
+    if (!(static_cast<float>(number) > 0))
+      return diags.error(value.range,
+                         "option '" + option.name +
+                             "' must be in (0, 1]; it is stored as a 32-bit "
+                             "float, in which this value is 0");
     params.topP = number;
     return;
   }
@@ -104,7 +159,8 @@ void checkOption(const GenOption &option, const OptionSpec &spec, GenParams &par
     if (value.kind != OptionValue::Kind::StringList)
       return typeError(diags, option, "a string or a list of strings");
     if (value.list.empty())
-      return diags.error(value.range, "option 'stop' needs at least one string");
+      return diags.error(value.range,
+                         "option 'stop' needs at least one string");
     for (const StringLiteral &literal : value.list)
       if (checkStopString(literal, diags))
         params.stop.push_back(literal.constantText());
@@ -114,20 +170,24 @@ void checkOption(const GenOption &option, const OptionSpec &spec, GenParams &par
 
 } // namespace
 
-const char *genOptionNames() { return "max_tokens, stop, temperature, top_p, top_k, seed"; }
+const char *genOptionNames() {
+  return "max_tokens, stop, temperature, top_p, top_k, seed";
+}
 
 void checkGenOptions(GenStmt &gen, DiagnosticEngine &diags) {
   std::map<std::string, const GenOption *> seen;
   for (const GenOption &option : gen.options) {
     const OptionSpec *spec = findOption(option.name);
     if (!spec) {
-      diags.error(option.nameRange, "unknown gen option '" + option.name +
-                                        "'; expected one of " + genOptionNames());
+      diags.error(option.nameRange,
+                  "unknown gen option " + quoteSource(option.name) +
+                      "; expected one of " + genOptionNames());
       continue;
     }
     auto [it, inserted] = seen.emplace(option.name, &option);
     if (!inserted) {
-      diags.error(option.nameRange, "duplicate gen option '" + option.name + "'");
+      diags.error(option.nameRange,
+                  "duplicate gen option '" + option.name + "'");
       diags.note(it->second->nameRange, "previous value is here");
       continue;
     }

@@ -18,7 +18,8 @@ public:
       : program_(program), diags_(diags) {}
 
   void check() {
-    for (unsigned i = 0; i < program_.params.size(); ++i)
+    for (unsigned i = 0;
+         i < program_.params.size() && !diags_.errorLimitReached(); ++i)
       declareParam(program_.params[i], i);
     collectLaterCaptures(program_.body);
     checkBody(program_.body, /*enclosingRole=*/nullptr);
@@ -32,8 +33,10 @@ private:
 
   void declareParam(const Param &param, unsigned index) {
     if (param.type != "str")
-      diags_.error(param.typeRange, "unknown type '" + param.type + "' for argument '" +
-                                        param.name + "'; arguments are of type 'str'");
+      diags_.error(param.typeRange, "unknown type " + quoteSource(param.type) +
+                                        " for argument " +
+                                        quoteSource(param.name) +
+                                        "; arguments are of type 'str'");
     declare(param.name, param.range, {NameTarget::Kind::Arg, index});
   }
 
@@ -42,7 +45,7 @@ private:
     auto [it, inserted] = scope_.emplace(name, Declaration{target, range});
     if (inserted)
       return true;
-    diags_.error(range, "redefinition of '" + name + "'");
+    diags_.error(range, "redefinition of " + quoteSource(name));
     diags_.note(it->second.range, "previous definition is here");
     return false;
   }
@@ -66,14 +69,17 @@ private:
       return;
     }
     if (laterCaptures_.count(ref.name))
-      diags_.error(ref.range, "use of '" + ref.name + "' before it is generated");
+      diags_.error(ref.range, "use of " + quoteSource(ref.name) +
+                                  " before it is generated");
     else
-      diags_.error(ref.range, "use of undeclared name '" + ref.name + "'");
+      diags_.error(ref.range,
+                   "use of undeclared name " + quoteSource(ref.name));
   }
 
   void resolve(StringLiteral &literal) {
     for (TextPiece &piece : literal.pieces)
-      if (piece.kind == TextPiece::Kind::Interpolation)
+      if (piece.kind == TextPiece::Kind::Interpolation &&
+          !diags_.errorLimitReached())
         resolve(piece.ref);
   }
 
@@ -86,16 +92,20 @@ private:
 
   void checkSelect(SelectStmt &select) {
     if (select.choices.empty())
-      diags_.error(select.choicesRange, "select '" + select.name + "' has no choices");
+      diags_.error(select.choicesRange,
+                   "select " + quoteSource(select.name) + " has no choices");
     std::map<std::string, SourceRange> seen;
     for (const StringLiteral &choice : select.choices) {
+      if (diags_.errorLimitReached())
+        return;
       if (!choice.isConstant()) {
         diags_.error(choice.range, "select choices must be constant strings");
         continue;
       }
       auto [it, inserted] = seen.emplace(choice.constantText(), choice.range);
       if (!inserted) {
-        diags_.error(choice.range, "duplicate choice in select '" + select.name + "'");
+        diags_.error(choice.range,
+                     "duplicate choice in select " + quoteSource(select.name));
         diags_.note(it->second, "first listed here");
       }
     }
@@ -104,6 +114,9 @@ private:
 
   void checkBody(StmtList &body, const RoleStmt *enclosingRole) {
     for (auto &stmt : body) {
+      // Nothing more would be shown; stop checking.
+      if (diags_.errorLimitReached())
+        return;
       if (auto *text = dynCast<TextStmt>(stmt.get())) {
         resolve(text->text);
       } else if (auto *ref = dynCast<RefStmt>(stmt.get())) {
@@ -117,7 +130,8 @@ private:
         if (enclosingRole) {
           diags_.error(role->keywordRange, "role blocks cannot be nested");
           diags_.note(enclosingRole->keywordRange,
-                      std::string("inside this '") + roleName(enclosingRole->role) + "' block");
+                      std::string("inside this '") +
+                          roleName(enclosingRole->role) + "' block");
         }
         checkBody(role->body, role);
       }
@@ -136,14 +150,17 @@ bool checkModule(Module &module, DiagnosticEngine &diags) {
   unsigned errorsBefore = diags.errorCount();
   std::map<std::string, const Program *> programs;
   for (Program &program : module.programs) {
+    if (diags.errorLimitReached())
+      break;
     auto [it, inserted] = programs.emplace(program.name, &program);
     if (!inserted) {
-      diags.error(program.nameRange, "redefinition of program '" + program.name + "'");
+      diags.error(program.nameRange,
+                  "redefinition of program " + quoteSource(program.name));
       diags.note(it->second->nameRange, "previous definition is here");
     }
     ProgramChecker(program, diags).check();
   }
-  return diags.errorCount() == errorsBefore;
+  return diags.errorCount() == errorsBefore && !diags.errorLimitReached();
 }
 
 } // namespace sgl::compiler

@@ -26,13 +26,20 @@ COLON  : ':' ;
 
 RAW_STRING : 'r"' ~["\r\n]* '"' ;
 IDENT : [a-zA-Z_] [a-zA-Z_0-9]* ;
-FLOAT : '-'? [0-9]+ '.' [0-9]+ ([eE] [+-]? [0-9]+)? ;
+// A number with a fraction, an exponent or both: 0.5, 1e-3, 2.5E+4.
+FLOAT : '-'? [0-9]+ ('.' [0-9]+ EXPONENT? | EXPONENT) ;
+fragment EXPONENT : [eE] [+-]? [0-9]+ ;
 INT   : '-'? [0-9]+ ;
 
 STR_OPEN : '"' -> pushMode(STR) ;
 
 LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
 BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+// A `/*` with no `*/` after it runs to the end of the file. It is one token
+// (shorter than BLOCK_COMMENT whenever a `*/` follows) so the parser reports
+// the comment where it starts, and the lexer scans the rest of the file once
+// instead of once per `/*` in it.
+UNTERMINATED_BLOCK_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'* ;
 WS : [ \t\r\n]+ -> skip ;
 
 // Anything else becomes one token the parser rejects with a located error.

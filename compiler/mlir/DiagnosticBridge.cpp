@@ -51,18 +51,30 @@ Severity toSeverity(mlir::DiagnosticSeverity severity) {
 
 } // namespace
 
-DiagnosticBridge::DiagnosticBridge(mlir::MLIRContext &context, const SourceManager &sources,
+DiagnosticBridge::DiagnosticBridge(mlir::MLIRContext &context,
+                                   const SourceManager &sources,
                                    DiagnosticEngine &diags)
-    : context_(context) {
-  handler_ = context.getDiagEngine().registerHandler([&sources, &diags](mlir::Diagnostic &diag) {
-    diags.report(toSeverity(diag.getSeverity()), toRange(diag.getLocation(), sources),
-                 diag.str());
-    for (mlir::Diagnostic &note : diag.getNotes())
-      diags.report(Severity::Note, toRange(note.getLocation(), sources), note.str());
-    return mlir::success();
-  });
+    : context_(context), printedOp_(context.shouldPrintOpOnDiagnostic()),
+      printedStackTrace_(context.shouldPrintStackTraceOnDiagnostic()) {
+  // A verifier failure would otherwise carry a "see current operation:"
+  // note holding the op in generic form.
+  context.printOpOnDiagnostic(false);
+  context.printStackTraceOnDiagnostic(false);
+  handler_ = context.getDiagEngine().registerHandler(
+      [&sources, &diags](mlir::Diagnostic &diag) {
+        diags.report(toSeverity(diag.getSeverity()),
+                     toRange(diag.getLocation(), sources), diag.str());
+        for (mlir::Diagnostic &note : diag.getNotes())
+          diags.report(Severity::Note, toRange(note.getLocation(), sources),
+                       note.str());
+        return mlir::success();
+      });
 }
 
-DiagnosticBridge::~DiagnosticBridge() { context_.getDiagEngine().eraseHandler(handler_); }
+DiagnosticBridge::~DiagnosticBridge() {
+  context_.getDiagEngine().eraseHandler(handler_);
+  context_.printOpOnDiagnostic(printedOp_);
+  context_.printStackTraceOnDiagnostic(printedStackTrace_);
+}
 
 } // namespace sgl::compiler

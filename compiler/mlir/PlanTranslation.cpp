@@ -6,6 +6,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cassert>
@@ -52,8 +53,11 @@ public:
 
   LogicalResult translate(sd::ProgramOp program) {
     out.name = program.getSymName().str();
-    for (Attribute attr : program.getArgNames())
-      out.args.push_back(cast<StringAttr>(attr).getValue().str());
+    for (Attribute attr : program.getArgNames()) {
+      StringRef name = cast<StringAttr>(attr).getValue();
+      argSlots.try_emplace(name, static_cast<uint32_t>(out.args.size()));
+      out.args.push_back(name.str());
+    }
     out.numSlots = static_cast<uint32_t>(out.args.size());
     return translateBlock(program.getBody().front(),
                           program.getInitialContext());
@@ -62,6 +66,8 @@ public:
 private:
   plan::Program &out;
   llvm::DenseMap<Value, uint32_t> slots;
+  /// Argument name -> slot, built once so each sgl.arg is one look-up.
+  llvm::StringMap<uint32_t> argSlots;
   /// The context the next prompt op must consume.
   Value current;
 
@@ -107,10 +113,9 @@ private:
   LogicalResult translateOp(Operation *op) {
     return llvm::TypeSwitch<Operation *, LogicalResult>(op)
         .Case([&](sd::ArgOp arg) -> LogicalResult {
-          auto program = arg->getParentOfType<sd::ProgramOp>();
-          int64_t index = program.lookupArgument(arg.getName());
-          assert(index >= 0 && "verifier checks argument names");
-          slots[arg.getValue()] = static_cast<uint32_t>(index);
+          auto it = argSlots.find(arg.getName());
+          assert(it != argSlots.end() && "verifier checks argument names");
+          slots[arg.getValue()] = it->second;
           return success();
         })
         .Case([&](sd::TextOp text) -> LogicalResult {

@@ -3,6 +3,7 @@
 #include "compiler/parse/ASTBuilder.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace sgl::compiler::parse {
@@ -116,12 +117,22 @@ OptionValue ASTBuilder::buildOptionValue(SGL::OptionValueContext *ctx) {
     errno = 0;
     value.integer = std::strtoll(text.c_str(), nullptr, 10);
     if (errno == ERANGE) {
-      diags_.error(value.range, "integer literal '" + text + "' is too large");
+      diags_.error(value.range,
+                   "integer literal " + quoteSource(text) + " is too large");
       value.invalid = true;
     }
   } else if (auto *number = dynamic_cast<SGL::FloatValueContext *>(ctx)) {
     value.kind = OptionValue::Kind::Float;
-    value.number = std::strtod(number->FLOAT()->getText().c_str(), nullptr);
+    std::string text = number->FLOAT()->getText();
+    errno = 0;
+    value.number = std::strtod(text.c_str(), nullptr);
+    // Underflow gives 0 or a denormal, which the option checks judge; an
+    // overflow to infinity is no number at all.
+    if (errno == ERANGE && std::isinf(value.number)) {
+      diags_.error(value.range,
+                   "number literal " + quoteSource(text) + " is too large");
+      value.invalid = true;
+    }
   } else if (auto *string = dynamic_cast<SGL::StringValueContext *>(ctx)) {
     value.kind = OptionValue::Kind::String;
     value.string = buildString(string->stringLit());
@@ -142,7 +153,8 @@ ASTBuilder::buildStringList(const std::vector<SGL::StringLitContext *> &items) {
 
 void ASTBuilder::appendLiteral(StringLiteral &literal, const std::string &text,
                                SourceRange range) {
-  if (!literal.pieces.empty() && literal.pieces.back().kind == TextPiece::Kind::Literal) {
+  if (!literal.pieces.empty() &&
+      literal.pieces.back().kind == TextPiece::Kind::Literal) {
     literal.pieces.back().text += text;
     literal.pieces.back().range.end = range.end;
     return;
@@ -172,8 +184,8 @@ std::string ASTBuilder::decodeEscape(antlr4::Token *token) {
     return std::string(1, c);
   default:
     diags_.error(map_.rangeOf(token),
-                 "unknown escape sequence '" + text +
-                     "'; valid escapes are \\n \\t \\r \\0 \\\\ \\\" \\'");
+                 "unknown escape sequence " + quoteSource(text) +
+                     "; valid escapes are \\n \\t \\r \\0 \\\\ \\\" \\'");
     return text;
   }
 }
@@ -185,16 +197,18 @@ StringLiteral ASTBuilder::buildString(SGL::StringLitContext *ctx) {
     literal.raw = true;
     std::string text = raw->RAW_STRING()->getText();
     // Strip the leading `r"` and the closing `"`.
-    appendLiteral(literal, std::string(text.begin() + 2, text.end() - 1), literal.range);
+    appendLiteral(literal, std::string(text.begin() + 2, text.end() - 1),
+                  literal.range);
     return literal;
   }
-  auto *quoted = dynamic_cast<SGL::QuotedStringContext *>(ctx);
-  for (SGL::StrPartContext *part : quoted->strPart()) {
+  auto *quotedString = dynamic_cast<SGL::QuotedStringContext *>(ctx);
+  for (SGL::StrPartContext *part : quotedString->strPart()) {
     SourceRange range = map_.rangeOf(part);
     if (auto *text = dynamic_cast<SGL::StrTextContext *>(part))
       appendLiteral(literal, text->getText(), range);
     else if (auto *escape = dynamic_cast<SGL::StrEscapeContext *>(part))
-      appendLiteral(literal, decodeEscape(escape->STR_ESCAPE()->getSymbol()), range);
+      appendLiteral(literal, decodeEscape(escape->STR_ESCAPE()->getSymbol()),
+                    range);
     else if (dynamic_cast<SGL::StrLBraceContext *>(part))
       appendLiteral(literal, "{", range);
     else if (dynamic_cast<SGL::StrRBraceContext *>(part))

@@ -13,6 +13,7 @@
 #include "SGLLexer.h"
 #include "antlr4-runtime.h"
 
+#include <algorithm>
 #include <set>
 
 namespace sgl::compiler {
@@ -22,14 +23,15 @@ namespace {
 using antlr::SGL;
 using antlr::SGLLexer;
 
-/// Quotes a token for a message: `'gen'`, `end of file`, ...
+/// Quotes a token for a message: `'gen'`, `end of file`, ... Token text
+/// is source text: quoteSource() escapes it and cuts a long one short.
 std::string describeToken(const antlr4::Token *token) {
   if (token->getType() == antlr4::Token::EOF)
     return "end of file";
   std::string text = token->getText();
   if (text == "\n" || text == "\r")
     return "end of line";
-  return "'" + text + "'";
+  return quoteSource(text);
 }
 
 /// Reports ANTLR syntax errors as clang-style diagnostics with messages that
@@ -39,21 +41,37 @@ public:
   DiagnosticErrorListener(const parse::SourceMap &map, DiagnosticEngine &diags)
       : map_(map), diags_(diags) {}
 
-  void syntaxError(antlr4::Recognizer *recognizer, antlr4::Token *offending, size_t,
-                   size_t, const std::string &antlrMessage, std::exception_ptr) override {
+  void syntaxError(antlr4::Recognizer *recognizer, antlr4::Token *offending,
+                   size_t, size_t, const std::string &,
+                   std::exception_ptr) override {
     if (!offending) {
       // Lexer errors: every character is matched by a fallback token, so
-      // this only happens for input the lexer cannot read at all.
-      report(SourceRange{}, antlrMessage);
+      // this only happens if the grammar leaves a character unmatched.
+      // ANTLR's own message would quote the rest of the input raw.
+      reportLexerError(static_cast<antlr4::Lexer *>(recognizer));
       return;
     }
     SourceRange range = map_.rangeOf(offending);
-    report(range, messageFor(static_cast<antlr4::Parser *>(recognizer), offending));
+    if (offending->getType() == SGLLexer::UNTERMINATED_BLOCK_COMMENT) {
+      // The token runs to the end of the file; point at the `/*`.
+      size_t start = offending->getStartIndex();
+      range = {map_.locAt(start), map_.locAt(start + 2)};
+    }
+    report(range,
+           messageFor(static_cast<antlr4::Parser *>(recognizer), offending));
   }
 
   bool sawErrors() const { return sawErrors_; }
 
 private:
+  void reportLexerError(antlr4::Lexer *lexer) {
+    size_t start = lexer->tokenStartCharIndex;
+    std::string text =
+        lexer->getInputStream()->getText(antlr4::misc::Interval(start, start));
+    report({map_.locAt(start), map_.locAt(start + 1)},
+           "unexpected character " + quoteSource(text));
+  }
+
   void report(SourceRange range, const std::string &message) {
     sawErrors_ = true;
     // Error recovery can re-report the same position; once is enough.
@@ -61,6 +79,10 @@ private:
     if (!reported_.insert(key).second)
       return;
     diags_.error(range, message);
+    // Past the error limit nothing more is shown: stop lexing and parsing
+    // (caught in parseFile) instead of recovering from every later error.
+    if (diags_.errorLimitReached())
+      throw antlr4::ParseCancellationException();
   }
 
   std::string expectedText(antlr4::Parser *parser) {
@@ -81,8 +103,9 @@ private:
       else if (type == SGLLexer::RBRACE || type == SGLLexer::INTERP_CLOSE)
         names.push_back("'}'");
       else
-        names.push_back(vocab.getLiteralName(type).empty() ? vocab.getDisplayName(type)
-                                                           : vocab.getLiteralName(type));
+        names.push_back(vocab.getLiteralName(type).empty()
+                            ? vocab.getDisplayName(type)
+                            : vocab.getLiteralName(type));
     }
     // Sets may list "a string" twice (quoted and raw) or "a number" twice.
     std::vector<std::string> unique;
@@ -101,6 +124,9 @@ private:
     switch (offending->getType()) {
     case SGLLexer::UNKNOWN_CHAR:
       return "unexpected character " + describeToken(offending);
+    case SGLLexer::UNTERMINATED_BLOCK_COMMENT:
+      return "unterminated block comment: missing '*/' before the end of the "
+             "file";
     case SGLLexer::STR_LONE_RBRACE:
       return "unmatched '}' in string; write '}}' for a literal brace";
     case SGLLexer::STR_NEWLINE:
@@ -117,7 +143,8 @@ private:
       break;
     }
     antlr4::misc::IntervalSet expected = parser->getExpectedTokens();
-    if (offending->getType() == antlr4::Token::EOF && expected.contains(static_cast<size_t>(SGLLexer::STR_CLOSE)))
+    if (offending->getType() == antlr4::Token::EOF &&
+        expected.contains(static_cast<size_t>(SGLLexer::STR_CLOSE)))
       return "unterminated string: missing '\"' before the end of the file";
     std::string wanted = expectedText(parser);
     if (wanted.empty())
@@ -136,16 +163,17 @@ private:
 constexpr unsigned kMaxNesting = 256;
 
 /// Reports the first brace nested deeper than kMaxNesting.
-bool checkNesting(antlr4::CommonTokenStream &tokens, const parse::SourceMap &map,
-                  DiagnosticEngine &diags) {
+bool checkNesting(antlr4::CommonTokenStream &tokens,
+                  const parse::SourceMap &map, DiagnosticEngine &diags) {
   tokens.fill();
   unsigned depth = 0;
   for (antlr4::Token *token : tokens.getTokens()) {
     if (token->getType() == SGLLexer::RBRACE && depth > 0) {
       --depth;
     } else if (token->getType() == SGLLexer::LBRACE && ++depth > kMaxNesting) {
-      diags.error(map.rangeOf(token),
-                  "blocks nested deeper than " + std::to_string(kMaxNesting) + " levels");
+      diags.error(map.rangeOf(token), "blocks nested deeper than " +
+                                          std::to_string(kMaxNesting) +
+                                          " levels");
       return false;
     }
   }
@@ -154,12 +182,13 @@ bool checkNesting(antlr4::CommonTokenStream &tokens, const parse::SourceMap &map
 
 } // namespace
 
-bool parseFile(uint32_t fileId, const SourceManager &sources, DiagnosticEngine &diags,
-               Module &module) {
+bool parseFile(uint32_t fileId, const SourceManager &sources,
+               DiagnosticEngine &diags, Module &module) {
   const std::string &text = sources.contents(fileId);
   long invalid = parse::SourceMap::firstInvalidUtf8(text);
   if (invalid >= 0) {
-    SourceLoc loc = sources.locForOffset(fileId, static_cast<uint32_t>(invalid));
+    SourceLoc loc =
+        sources.locForOffset(fileId, static_cast<uint32_t>(invalid));
     diags.error({loc, loc}, "source file is not valid UTF-8");
     return false;
   }
@@ -183,6 +212,9 @@ bool parseFile(uint32_t fileId, const SourceManager &sources, DiagnosticEngine &
     if (listener.sawErrors())
       return false;
     parse::ASTBuilder(map, diags).build(tree, module);
+  } catch (const antlr4::ParseCancellationException &) {
+    // Thrown by the listener once the error limit is reached.
+    return false;
   } catch (const std::exception &error) {
     diags.error({}, std::string("internal parser error: ") + error.what());
     return false;

@@ -45,7 +45,7 @@ struct Options {
   std::string output;
   std::string emit = "plan";
   bool noPasses = false;
-  unsigned errorLimit = 20;
+  unsigned errorLimit = DiagnosticEngine::kDefaultErrorLimit;
 };
 
 int reportErrors(const DiagnosticEngine &diags) {
@@ -92,7 +92,7 @@ int run(const Options &options) {
                                         "(or -o - for standard output)");
   SourceManager sources;
   DiagnosticEngine diags(sources, std::cerr);
-  // ERRLIMIT diags.setErrorLimit(options.errorLimit);
+  diags.setErrorLimit(options.errorLimit);
   uint32_t file;
   std::string error;
   if (!sources.addFile(options.input, file, error))
@@ -149,7 +149,7 @@ int main(int argc, char **argv) {
   app.add_option("--error-limit", options.errorLimit,
                  "stop after this many errors (0: no limit)")
       ->check(sgl::UnsignedIn(0, UINT32_MAX))
-      ->default_str("20");
+      ->capture_default_str();
   if (std::optional<int> exit = sgl::parseCommandLine(app, argc, argv, kTool))
     return *exit;
   return sgl::guardedMain(kTool, [&] { return run(options); });

@@ -142,3 +142,65 @@ sgl.program @no_merge_across_gen args [] {
   %c3 = sgl.text %c2 "y"
   sgl.yield %c3
 }
+
+// -----
+
+// A long run folds in one rewrite into one op. Its location keeps the first
+// eight distinct piece locations only: the plan uses the first, and a run of
+// thousands of pieces must not carry thousands of locations.
+
+// CHECK-LABEL: sgl.program @long_run_keeps_eight_locations
+// CHECK-NEXT:  ^bb0(%[[C0:.+]]: !sgl.ctx):
+// CHECK-NEXT:    %[[C1:.+]] = sgl.text %[[C0]] "abcdefghij"
+// CHECK-NEXT:    sgl.yield %[[C1]]
+// LOC-LABEL:   sgl.program @long_run_keeps_eight_locations
+// LOC:           sgl.text %{{.+}} "abcdefghij" loc(fused["a.sgl":1:1, "a.sgl":2:1, "a.sgl":3:1, "a.sgl":4:1, "a.sgl":5:1, "a.sgl":6:1, "a.sgl":7:1, "a.sgl":8:1])
+sgl.program @long_run_keeps_eight_locations args [] {
+^bb0(%c0: !sgl.ctx):
+  %c1 = sgl.text %c0 "a" loc("a.sgl":1:1)
+  %c2 = sgl.text %c1 "b" loc("a.sgl":2:1)
+  %c3 = sgl.text %c2 "c" loc("a.sgl":3:1)
+  %c4 = sgl.text %c3 "d" loc("a.sgl":4:1)
+  %c5 = sgl.text %c4 "e" loc("a.sgl":5:1)
+  %c6 = sgl.text %c5 "f" loc("a.sgl":6:1)
+  %c7 = sgl.text %c6 "g" loc("a.sgl":7:1)
+  %c8 = sgl.text %c7 "h" loc("a.sgl":8:1)
+  %c9 = sgl.text %c8 "i" loc("a.sgl":9:1)
+  %c10 = sgl.text %c9 "j" loc("a.sgl":10:1)
+  sgl.yield %c10
+}
+
+// -----
+
+// Pieces that share a location (one string literal split by the parser)
+// keep it once.
+
+// LOC-LABEL:   sgl.program @repeated_locations_kept_once
+// LOC:           sgl.text %{{.+}} "abc" loc(fused["a.sgl":1:1, "a.sgl":2:1])
+sgl.program @repeated_locations_kept_once args [] {
+^bb0(%c0: !sgl.ctx):
+  %c1 = sgl.text %c0 "a" loc("a.sgl":1:1)
+  %c2 = sgl.text %c1 "b" loc("a.sgl":1:1)
+  %c3 = sgl.text %c2 "c" loc("a.sgl":2:1)
+  sgl.yield %c3
+}
+
+// -----
+
+// A run ends where a prompt is used twice; the rest of the chain still
+// merges on both sides of it.
+
+// CHECK-LABEL: sgl.program @run_split_by_other_use
+// CHECK:         %[[AB:.+]] = sgl.text %{{.+}} "ab"
+// CHECK-NEXT:    %[[CD:.+]] = sgl.text %[[AB]] "cd"
+// CHECK-NEXT:    %{{.+}}, %{{.+}} = sgl.gen %[[AB]]
+sgl.program @run_split_by_other_use args [] {
+^bb0(%c0: !sgl.ctx):
+  %c1 = sgl.text %c0 "a"
+  %c2 = sgl.text %c1 "b"
+  %c3 = sgl.text %c2 "c"
+  %c4 = sgl.text %c3 "d"
+  %c5, %s = sgl.gen %c2
+  sgl.capture "s", %s
+  sgl.yield %c4
+}

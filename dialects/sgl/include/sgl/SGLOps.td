@@ -47,6 +47,8 @@ def SGL_ProgramOp : SGL_Op<"program", [Symbol, IsolatedFromAbove]> {
       return getBody().front().getArgument(0);
     }
     /// Position of `name` in `arg_names`, or -1 when it is not an argument.
+    /// Linear in the number of arguments: code that looks up every
+    /// `sgl.arg` of a program builds a map once instead.
     int64_t lookupArgument(::llvm::StringRef name);
   }];
 }

@@ -11,8 +11,11 @@ def SGLFoldText : Pass<"sgl-fold-text", "::mlir::ModuleOp"> {
     can be tested and run without the rest of `-canonicalize`:
 
     * `sgl.text(sgl.text(%c, "a"), "b")` becomes `sgl.text(%c, "ab")` when
-      the inner op has no other use; the merged op's location is a
-      `FusedLoc` of both, so the plan still points at the first piece.
+      the inner op has no other use. A whole chain of such ops is merged in
+      one rewrite (one concatenation), so folding is linear in the number
+      of pieces. The merged op's location is a `FusedLoc` of the pieces'
+      locations, first piece first (so the plan still points at where the
+      text starts), keeping at most the first eight distinct ones.
     * `sgl.text %c ""` is replaced by `%c`.
 
     Text never merges across an `sgl.role` boundary, an `sgl.append`, or a
