@@ -3,9 +3,9 @@
 
 #include "runtime/engine/SequenceContext.h"
 #include "runtime/engine/StopMatcher.h"
-#include "runtime/tokenizer/Utf8.h"
 #include "runtime/sampling/Rng.h"
 #include "runtime/sampling/Sampler.h"
+#include "runtime/tokenizer/Utf8.h"
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +13,26 @@
 #include <set>
 
 namespace sgl::runtime {
+
+std::string_view finishReasonName(FinishReason reason) {
+  switch (reason) {
+  case FinishReason::Eos:
+    return "eos";
+  case FinishReason::StopString:
+    return "stop_string";
+  case FinishReason::MaxTokens:
+    return "max_tokens";
+  case FinishReason::ContextLimit:
+    return "context_limit";
+  }
+  return "unknown";
+}
+
+std::string_view apiFinishReason(FinishReason reason) {
+  return reason == FinishReason::Eos || reason == FinishReason::StopString
+             ? "stop"
+             : "length";
+}
 
 std::string formatLocation(const plan::SourceLocation &loc) {
   if (loc.file.empty() && loc.line == 0)
@@ -222,24 +242,34 @@ Status ProgramRun::gen(const Step &s, size_t index) {
   const Tokenizer &tok = model_.tokenizer();
   const auto started = std::chrono::steady_clock::now();
   std::string out;
+  GenFinish finish{slotName(s.slot), FinishReason::MaxTokens, 0};
   for (uint32_t n = 0; n < maxTokens; ++n) {
     const int32_t id = sampleToken(*logits, params, rng);
     if (id < 0)
       return at(s, "the model produced no usable logits (NaN)");
     ++stats_.generatedTokens;
-    if (stopIds.count(id))
+    ++finish.tokens;
+    if (stopIds.count(id)) {
+      finish.reason = FinishReason::Eos;
       break;
+    }
     const size_t oldSize = out.size();
     if (!tok.isSpecial(id))
       out += tok.tokenBytes(id);
     if (size_t stop = stops.find(out, oldSize); stop != std::string::npos) {
       out.resize(stop);
+      finish.reason = FinishReason::StopString;
       break;
     }
     // Nothing more to decode: max_tokens reached, or the context is full.
-    if (n + 1 == maxTokens ||
-        static_cast<int64_t>(ctx_.cachedTokens().size()) >= ctx_.maxPositions())
+    if (n + 1 == maxTokens)
       break;
+    if (static_cast<int64_t>(ctx_.cachedTokens().size()) >=
+        ctx_.maxPositions()) {
+      finish.reason = FinishReason::ContextLimit;
+      ++stats_.gensAtContextLimit;
+      break;
+    }
     logits = ctx_.decode(id);
     ++decoded_;
     if (!logits)
@@ -248,6 +278,7 @@ Status ProgramRun::gen(const Step &s, size_t index) {
   stats_.decodeSeconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
+  stats_.gens.push_back(std::move(finish));
   return setSlot(s, sanitizeUtf8(out));
 }
 

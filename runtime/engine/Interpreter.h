@@ -18,7 +18,7 @@
 //   the capture ends before the first one. Special tokens decode to nothing.
 // - max_tokens defaults to kDefaultMaxTokens. A gen also stops when the
 //   context reaches max_position_embeddings; a prompt that does not fit is
-//   an error.
+//   an error. Why each gen stopped is in RunStats::gens (FinishReason).
 // - Randomness: a gen with `seed` draws from Rng(seed); otherwise from
 //   Rng(mixSeed(run seed, step index)), so runs are reproducible.
 // - The captured text is repaired to valid UTF-8 and appended to the
@@ -36,6 +36,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -52,11 +53,36 @@ struct RunOptions {
 /// Named string arguments, in any order.
 using ProgramArgs = std::vector<std::pair<std::string, std::string>>;
 
+/// Why a gen stopped.
+enum class FinishReason {
+  Eos,          ///< sampled an end-of-sequence / end-of-turn id
+  StopString,   ///< the text reached one of its stop strings
+  MaxTokens,    ///< sampled max_tokens tokens
+  ContextLimit, ///< the context filled max_position_embeddings
+};
+
+/// "eos", "stop_string", "max_tokens", "context_limit".
+std::string_view finishReasonName(FinishReason reason);
+/// The OpenAI-style finish_reason: "stop" (Eos, StopString) or "length"
+/// (MaxTokens, ContextLimit).
+std::string_view apiFinishReason(FinishReason reason);
+
+/// How one gen ended.
+struct GenFinish {
+  std::string capture; ///< the gen's capture name
+  FinishReason reason = FinishReason::MaxTokens;
+  int64_t tokens = 0; ///< tokens it sampled (a final EOS included)
+};
+
 /// Counters of one run.
 struct RunStats {
   int64_t promptTokensComputed = 0; ///< tokens run by prefill and select
   int64_t generatedTokens = 0;      ///< tokens sampled by gens
   double decodeSeconds = 0.0;       ///< time in gen's sample+decode loop
+  /// Gens cut short because the context reached max_position_embeddings.
+  int64_t gensAtContextLimit = 0;
+  /// One entry per gen, in the order they ran.
+  std::vector<GenFinish> gens;
 };
 
 class Interpreter {

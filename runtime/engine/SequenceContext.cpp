@@ -1,8 +1,6 @@
 //===- SequenceContext.cpp - One growing prompt and its KV cache ----------===//
 #include "runtime/engine/SequenceContext.h"
 
-#include "runtime/sampling/Sampler.h"
-
 #include <algorithm>
 #include <cstring>
 
@@ -57,7 +55,10 @@ Status SequenceContext::reserve(int64_t positions) {
     return Status::ok();
   int64_t size = std::max(kInitialCachePositions, cache_.maxLength * 2);
   size = std::min(std::max(size, positions), maxPositions_);
-  KVCache bigger = model_.makeCache(size);
+  Expected<KVCache> grown = model_.allocateCache(size);
+  if (!grown)
+    return grown.error();
+  KVCache bigger = grown.take();
   const size_t row = static_cast<size_t>(cache_.kvDim);
   for (int64_t layer = 0; layer < cache_.numLayers; ++layer) {
     const size_t bytes = sizeof(float) * row * cache_.length;
@@ -138,21 +139,27 @@ SequenceContext::scoreContinuation(std::string_view continuation) {
   if (first >= total)
     return score;
   // Run from the token before `first`, whose logits predict full[first].
+  // Only the log-prob of each next choice token is computed, never a
+  // [tokens, vocab] block of logits.
   const int64_t start = reuse(full, first - 1);
-  Expected<std::vector<float>> logits =
-      run(std::span<const int32_t>(full).subspan(start), LogitsMode::AllTokens);
-  if (!logits) {
-    logitsValid_ = false;
-    return logits.error();
-  }
-  const size_t vocab = static_cast<size_t>(model_.config().vocabSize);
+  std::span<const int32_t> tokens =
+      std::span<const int32_t>(full).subspan(start);
+  std::vector<int32_t> targets(tokens.size(), -1);
+  for (int64_t pos = first; pos < total; ++pos)
+    targets[pos - 1 - start] = full[pos];
+  if (Status s = reserve(total); !s)
+    return s.error();
+  logitsValid_ = false;
+  Expected<std::vector<double>> logProbs =
+      model_.tokenLogProbs(tokens, start, cache_, targets, &logits_);
+  if (!logProbs)
+    return logProbs.error();
+  cached_.insert(cached_.end(), tokens.begin(), tokens.end());
+  computed_ += static_cast<int64_t>(tokens.size());
   for (int64_t pos = first; pos < total; ++pos) {
-    std::span<const float> row(logits->data() + (pos - 1 - start) * vocab,
-                               vocab);
-    score.logProbSum += logSoftmax(row)[full[pos]];
+    score.logProbSum += (*logProbs)[pos - 1 - start];
     ++score.numTokens;
   }
-  logits_.assign(logits->end() - vocab, logits->end());
   logitsValid_ = true;
   return score;
 }

@@ -68,6 +68,9 @@ public:
   const std::vector<int32_t> &cachedTokens() const { return cached_; }
   /// Positions the model allows (max_position_embeddings).
   int64_t maxPositions() const { return maxPositions_; }
+  /// Positions the KV cache has room for now: it grows with need (doubling
+  /// from a small start), not with max_position_embeddings.
+  int64_t cacheCapacity() const { return cache_.maxLength; }
   /// Tokens run through the model so far (prefill + decode), for tests and
   /// statistics.
   int64_t tokensComputed() const { return computed_; }

@@ -1,11 +1,16 @@
 //===- ModelConfig.cpp - Hugging Face config.json for Llama-family models -===//
 #include "runtime/model/ModelConfig.h"
 
+#include "runtime/support/InputFile.h"
+#include "runtime/support/MessageText.h"
+
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace sgl::runtime {
 
@@ -24,7 +29,19 @@ constexpr ArchName kArchs[] = {
     {"Qwen3ForCausalLM", ModelArch::Qwen3},
 };
 
-/// Field readers that report "<source>: 'field' ..." on a type mismatch.
+/// A dimension (hidden size, heads, layers, ...) above this is refused: no
+/// real model comes near it, and with every dimension below 2^20 products
+/// of two of them cannot overflow. The checkpoint's tensors must back
+/// whatever is accepted (LlamaModel::checkCheckpoint).
+constexpr int64_t kMaxDimension = int64_t(1) << 20;
+/// Token ids and positions are int32 in the runtime.
+constexpr int64_t kMaxTokenCount = INT32_MAX;
+
+/// The value as config.json spells it, for messages.
+std::string spelled(const json &value) { return abbreviate(value.dump(), 40); }
+
+/// Field readers that report "<source>: 'field' ..." on a type mismatch or
+/// a value out of range.
 class Reader {
 public:
   Reader(const json &root, const std::string &source)
@@ -34,31 +51,27 @@ public:
     return makeError(source_ + ": " + what);
   }
 
-  /// Required positive integer.
-  Status positiveInt(const char *key, int64_t &out) const {
+  /// Required integer in [1, max].
+  Status positiveInt(const char *key, int64_t &out, int64_t max) const {
     auto it = root_.find(key);
     if (it == root_.end() || it->is_null())
       return error("missing required field '" + std::string(key) + "'");
-    if (!it->is_number_integer() || it->get<int64_t>() <= 0)
-      return error("'" + std::string(key) + "' must be a positive integer");
-    out = it->get<int64_t>();
-    return Status::ok();
+    return intIn(*it, key, out, max);
   }
-  /// Optional positive integer (kept when absent or null).
-  Status optionalInt(const char *key, int64_t &out) const {
+  /// Optional integer in [1, max] (kept when absent or null).
+  Status optionalInt(const char *key, int64_t &out, int64_t max) const {
     auto it = root_.find(key);
     if (it == root_.end() || it->is_null())
       return Status::ok();
-    return positiveInt(key, out);
+    return intIn(*it, key, out, max);
   }
-  Status optionalNumber(const char *key, double &out) const {
+  /// Optional finite number in [min, max] (kept when absent or null).
+  Status optionalNumber(const char *key, double &out, double min,
+                        double max) const {
     auto it = root_.find(key);
     if (it == root_.end() || it->is_null())
       return Status::ok();
-    if (!it->is_number())
-      return error("'" + std::string(key) + "' must be a number");
-    out = it->get<double>();
-    return Status::ok();
+    return numberIn(*it, key, out, min, max);
   }
   Status optionalBool(const char *key, bool &out) const {
     auto it = root_.find(key);
@@ -69,36 +82,79 @@ public:
     out = it->get<bool>();
     return Status::ok();
   }
-  /// A token id field that may be an int, a list of ints, or null.
-  Status tokenIds(const char *key, std::vector<int64_t> &out,
+  /// A token id field that may be an int, a list of ints, or null; every id
+  /// must be below `vocabSize`.
+  Status tokenIds(const char *key, int64_t vocabSize, std::vector<int64_t> &out,
                   bool &present) const {
     present = false;
     auto it = root_.find(key);
     if (it == root_.end() || it->is_null())
       return Status::ok();
     std::vector<int64_t> ids;
-    auto take = [&](const json &v) {
+    auto take = [&](const json &v) -> Status {
       if (!v.is_number_integer() || v.get<int64_t>() < 0)
-        return false;
+        return error("'" + std::string(key) +
+                     "' must be a token id or a list of token ids");
+      if (v.get<int64_t>() >= vocabSize)
+        return error("'" + std::string(key) + "' holds token id " + spelled(v) +
+                     ", outside the vocabulary (vocab_size " +
+                     std::to_string(vocabSize) + ")");
       ids.push_back(v.get<int64_t>());
-      return true;
+      return Status::ok();
     };
-    bool ok = true;
     if (it->is_array()) {
       for (const json &v : *it)
-        ok = ok && take(v);
-    } else {
-      ok = take(*it);
+        if (Status s = take(v); !s)
+          return s;
+    } else if (Status s = take(*it); !s) {
+      return s;
     }
-    if (!ok)
-      return error("'" + std::string(key) +
-                   "' must be a token id or a list of token ids");
     out = std::move(ids);
     present = true;
     return Status::ok();
   }
 
+  /// `value` (named `name`) as an integer in [1, max]. Integral floats
+  /// ("8192.0") are accepted.
+  Status intIn(const json &value, const std::string &name, int64_t &out,
+               int64_t max) const {
+    bool integral = value.is_number_integer();
+    if (value.is_number_float()) {
+      double d = value.get<double>();
+      integral = std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e18;
+    }
+    const bool tooLarge =
+        value.is_number_unsigned() && value.get<uint64_t>() > uint64_t(max);
+    if (!integral || (!tooLarge && value.get<int64_t>() <= 0))
+      return error("'" + name + "' must be a positive integer (got " +
+                   spelled(value) + ")");
+    if (tooLarge || value.get<int64_t>() > max)
+      return error("'" + name + "' is " + spelled(value) + "; at most " +
+                   std::to_string(max) + " is supported");
+    out = value.get<int64_t>();
+    return Status::ok();
+  }
+  /// `value` (named `name`) as a finite number in [min, max].
+  Status numberIn(const json &value, const std::string &name, double &out,
+                  double min, double max) const {
+    if (!value.is_number())
+      return error("'" + name + "' must be a number (got " + spelled(value) +
+                   ")");
+    double d = value.get<double>();
+    if (!(d >= min && d <= max))
+      return error("'" + name + "' must be a number from " + formatBound(min) +
+                   " to " + formatBound(max) + " (got " + spelled(value) + ")");
+    out = d;
+    return Status::ok();
+  }
+
 private:
+  static std::string formatBound(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%g", v);
+    return buf;
+  }
+
   const json &root_;
   const std::string &source_;
 };
@@ -108,6 +164,14 @@ private:
     if (::sgl::Status _s = (expr); !_s)                                        \
       return _s.error();                                                       \
   } while (false)
+
+/// RMSNorm divides by sqrt(mean(x^2) + eps): eps must be a positive float.
+constexpr double kMinRmsNormEps = 1e-30, kMaxRmsNormEps = 1.0;
+/// RoPE frequencies are theta^(-2i/d): theta >= 1 keeps every angle within
+/// its position; 0 or less gives inf/NaN.
+constexpr double kMinRopeTheta = 1.0, kMaxRopeTheta = 1e300;
+/// Scaling factors divide frequencies; keep them well inside double range.
+constexpr double kMinRopeFactor = 1e-30, kMaxRopeFactor = 1e30;
 
 Status parseRopeScaling(const Reader &r, const json &node, RopeScaling &out) {
   if (node.is_null())
@@ -125,41 +189,161 @@ Status parseRopeScaling(const Reader &r, const json &node, RopeScaling &out) {
   if (type == "default" || type.empty())
     return Status::ok();
   if (type != "llama3")
-    return r.error("rope_scaling type '" + type +
+    return r.error("rope_scaling type '" + abbreviate(type, 40) +
                    "' is not supported yet (supported: llama3, default)");
   out.enabled = true;
-  auto num = [&](const char *key, double &v) -> Status {
+  auto field = [&](const char *key) -> const json * {
     auto it = node.find(key);
-    if (it == node.end() || !it->is_number())
+    return it == node.end() || it->is_null() ? nullptr : &*it;
+  };
+  auto num = [&](const char *key, double &v) -> Status {
+    const json *value = field(key);
+    if (!value)
       return r.error("llama3 rope_scaling needs a number '" + std::string(key) +
                      "'");
-    v = it->get<double>();
-    return Status::ok();
+    return r.numberIn(*value, "rope_scaling." + std::string(key), v,
+                      kMinRopeFactor, kMaxRopeFactor);
   };
   SGL_TRY(num("factor", out.factor));
   SGL_TRY(num("low_freq_factor", out.lowFreqFactor));
   SGL_TRY(num("high_freq_factor", out.highFreqFactor));
-  double orig = 0;
-  SGL_TRY(num("original_max_position_embeddings", orig));
-  out.originalMaxPositions = static_cast<int64_t>(orig);
-  if (out.factor <= 0 || out.lowFreqFactor <= 0 ||
-      out.highFreqFactor <= out.lowFreqFactor || out.originalMaxPositions <= 0)
-    return r.error("llama3 rope_scaling needs factor > 0, 0 < "
-                   "low_freq_factor < high_freq_factor and "
-                   "original_max_position_embeddings > 0");
+  const json *orig = field("original_max_position_embeddings");
+  if (!orig)
+    return r.error("llama3 rope_scaling needs a number "
+                   "'original_max_position_embeddings'");
+  SGL_TRY(r.intIn(*orig, "rope_scaling.original_max_position_embeddings",
+                  out.originalMaxPositions, kMaxTokenCount));
+  if (out.highFreqFactor <= out.lowFreqFactor)
+    return r.error("'rope_scaling.high_freq_factor' (" +
+                   spelled(*field("high_freq_factor")) +
+                   ") must be greater than 'rope_scaling.low_freq_factor' (" +
+                   spelled(*field("low_freq_factor")) + ")");
   return Status::ok();
 }
 
-Expected<json> readJsonFile(const std::filesystem::path &path) {
-  std::ifstream in(path);
-  if (!in)
-    return makeError("cannot read '" + path.string() + "'");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  json j = json::parse(buffer.str(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object())
-    return makeError("'" + path.string() + "' is not a JSON object");
+/// Records where a failed parse stopped and in which field, for
+/// describeJsonError. Builds nothing.
+class JsonErrorLocator : public nlohmann::json_sax<json> {
+public:
+  size_t position = 0;
+  std::string message;
+
+  /// "'rope_scaling.factor'", with "in" while its value was being read and
+  /// "after" once it was complete; empty at the top level.
+  std::string field() const {
+    std::string path;
+    bool inValue = false;
+    for (const Frame &f : stack_)
+      if (!f.isArray && !f.key.empty()) {
+        path += (path.empty() ? "" : ".") + f.key;
+        inValue = f.valuePending;
+      }
+    if (path.empty())
+      return "";
+    return std::string(inValue ? "in" : "after") + " '" + abbreviate(path, 80) +
+           "'";
+  }
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t &) override {
+    return value();
+  }
+  bool string(string_t &) override { return value(); }
+  bool binary(binary_t &) override { return value(); }
+  bool start_object(std::size_t) override {
+    stack_.push_back({false, "", false});
+    return true;
+  }
+  bool key(string_t &name) override {
+    stack_.back().key = name;
+    stack_.back().valuePending = true;
+    return true;
+  }
+  bool end_object() override {
+    stack_.pop_back();
+    return value();
+  }
+  bool start_array(std::size_t) override {
+    stack_.push_back({true, "", false});
+    return true;
+  }
+  bool end_array() override {
+    stack_.pop_back();
+    return value();
+  }
+  bool parse_error(std::size_t pos, const std::string &,
+                   const nlohmann::detail::exception &e) override {
+    position = pos;
+    message = e.what();
+    return false;
+  }
+
+private:
+  struct Frame {
+    bool isArray;
+    std::string key;
+    bool valuePending;
+  };
+  /// A value completed: the enclosing object's key has its value.
+  bool value() {
+    if (!stack_.empty() && !stack_.back().isArray)
+      stack_.back().valuePending = false;
+    return true;
+  }
+  std::vector<Frame> stack_;
+};
+
+/// Why `text` does not parse: "line 3, column 18 (in 'rms_norm_eps'):
+/// number overflow parsing '1e400'".
+std::string describeJsonError(std::string_view text) {
+  JsonErrorLocator locator;
+  json::sax_parse(text, &locator);
+  // nlohmann's message: "[json.exception.parse_error.101] parse error at
+  // line 1, column 5: syntax error ..."; keep what follows the position.
+  std::string what = locator.message;
+  if (size_t close = what.find("] ");
+      what.rfind("[json.", 0) == 0 && close != std::string::npos)
+    what.erase(0, close + 2);
+  if (what.rfind("parse error", 0) == 0)
+    if (size_t colon = what.find(": "); colon != std::string::npos)
+      what.erase(0, colon + 2);
+  // The position is the count of bytes read; the error is at the last one.
+  const size_t at = std::min(locator.position, text.size());
+  size_t line = 1, lineStart = 0;
+  for (size_t i = 0; i + 1 < at; ++i)
+    if (text[i] == '\n') {
+      ++line;
+      lineStart = i + 1;
+    }
+  std::string where = "line " + std::to_string(line) + ", column " +
+                      std::to_string(at > lineStart ? at - lineStart : 1);
+  std::string field = locator.field();
+  if (!field.empty())
+    where += " (" + field + ")";
+  return where + ": " + abbreviate(what, 200);
+}
+
+/// Parses `text` as one JSON object; errors say where parsing stopped.
+Expected<json> parseJsonObject(std::string_view text,
+                               const std::string &source) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded())
+    return makeError(source + ": invalid JSON at " + describeJsonError(text));
+  if (!j.is_object())
+    return makeError(source + ": not a JSON object (the file holds " +
+                     std::string(j.type_name()) + ")");
   return j;
+}
+
+Expected<json> readJsonFile(const std::filesystem::path &path) {
+  Expected<std::string> text =
+      readInputFile(path.string(), {"generation_config.json", kModelJsonLimit});
+  if (!text)
+    return text.error();
+  return parseJsonObject(*text, path.string());
 }
 
 } // namespace
@@ -174,11 +358,31 @@ std::string supportedArchitectures() {
   return out;
 }
 
+namespace {
+
+/// eos/bos ids of generation_config.json over those of config.json.
+Status applyGenerationJson(const json &root, const std::string &source,
+                           ModelConfig &config) {
+  Reader r(root, source);
+  std::vector<int64_t> ids;
+  bool present = false;
+  SGL_TRY(r.tokenIds("eos_token_id", config.vocabSize, ids, present));
+  if (present)
+    config.eosTokenIds = ids;
+  SGL_TRY(r.tokenIds("bos_token_id", config.vocabSize, ids, present));
+  if (present && !ids.empty())
+    config.bosTokenId = ids[0];
+  return Status::ok();
+}
+
+} // namespace
+
 Expected<ModelConfig> ModelConfig::parse(std::string_view text,
                                          const std::string &source) {
-  json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded() || !root.is_object())
-    return makeError(source + ": not a JSON object");
+  Expected<json> parsed = parseJsonObject(text, source);
+  if (!parsed)
+    return parsed.error();
+  const json &root = *parsed;
   Reader r(root, source);
   ModelConfig c;
 
@@ -196,31 +400,35 @@ Expected<ModelConfig> ModelConfig::parse(std::string_view text,
     }
   if (!known)
     return r.error(
-        "architecture '" + c.architecture +
+        "architecture '" + abbreviate(c.architecture, 80) +
         "' is not supported (supported: " + supportedArchitectures() + ")");
 
-  SGL_TRY(r.positiveInt("hidden_size", c.hiddenSize));
-  SGL_TRY(r.positiveInt("intermediate_size", c.intermediateSize));
-  SGL_TRY(r.positiveInt("num_hidden_layers", c.numLayers));
-  SGL_TRY(r.positiveInt("num_attention_heads", c.numHeads));
+  SGL_TRY(r.positiveInt("hidden_size", c.hiddenSize, kMaxDimension));
+  SGL_TRY(
+      r.positiveInt("intermediate_size", c.intermediateSize, kMaxDimension));
+  SGL_TRY(r.positiveInt("num_hidden_layers", c.numLayers, kMaxDimension));
+  SGL_TRY(r.positiveInt("num_attention_heads", c.numHeads, kMaxDimension));
   c.numKVHeads = c.numHeads;
-  SGL_TRY(r.optionalInt("num_key_value_heads", c.numKVHeads));
-  SGL_TRY(r.positiveInt("vocab_size", c.vocabSize));
+  SGL_TRY(r.optionalInt("num_key_value_heads", c.numKVHeads, kMaxDimension));
+  SGL_TRY(r.positiveInt("vocab_size", c.vocabSize, kMaxTokenCount));
   c.maxPositions = 2048;
-  SGL_TRY(r.optionalInt("max_position_embeddings", c.maxPositions));
+  SGL_TRY(
+      r.optionalInt("max_position_embeddings", c.maxPositions, kMaxTokenCount));
   if (c.hiddenSize % c.numHeads != 0 && root.find("head_dim") == root.end())
     return r.error("hidden_size is not a multiple of num_attention_heads and "
                    "no head_dim is given");
   c.headDim = c.hiddenSize / c.numHeads;
-  SGL_TRY(r.optionalInt("head_dim", c.headDim));
+  SGL_TRY(r.optionalInt("head_dim", c.headDim, kMaxDimension));
   if (c.headDim % 2 != 0)
     return r.error("head_dim must be even for rotary embeddings");
   if (c.numHeads % c.numKVHeads != 0)
     return r.error("num_attention_heads (" + std::to_string(c.numHeads) +
                    ") must be a multiple of num_key_value_heads (" +
                    std::to_string(c.numKVHeads) + ")");
-  SGL_TRY(r.optionalNumber("rms_norm_eps", c.rmsNormEps));
-  SGL_TRY(r.optionalNumber("rope_theta", c.ropeTheta));
+  SGL_TRY(r.optionalNumber("rms_norm_eps", c.rmsNormEps, kMinRmsNormEps,
+                           kMaxRmsNormEps));
+  SGL_TRY(r.optionalNumber("rope_theta", c.ropeTheta, kMinRopeTheta,
+                           kMaxRopeTheta));
   if (auto it = root.find("rope_scaling"); it != root.end())
     SGL_TRY(parseRopeScaling(r, *it, c.ropeScaling));
   SGL_TRY(r.optionalBool("tie_word_embeddings", c.tieWordEmbeddings));
@@ -244,34 +452,43 @@ Expected<ModelConfig> ModelConfig::parse(std::string_view text,
       SGL_TRY(r.optionalBool("use_sliding_window", used));
     }
     if (used) {
+      int64_t window = 0;
       if (!it->is_number_integer())
         return r.error("'sliding_window' must be an integer or null");
-      if (it->get<int64_t>() < c.maxPositions)
-        return r.error(
-            "sliding_window attention (window " +
-            std::to_string(it->get<int64_t>()) + " < max_position_embeddings " +
-            std::to_string(c.maxPositions) + ") is not supported yet");
+      SGL_TRY(r.intIn(*it, "sliding_window", window, INT64_MAX));
+      if (window < c.maxPositions)
+        return r.error("sliding_window attention (window " +
+                       std::to_string(window) + " < max_position_embeddings " +
+                       std::to_string(c.maxPositions) +
+                       ") is not supported yet");
     }
   }
 
   std::vector<int64_t> ids;
   bool present = false;
-  SGL_TRY(r.tokenIds("bos_token_id", ids, present));
+  SGL_TRY(r.tokenIds("bos_token_id", c.vocabSize, ids, present));
   if (present && !ids.empty())
     c.bosTokenId = ids[0];
-  SGL_TRY(r.tokenIds("eos_token_id", c.eosTokenIds, present));
+  SGL_TRY(r.tokenIds("eos_token_id", c.vocabSize, c.eosTokenIds, present));
   return c;
+}
+
+Status ModelConfig::applyGenerationConfig(std::string_view text,
+                                          const std::string &source) {
+  Expected<json> root = parseJsonObject(text, source);
+  if (!root)
+    return root.error();
+  return applyGenerationJson(*root, source, *this);
 }
 
 Expected<ModelConfig> ModelConfig::load(const std::string &dir) {
   namespace fs = std::filesystem;
   fs::path configPath = fs::path(dir) / "config.json";
-  std::ifstream in(configPath);
-  if (!in)
-    return makeError("cannot read '" + configPath.string() + "'");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  Expected<ModelConfig> config = parse(buffer.str(), configPath.string());
+  Expected<std::string> text =
+      readInputFile(configPath.string(), {"config.json", kModelJsonLimit});
+  if (!text)
+    return text.error();
+  Expected<ModelConfig> config = parse(*text, configPath.string());
   if (!config)
     return config;
 
@@ -282,16 +499,7 @@ Expected<ModelConfig> ModelConfig::load(const std::string &dir) {
   Expected<json> gen = readJsonFile(genPath);
   if (!gen)
     return gen.error();
-  const std::string genSource = genPath.string();
-  Reader r(*gen, genSource);
-  std::vector<int64_t> ids;
-  bool present = false;
-  SGL_TRY(r.tokenIds("eos_token_id", ids, present));
-  if (present)
-    config->eosTokenIds = ids;
-  SGL_TRY(r.tokenIds("bos_token_id", ids, present));
-  if (present && !ids.empty())
-    config->bosTokenId = ids[0];
+  SGL_TRY(applyGenerationJson(*gen, genPath.string(), *config));
   return config;
 }
 

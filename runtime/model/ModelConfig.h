@@ -55,9 +55,21 @@ struct ModelConfig {
   int64_t bosTokenId = -1;    // -1 when absent
   std::vector<int64_t> eosTokenIds;
 
-  /// Parses config.json text; `source` names it in errors.
+  /// Parses config.json text; `source` names it in errors. Invalid JSON is
+  /// reported with its line, column and field; every number is checked
+  /// against the range the runtime can compute with, and the error names
+  /// the field: dimensions are positive and at most 2^20, vocab_size and
+  /// max_position_embeddings at most 2^31 - 1, rms_norm_eps in [1e-30, 1],
+  /// rope_theta in [1, 1e300], llama3 rope_scaling factors finite and
+  /// positive with high_freq_factor > low_freq_factor, token ids below
+  /// vocab_size. Whether the checkpoint backs these sizes is
+  /// LlamaModel::checkCheckpoint's job.
   static Expected<ModelConfig> parse(std::string_view json,
                                      const std::string &source);
+  /// Applies generation_config.json text: its eos/bos ids (checked like
+  /// config.json's) replace those of config.json.
+  Status applyGenerationConfig(std::string_view json,
+                               const std::string &source);
   /// Reads dir/config.json, then eos/bos from dir/generation_config.json.
   static Expected<ModelConfig> load(const std::string &dir);
 };

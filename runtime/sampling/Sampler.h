@@ -10,6 +10,13 @@
 // picks the same token everywhere. Also the log-softmax that select scoring
 // uses.
 //
+// Cost: O(vocab) per token whatever the parameters. top-k and top-p find
+// their cut-off with a weighted selection (a quickselect over "most likely
+// first" that tracks probability mass, falling back to sorting a range only
+// past a depth limit), and sampleToken draws with the same selection instead
+// of sorting the candidates; only buildDistribution, which returns them
+// sorted, sorts the final candidate set.
+//
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_SAMPLING_SAMPLER_H
 #define SGL_RUNTIME_SAMPLING_SAMPLER_H
@@ -31,10 +38,17 @@ struct SamplingParams {
 };
 
 /// The tokens a draw can pick and their renormalized probabilities, most
-/// likely first (ties: lower id first).
+/// likely first (ties: lower id first); in id order when neither top-k nor
+/// top-p is on.
 struct Distribution {
   std::vector<int32_t> ids;
   std::vector<double> probs; // sums to 1
+};
+
+/// Work one sampling call did, for tests of its cost: one per comparison
+/// of two candidates.
+struct SamplingCost {
+  int64_t comparisons = 0;
 };
 
 /// Index of the largest logit; the lowest id among equal maxima. -1 for an
@@ -48,15 +62,19 @@ std::vector<double> logSoftmax(std::span<const float> logits);
 /// top-p over the sorted probabilities (the smallest prefix whose mass
 /// reaches top_p, at least one token).
 Distribution buildDistribution(std::span<const float> logits,
-                               const SamplingParams &params);
+                               const SamplingParams &params,
+                               SamplingCost *cost = nullptr);
 
-/// Draws from `dist` with one uniform number of `rng`.
+/// Draws from `dist` with one uniform number of `rng`: the first entry at
+/// which the running sum of probabilities exceeds it.
 int32_t drawFrom(const Distribution &dist, Rng &rng);
 
-/// Picks the next token: argmax when greedy, else a draw from
-/// buildDistribution. Consumes one number of `rng` when not greedy.
+/// Picks the next token: argmax when greedy, else a draw from the
+/// distribution buildDistribution describes (the same token drawFrom would
+/// pick, but found without sorting the candidates). Consumes one number of
+/// `rng` when not greedy.
 int32_t sampleToken(std::span<const float> logits, const SamplingParams &params,
-                    Rng &rng);
+                    Rng &rng, SamplingCost *cost = nullptr);
 
 } // namespace sgl::runtime
 

@@ -13,10 +13,11 @@ namespace sgl {
 
 namespace {
 
-void printLine(std::string_view tool, std::string_view message,
-               std::string_view suffix) {
+void printLine(std::string_view tool, std::string_view kind,
+               std::string_view message, std::string_view suffix) {
   std::string line(tool);
-  line.append(": error: ").append(escapeControlChars(message)).append(suffix);
+  line.append(": ").append(kind).append(": ");
+  line.append(escapeControlChars(message)).append(suffix);
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
@@ -25,14 +26,18 @@ void printLine(std::string_view tool, std::string_view message,
 } // namespace
 
 int reportError(std::string_view tool, std::string_view message) {
-  printLine(tool, message, "");
+  printLine(tool, "error", message, "");
   return kExitError;
+}
+
+void reportWarning(std::string_view tool, std::string_view message) {
+  printLine(tool, "warning", message, "");
 }
 
 int reportUsageError(std::string_view tool, std::string_view message) {
   std::string suffix = " (see '";
   suffix.append(tool).append(" --help')");
-  printLine(tool, message, suffix);
+  printLine(tool, "error", message, suffix);
   return kExitUsage;
 }
 

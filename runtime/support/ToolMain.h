@@ -26,6 +26,9 @@ enum ExitCode : int { kExitSuccess = 0, kExitError = 1, kExitUsage = 2 };
 /// Prints "TOOL: error: MESSAGE" as one line; returns kExitError.
 int reportError(std::string_view tool, std::string_view message);
 
+/// Prints "TOOL: warning: MESSAGE" as one line.
+void reportWarning(std::string_view tool, std::string_view message);
+
 /// Prints "TOOL: error: MESSAGE (see 'TOOL --help')"; returns kExitUsage.
 int reportUsageError(std::string_view tool, std::string_view message);
 

@@ -14,13 +14,17 @@ config.excludes = ["Inputs", "README.md", "CMakeLists.txt", "lit.cfg.py", "lit.s
 # %memcap CMD runs CMD with a memory ceiling that only super-linear growth
 # breaks. ASan reserves terabytes of address space, so a sanitized build caps
 # resident memory through the sanitizer instead of the address space.
-cap_mib = 3072
+# %smallmemcap is the same at 640 MiB, for runs that need little memory
+# unless they regress (select scoring a long choice).
+def memcap(cap_mib):
+    if config.sgl_sanitize:
+        # ASan's shadow memory and quarantine roughly double resident memory.
+        return "env ASAN_OPTIONS=hard_rss_limit_mb=%d:detect_leaks=0" % (2 * cap_mib)
+    return "prlimit --as=%d --" % (cap_mib * 1024 * 1024)
 if config.sgl_sanitize:
-    memcap = "env ASAN_OPTIONS=hard_rss_limit_mb=%d:detect_leaks=0" % cap_mib
     config.available_features.add("sanitizer")
-else:
-    memcap = "prlimit --as=%d --" % (cap_mib * 1024 * 1024)
-config.substitutions.append(("%memcap", memcap))
+config.substitutions.append(("%memcap", memcap(3072)))
+config.substitutions.append(("%smallmemcap", memcap(640)))
 # %timecap CMD: a generous wall-clock ceiling (sanitized builds run slower).
 config.substitutions.append(("%timecap", "timeout %d" % (300 if config.sgl_sanitize else 60)))
 config.substitutions.append(("%tokenizers", os.path.join(config.sgl_obj_root, "tokenizers")))

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +34,15 @@ using sgl::runtime::SafetensorsWriter;
 namespace {
 
 constexpr const char *kTool = "sgl-make-tiny-model";
+
+/// Size limits. Every dimension stays within what the runtime's config
+/// reader accepts, and the weights, which are built in memory before they
+/// are written, within kMaxWeightBytes: a tiny model is for tests and demos.
+constexpr int64_t kMaxVocab = int64_t(1) << 20;
+constexpr int64_t kMaxWidth = int64_t(1) << 16; // hidden, intermediate, head
+constexpr int64_t kMaxCount = 1024;             // layers, heads, shards
+constexpr int64_t kMaxPositions = INT32_MAX;
+constexpr double kMaxWeightBytes = double(uint64_t(4) << 30);
 
 struct Options {
   std::string outDir;
@@ -348,6 +358,36 @@ int run(const Options &o) {
     return fail("--heads must be a multiple of --kv-heads");
   if (headDim % 2)
     return fail("head dimension must be even");
+  if (facts.vocab > kMaxVocab)
+    return fail("the tokenizer has " + std::to_string(facts.vocab) +
+                " ids; at most " + std::to_string(kMaxVocab) +
+                " are supported");
+  if (headDim > kMaxWidth)
+    return fail("head dimension " + std::to_string(headDim) +
+                " is too large (at most " + std::to_string(kMaxWidth) + ")");
+  // Every tensor is built in memory first: refuse sizes that cannot be.
+  {
+    const double h = double(o.hidden), qDim = double(o.heads) * headDim,
+                 kvDim = double(o.kvHeads) * headDim,
+                 inter = double(o.intermediate);
+    double perLayer = 2 * h + 2 * qDim * h + 2 * kvDim * h + 3 * inter * h;
+    if (o.arch == "qwen2")
+      perLayer += qDim + 2 * kvDim;
+    if (o.arch == "qwen3")
+      perLayer += 2.0 * headDim;
+    const double elements =
+        double(facts.vocab) * h * (o.tieEmbeddings ? 1 : 2) + h +
+        perLayer * double(o.layers);
+    const double bytes = elements * (o.dtype == "bf16" ? 2 : 4);
+    if (bytes > kMaxWeightBytes) {
+      char size[64];
+      std::snprintf(size, sizeof(size), "%.1f GiB", bytes / double(1 << 30));
+      return sgl::reportUsageError(
+          kTool, std::string("the weights would take ") + size +
+                     "; sgl-make-tiny-model writes at most 4 GiB (use "
+                     "smaller --vocab, --hidden, --intermediate or --layers)");
+    }
+  }
 
   std::error_code ec;
   fs::path dir(o.outDir);
@@ -423,27 +463,27 @@ int main(int argc, char **argv) {
       ->check(CLI::ExistingDirectory);
   app.add_option("--vocab", o.vocab,
                  "Vocabulary size (required without --tokenizer)")
-      ->check(CLI::PositiveNumber);
+      ->check(sgl::UnsignedIn(1, kMaxVocab));
   app.add_option("--layers", o.layers, "Decoder layers")
-      ->check(CLI::PositiveNumber)
+      ->check(sgl::UnsignedIn(1, kMaxCount))
       ->capture_default_str();
   app.add_option("--hidden", o.hidden, "Hidden size")
-      ->check(CLI::PositiveNumber)
+      ->check(sgl::UnsignedIn(1, kMaxWidth))
       ->capture_default_str();
   app.add_option("--heads", o.heads, "Attention heads")
-      ->check(CLI::PositiveNumber)
+      ->check(sgl::UnsignedIn(1, kMaxCount))
       ->capture_default_str();
   app.add_option("--kv-heads", o.kvHeads, "Key/value heads (GQA)")
-      ->check(CLI::PositiveNumber)
+      ->check(sgl::UnsignedIn(1, kMaxCount))
       ->capture_default_str();
   app.add_option("--head-dim", o.headDim,
                  "Head dimension (default hidden/heads)")
-      ->check(CLI::PositiveNumber);
+      ->check(sgl::UnsignedIn(1, kMaxWidth));
   app.add_option("--intermediate", o.intermediate, "MLP intermediate size")
-      ->check(CLI::PositiveNumber)
+      ->check(sgl::UnsignedIn(1, kMaxWidth))
       ->capture_default_str();
   app.add_option("--max-positions", o.maxPositions, "max_position_embeddings")
-      ->check(CLI::PositiveNumber)
+      ->check(sgl::UnsignedIn(1, kMaxPositions))
       ->capture_default_str();
   app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
   app.add_option("--dtype", o.dtype, "Weight dtype")
@@ -453,13 +493,23 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"llama", "qwen2", "qwen3"}))
       ->capture_default_str();
   app.add_option("--rope-theta", o.ropeTheta, "RoPE base")
+      ->check(CLI::Validator(
+          [](std::string &text) -> std::string {
+            // RoPE frequencies theta^(-2i/d) must stay in (0, 1].
+            char *end = nullptr;
+            double v = std::strtod(text.c_str(), &end);
+            if (text.empty() || *end != '\0' || !(v >= 1.0 && v <= 1e300))
+              return "'" + text + "' is not a number from 1 to 1e300";
+            return std::string();
+          },
+          "NUMBER in [1, 1e300]"))
       ->capture_default_str();
   app.add_option("--rope-scaling", o.ropeScaling,
                  "RoPE scaling (llama3: Llama 3.1 factors 8/1/4/8192)")
       ->check(CLI::IsMember({"none", "llama3"}))
       ->capture_default_str();
   app.add_option("--shards", o.shards, "Number of safetensors shards")
-      ->check(CLI::PositiveNumber)
+      ->check(sgl::UnsignedIn(1, kMaxCount))
       ->capture_default_str();
   app.add_flag("--tie-embeddings", o.tieEmbeddings,
                "Share the embedding matrix with the LM head");

@@ -57,6 +57,44 @@ std::string listNames(const std::vector<plan::Program> &programs) {
   return out;
 }
 
+/// "2 max_tokens, 1 eos, 1 context_limit": how many gens ended each way.
+std::string finishSummary(const RunStats &stats) {
+  constexpr FinishReason kReasons[] = {
+      FinishReason::Eos, FinishReason::StopString, FinishReason::MaxTokens,
+      FinishReason::ContextLimit};
+  std::string out;
+  for (FinishReason reason : kReasons) {
+    size_t n = std::count_if(
+        stats.gens.begin(), stats.gens.end(),
+        [&](const GenFinish &gen) { return gen.reason == reason; });
+    if (n)
+      out += (out.empty() ? "" : ", ") + std::to_string(n) + " " +
+             std::string(finishReasonName(reason));
+  }
+  return out.empty() ? "none (no gens ran)" : out;
+}
+
+/// A gen cut short by the context limit still exits 0 with its capture, so
+/// say so: its text ends where the model ran out of positions, not where
+/// the program asked.
+void warnAboutContextLimit(const RunStats &stats, int64_t maxPositions) {
+  const GenFinish *first = nullptr;
+  size_t count = 0;
+  for (const GenFinish &gen : stats.gens)
+    if (gen.reason == FinishReason::ContextLimit && count++ == 0)
+      first = &gen;
+  if (!first)
+    return;
+  std::string others =
+      count > 1 ? " (and " + std::to_string(count - 1) + " later gens)" : "";
+  sgl::reportWarning(kTool, "gen '" + sgl::abbreviate(first->capture, 80) +
+                                "'" + others +
+                                " stopped at the model's context limit of " +
+                                std::to_string(maxPositions) +
+                                " positions (finish reason 'length'); its "
+                                "capture is cut short");
+}
+
 /// The built-in model: <exe dir>/../share/sgl/models/default, else
 /// $SGL_DEFAULT_MODEL.
 sgl::Expected<std::string> defaultModelDir() {
@@ -129,8 +167,9 @@ int run(const Options &o) {
   if (sgl::Status written = sgl::writeOutput("-", line); !written)
     return fail(written.error().message);
 
+  const RunStats &s = interpreter.stats();
+  warnAboutContextLimit(s, model->model().config().maxPositions);
   if (o.stats) {
-    const RunStats &s = interpreter.stats();
     std::fprintf(stderr,
                  "sglrun: %lld prompt tokens computed, %lld tokens generated "
                  "in %.3f s (%.1f tokens/s)\n",
@@ -138,6 +177,8 @@ int run(const Options &o) {
                  static_cast<long long>(s.generatedTokens), s.decodeSeconds,
                  s.decodeSeconds > 0 ? s.generatedTokens / s.decodeSeconds
                                      : 0.0);
+    std::fprintf(stderr, "sglrun: gens finished by %s\n",
+                 finishSummary(s).c_str());
   }
   return 0;
 }

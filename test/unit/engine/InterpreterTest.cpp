@@ -14,11 +14,57 @@
 
 #include <gtest/gtest.h>
 
+#include <malloc.h>
+
+#include <atomic>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <set>
 
 using namespace sgl::runtime;
 using namespace sgl::test;
+
+// Every allocation of this test binary is counted, so a test can bound the
+// peak memory one call reserves (see PeakAllocation).
+namespace {
+std::atomic<int64_t> gLiveBytes{0}, gPeakBytes{0};
+
+void *countedAlloc(size_t size) {
+  void *p = std::malloc(size ? size : 1);
+  if (!p)
+    throw std::bad_alloc();
+  int64_t live = gLiveBytes += static_cast<int64_t>(malloc_usable_size(p));
+  int64_t peak = gPeakBytes.load();
+  while (live > peak && !gPeakBytes.compare_exchange_weak(peak, live)) {
+  }
+  return p;
+}
+void countedFree(void *p) {
+  if (!p)
+    return;
+  gLiveBytes -= static_cast<int64_t>(malloc_usable_size(p));
+  std::free(p);
+}
+
+/// The most bytes allocated at once while it lived, above those live when
+/// it was made.
+class PeakAllocation {
+public:
+  PeakAllocation() : base_(gLiveBytes.load()) { gPeakBytes = base_; }
+  int64_t bytes() const { return gPeakBytes.load() - base_; }
+
+private:
+  int64_t base_;
+};
+} // namespace
+
+void *operator new(size_t size) { return countedAlloc(size); }
+void *operator new[](size_t size) { return countedAlloc(size); }
+void operator delete(void *p) noexcept { countedFree(p); }
+void operator delete[](void *p) noexcept { countedFree(p); }
+void operator delete(void *p, size_t) noexcept { countedFree(p); }
+void operator delete[](void *p, size_t) noexcept { countedFree(p); }
 
 namespace {
 
@@ -115,13 +161,17 @@ TEST_F(InterpreterTest, GreedyGenEqualsDirectGreedyContinuation) {
   EXPECT_EQ(out["answer"], captured(ref));
   EXPECT_FALSE(out["answer"].get<std::string>().empty());
   EXPECT_EQ(lastStats_.generatedTokens, 12);
+  ASSERT_EQ(lastStats_.gens.size(), 1u);
+  EXPECT_EQ(lastStats_.gens[0].capture, "answer");
+  EXPECT_EQ(lastStats_.gens[0].reason, FinishReason::MaxTokens);
+  EXPECT_EQ(lastStats_.gens[0].tokens, 12);
+  EXPECT_EQ(lastStats_.gensAtContextLimit, 0);
 }
 
 TEST_F(InterpreterTest, ArgumentsAreAppendedAsText) {
-  Program p = makeProgram({"who"},
-                          {text("Hello, "), append(0), text("!"),
-                           genStep(1, greedy(5))},
-                          {"out"});
+  Program p = makeProgram(
+      {"who"}, {text("Hello, "), append(0), text("!"), genStep(1, greedy(5))},
+      {"out"});
   auto out = run(p, {{"who", "Ada"}});
   EXPECT_EQ(out["out"], captured(greedyRef("Hello, Ada!", 5)));
 }
@@ -153,8 +203,8 @@ TEST_F(InterpreterTest, StopStringSpanningTokensCutsTheCapture) {
   GenParams params = greedy(16);
   params.stop = {"never-appears", stop};
   Program p = makeProgram({},
-                          {text(prompt), genStep(0, params),
-                           text(" and then"), genStep(1, greedy(6))},
+                          {text(prompt), genStep(0, params), text(" and then"),
+                           genStep(1, greedy(6))},
                           {"x", "y"});
   auto out = run(p);
   EXPECT_EQ(out["x"], sanitizeUtf8(raw));
@@ -164,11 +214,15 @@ TEST_F(InterpreterTest, StopStringSpanningTokensCutsTheCapture) {
   EXPECT_EQ(out["y"],
             captured(greedyRef(
                 prompt + out["x"].get<std::string>() + " and then", 6)));
+  ASSERT_EQ(lastStats_.gens.size(), 2u);
+  EXPECT_EQ(lastStats_.gens[0].reason, FinishReason::StopString);
+  EXPECT_EQ(lastStats_.gens[0].tokens, static_cast<int64_t>(tokensToStop));
+  EXPECT_EQ(lastStats_.gens[1].capture, "y");
+  EXPECT_EQ(lastStats_.gens[1].reason, FinishReason::MaxTokens);
 }
 
 TEST_F(InterpreterTest, MaxTokensLimitsTheGen) {
-  Program p =
-      makeProgram({}, {text("Numbers:"), genStep(0, greedy(3))}, {"n"});
+  Program p = makeProgram({}, {text("Numbers:"), genStep(0, greedy(3))}, {"n"});
   auto out = run(p);
   EXPECT_EQ(out["n"], captured(greedyRef("Numbers:", 3)));
   EXPECT_EQ(lastStats_.generatedTokens, 3);
@@ -177,8 +231,8 @@ TEST_F(InterpreterTest, MaxTokensLimitsTheGen) {
 TEST_F(InterpreterTest, MaxTokensDefaultsTo128) {
   GenParams params;
   params.temperature = 0.0f;
-  Program p = makeProgram(
-      {}, {text("Tell me everything:"), genStep(0, params)}, {"all"});
+  Program p = makeProgram({}, {text("Tell me everything:"), genStep(0, params)},
+                          {"all"});
   auto out = run(p);
   bool hitEos = false;
   std::vector<int32_t> ref =
@@ -209,6 +263,9 @@ TEST_F(InterpreterTest, EosIdsFromTheConfigEndTheGen) {
   EXPECT_EQ((*out)["x"],
             captured(std::vector<int32_t>(ref.begin(), ref.begin() + cut)));
   EXPECT_EQ(interp.stats().generatedTokens, static_cast<int64_t>(cut) + 1);
+  ASSERT_EQ(interp.stats().gens.size(), 1u);
+  EXPECT_EQ(interp.stats().gens[0].reason, FinishReason::Eos);
+  EXPECT_EQ(interp.stats().gens[0].tokens, static_cast<int64_t>(cut) + 1);
 }
 
 TEST_F(InterpreterTest, GenStopsAtTheContextLimit) {
@@ -216,8 +273,7 @@ TEST_F(InterpreterTest, GenStopsAtTheContextLimit) {
   static int64_t limit;
   limit = static_cast<int64_t>(tok().encode(prompt, true).size()) + 2;
   auto model = variant([](ModelConfig &c) { c.maxPositions = limit; });
-  Program p =
-      makeProgram({}, {text(prompt), genStep(0, greedy(10))}, {"x"});
+  Program p = makeProgram({}, {text(prompt), genStep(0, greedy(10))}, {"x"});
   Interpreter interp(*model);
   auto out = interp.run(p, {});
   ASSERT_TRUE(out) << out.error().message;
@@ -225,13 +281,39 @@ TEST_F(InterpreterTest, GenStopsAtTheContextLimit) {
   // last position's logits and not run.
   EXPECT_EQ((*out)["x"], captured(greedyRef(prompt, 3)));
   EXPECT_EQ(interp.stats().generatedTokens, 3);
+  // The run succeeds, but says that the context, not max_tokens, cut it.
+  EXPECT_EQ(interp.stats().gensAtContextLimit, 1);
+  ASSERT_EQ(interp.stats().gens.size(), 1u);
+  const GenFinish &finish = interp.stats().gens[0];
+  EXPECT_EQ(finish.capture, "x");
+  EXPECT_EQ(finish.reason, FinishReason::ContextLimit);
+  EXPECT_EQ(finish.tokens, 3);
+  EXPECT_EQ(finishReasonName(finish.reason), "context_limit");
+  EXPECT_EQ(apiFinishReason(finish.reason), "length");
+
+  // A max_tokens that ends exactly where the context does is max_tokens.
+  Program exact = makeProgram({}, {text(prompt), genStep(0, greedy(3))}, {"x"});
+  ASSERT_TRUE(interp.run(exact, {}));
+  EXPECT_EQ(interp.stats().gensAtContextLimit, 0);
+  ASSERT_EQ(interp.stats().gens.size(), 1u);
+  EXPECT_EQ(interp.stats().gens[0].reason, FinishReason::MaxTokens);
+}
+
+TEST(FinishReason, NamesAndApiReasons) {
+  EXPECT_EQ(finishReasonName(FinishReason::Eos), "eos");
+  EXPECT_EQ(finishReasonName(FinishReason::StopString), "stop_string");
+  EXPECT_EQ(finishReasonName(FinishReason::MaxTokens), "max_tokens");
+  EXPECT_EQ(finishReasonName(FinishReason::ContextLimit), "context_limit");
+  EXPECT_EQ(apiFinishReason(FinishReason::Eos), "stop");
+  EXPECT_EQ(apiFinishReason(FinishReason::StopString), "stop");
+  EXPECT_EQ(apiFinishReason(FinishReason::MaxTokens), "length");
+  EXPECT_EQ(apiFinishReason(FinishReason::ContextLimit), "length");
 }
 
 TEST_F(InterpreterTest, PromptLongerThanTheModelIsAnError) {
   auto model = variant([](ModelConfig &c) { c.maxPositions = 4; });
   Program p = makeProgram(
-      {}, {text("one two three four five six"), genStep(0, greedy(2))},
-      {"x"});
+      {}, {text("one two three four five six"), genStep(0, greedy(2))}, {"x"});
   std::string error = runError(*model, p);
   EXPECT_EQ(error, "t.sgl:9:9: gen 'x': the context has 7 tokens, more than "
                    "the model's max_position_embeddings (4)");
@@ -262,8 +344,8 @@ TEST_F(InterpreterTest, SelectPicksTheBestNormalizedLogProb) {
         ASSERT_GT(scores[best] - scores[i], 1e-4) << c.prompt;
       }
     picks.insert(best);
-    Program p = makeProgram({}, {text(c.prompt), select(0, c.choices)},
-                            {"pick"});
+    Program p =
+        makeProgram({}, {text(c.prompt), select(0, c.choices)}, {"pick"});
     auto out = run(p);
     EXPECT_EQ(out["pick"], c.choices[best]) << c.prompt;
   }
@@ -284,13 +366,65 @@ TEST_F(InterpreterTest, ScoreContinuationMatchesFromScratch) {
   }
 }
 
+// Scoring a choice must not hold a [tokens, vocab] block of logits: a
+// 24,000-byte choice over the 128k vocabulary used to take 2.2 GB, this
+// 12,000-byte one 1 GB.
+TEST_F(InterpreterTest, SelectOfALongChoiceNeedsNoLogitsBlock) {
+  std::string longChoice;
+  for (int i = 0; i < 2000; ++i)
+    longChoice += "hello ";
+  const auto tokens = tok().encode("Say:" + longChoice, true).size();
+  ASSERT_GT(tokens, 1500u);
+  Program p = makeProgram({}, {text("Say:"), select(0, {longChoice, " bye"})},
+                          {"pick"});
+  PeakAllocation peak;
+  auto out = run(p);
+  ASSERT_TRUE(out.contains("pick"));
+  // Logits of every token would be tokens * 128256 * 4 bytes (> 750 MB);
+  // what is left is the cache, activations of one chunk and a few rows.
+  EXPECT_LT(peak.bytes(), int64_t(128) << 20)
+      << "peak " << (peak.bytes() >> 20) << " MiB for " << tokens << " tokens";
+}
+
+// Choices longer than a forward chunk are scored chunk by chunk.
+TEST_F(InterpreterTest, ChoicesLongerThanAChunkScoreAsFromScratch) {
+  std::string choice;
+  for (int i = 0; i < 150; ++i)
+    choice += " word" + std::to_string(i);
+  const std::string prompt = "A list:";
+  ASSERT_GT(tok().encode(prompt + choice, true).size(),
+            static_cast<size_t>(kForwardChunk));
+  SequenceContext ctx(m().model(), tok());
+  ctx.appendText(prompt);
+  auto score = ctx.scoreContinuation(choice);
+  ASSERT_TRUE(score) << score.error().message;
+  EXPECT_NEAR(score->normalized(), choiceScoreDirect(m(), prompt, choice),
+              1e-4);
+  // The last token's logits are kept for a gen that follows.
+  ctx.appendText(choice);
+  const int64_t computed = ctx.tokensComputed();
+  ASSERT_TRUE(ctx.prefill());
+  EXPECT_EQ(ctx.tokensComputed(), computed);
+}
+
+// max_position_embeddings bounds the context; the cache grows with need.
+TEST_F(InterpreterTest, KVCacheGrowsWithNeedNotWithMaxPositions) {
+  auto model = variant([](ModelConfig &c) { c.maxPositions = INT32_MAX; });
+  SequenceContext ctx(model->model(), model->tokenizer());
+  ctx.appendText("A short prompt");
+  PeakAllocation peak;
+  ASSERT_TRUE(ctx.prefill());
+  EXPECT_EQ(ctx.cacheCapacity(), 256);
+  EXPECT_LT(peak.bytes(), int64_t(8) << 20);
+}
+
 TEST_F(InterpreterTest, SelectedChoiceIsPartOfTheContext) {
   const std::vector<std::string> choices = {"cats", "dogs"};
-  Program p = makeProgram({},
-                          {text("My favourite animals are "),
-                           select(0, choices), text(" because"),
-                           genStep(1, greedy(5))},
-                          {"pet", "why"});
+  Program p =
+      makeProgram({},
+                  {text("My favourite animals are "), select(0, choices),
+                   text(" because"), genStep(1, greedy(5))},
+                  {"pet", "why"});
   auto out = run(p);
   std::string pet = out["pet"];
   ASSERT_TRUE(pet == "cats" || pet == "dogs");
@@ -306,9 +440,9 @@ TEST_F(InterpreterTest, RolesRenderTheLlama3Template) {
        roleStep(Role::System, false), roleStep(Role::User, true), append(0),
        roleStep(Role::User, false), roleStep(Role::Assistant, true),
        genStep(1, greedy(5)), roleStep(Role::Assistant, false),
-       roleStep(Role::User, true), text("Thanks"),
-       roleStep(Role::User, false), roleStep(Role::Assistant, true),
-       genStep(2, greedy(4)), roleStep(Role::Assistant, false)},
+       roleStep(Role::User, true), text("Thanks"), roleStep(Role::User, false),
+       roleStep(Role::Assistant, true), genStep(2, greedy(4)),
+       roleStep(Role::Assistant, false)},
       {"a1", "a2"});
   auto out = run(p, {{"q", "What is 2+2?"}});
 
@@ -335,8 +469,8 @@ TEST_F(InterpreterTest, RolesRenderTheLlama3Template) {
 TEST_F(InterpreterTest, RolesWithoutATemplateAreAnError) {
   auto model = variant([](ModelConfig &) {}, /*withTemplate=*/false);
   Program p = makeProgram({},
-                          {text("Hi"), roleStep(Role::User, true, 3),
-                           text("x"), roleStep(Role::User, false, 3)},
+                          {text("Hi"), roleStep(Role::User, true, 3), text("x"),
+                           roleStep(Role::User, false, 3)},
                           {});
   EXPECT_EQ(runError(*model, p),
             std::string("model at '") + kModelDir +
@@ -371,8 +505,7 @@ TEST_F(InterpreterTest, CapturesFollowPlanOrder) {
 TEST_F(InterpreterTest, SeededSamplingIsReproducible) {
   GenParams sampled;
   sampled.maxTokens = 16; // temperature 1, no top-k/top-p
-  Program p =
-      makeProgram({}, {text("Random:"), genStep(0, sampled)}, {"x"});
+  Program p = makeProgram({}, {text("Random:"), genStep(0, sampled)}, {"x"});
   RunOptions one, two;
   one.seed = 1;
   two.seed = 2;

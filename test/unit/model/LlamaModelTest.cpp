@@ -18,6 +18,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <sys/wait.h>
+
 namespace sgl::runtime {
 namespace {
 
@@ -166,6 +168,60 @@ TEST_F(Llama128kTest, LastTokenLogitsMatchLastRowOfAll) {
   EXPECT_LT(maxAbsDiff(last->data(), all->data() + (prompt.size() - 1) * vocab,
                        vocab),
             1e-5f);
+}
+
+/// log softmax(row)[target] in double, from scratch.
+double logSoftmaxAt(const float *row, int64_t vocab, int32_t target) {
+  double mx = row[0];
+  for (int64_t i = 1; i < vocab; ++i)
+    mx = std::max(mx, static_cast<double>(row[i]));
+  double z = 0.0;
+  for (int64_t i = 0; i < vocab; ++i)
+    z += std::exp(static_cast<double>(row[i]) - mx);
+  return row[target] - mx - std::log(z);
+}
+
+// Scoring needs one log-prob per token, not [tokens, vocab] logits: the
+// values must equal those of the full logits, and the last row too.
+TEST_F(Llama128kTest, TokenLogProbsEqualLogSoftmaxOfAllLogits) {
+  auto model = loadModel(dir_->str());
+  ASSERT_TRUE(model);
+  const Tokens &prompt = kPrompts[2];
+  const int64_t vocab = model->config().vocabSize, n = prompt.size();
+  KVCache a = model->makeCache(n), b = model->makeCache(n);
+  auto all = model->forward(prompt, 0, a, LogitsMode::AllTokens);
+  ASSERT_TRUE(all);
+  Tokens targets(n, -1);
+  for (int64_t t = 2; t + 1 < n; ++t)
+    targets[t] = prompt[t + 1];
+  targets[0] = 128255;
+  std::vector<float> last;
+  auto lp = model->tokenLogProbs(prompt, 0, b, targets, &last);
+  ASSERT_TRUE(lp) << lp.error().message;
+  ASSERT_EQ(lp->size(), static_cast<size_t>(n));
+  EXPECT_EQ(b.length, n);
+  for (int64_t t = 0; t < n; ++t) {
+    if (targets[t] < 0) {
+      EXPECT_EQ((*lp)[t], 0.0) << "row " << t;
+      continue;
+    }
+    EXPECT_NEAR((*lp)[t],
+                logSoftmaxAt(all->data() + t * vocab, vocab, targets[t]), 1e-9)
+        << "row " << t;
+  }
+  ASSERT_EQ(last.size(), static_cast<size_t>(vocab));
+  EXPECT_LT(maxAbsDiff(last.data(), all->data() + (n - 1) * vocab, vocab),
+            1e-6f);
+
+  auto bad = model->tokenLogProbs(prompt, 0, b, Tokens(n, 128256));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message,
+            "target token id 128256 is outside the vocabulary (size 128256)");
+  bad = model->tokenLogProbs(prompt, 0, b, Tokens(2, 0));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message,
+            "tokenLogProbs() needs one target per token (12 tokens, 2 "
+            "targets)");
 }
 
 TEST_F(Llama128kTest, ForwardRejectsBadArguments) {
@@ -328,14 +384,111 @@ TEST_F(LoadErrorTest, WrongShapeNamesTensor) {
 }
 
 TEST_F(LoadErrorTest, MissingTensor) {
-  patchConfig(dir, "num_hidden_layers", 3);
-  EXPECT_THAT(loadError(),
-              HasSubstr("checkpoint has no tensor "
-                        "'model.layers.2.input_layernorm.weight'"));
-  patchConfig(dir, "num_hidden_layers", 2);
   patchConfig(dir, "architectures", {"Qwen2ForCausalLM"});
   EXPECT_THAT(loadError(), HasSubstr("checkpoint has no tensor "
                                      "'model.layers.0.self_attn.q_proj.bias'"));
+}
+
+// The layer count sizes the model's layer table: it must match the layers
+// the checkpoint has before anything is reserved (a count of 10^6 used to
+// reserve ~600 MB, one of 2 * 10^9 aborted with std::bad_alloc).
+TEST_F(LoadErrorTest, LayerCountMustMatchTheCheckpoint) {
+  patchConfig(dir, "num_hidden_layers", 1000000);
+  EXPECT_EQ(loadError(), "num_hidden_layers is 1000000 but the checkpoint has "
+                         "tensors for 2 layers (model.layers.0 to "
+                         "model.layers.1)");
+  patchConfig(dir, "num_hidden_layers", 3);
+  EXPECT_EQ(loadError(), "num_hidden_layers is 3 but the checkpoint has "
+                         "tensors for 2 layers (model.layers.0 to "
+                         "model.layers.1)");
+  patchConfig(dir, "num_hidden_layers", 2000000000);
+  EXPECT_EQ(loadError(), (dir.path() / "config.json").string() +
+                             ": 'num_hidden_layers' is 2000000000; at most "
+                             "1048576 is supported");
+}
+
+TEST_F(LoadErrorTest, CheckCheckpointRunsTheLoadersChecks) {
+  auto config = ModelConfig::load(dir.str());
+  auto ckpt = Checkpoint::open(dir.str());
+  ASSERT_TRUE(config && ckpt);
+  EXPECT_TRUE(LlamaModel::checkCheckpoint(*config, **ckpt));
+  ModelConfig c = *config;
+  c.numLayers = 1;
+  Status s = LlamaModel::checkCheckpoint(c, **ckpt);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message, "num_hidden_layers is 1 but the checkpoint has "
+                               "tensors for 2 layers (model.layers.0 to "
+                               "model.layers.1)");
+  c = *config;
+  c.headDim = 32; // the tensors were made for hidden / heads = 16
+  s = LlamaModel::checkCheckpoint(c, **ckpt);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            "tensor 'model.layers.0.self_attn.q_proj.weight' has shape "
+            "[32, 32], expected [64, 32]");
+  c = *config;
+  c.tieWordEmbeddings = true; // lm_head is then unused, still fine
+  EXPECT_TRUE(LlamaModel::checkCheckpoint(c, **ckpt));
+}
+
+// max_position_embeddings is a limit, not a size: loading never reserves a
+// cache for it, and a cache too large for the machine is an error that says
+// how large it is.
+TEST_F(LoadErrorTest, KVCacheSizeIsCheckedBeforeAllocating) {
+  patchConfig(dir, "max_position_embeddings", 2147483647);
+  auto model = LlamaModel::load(dir.str(), 1);
+  ASSERT_TRUE(model) << model.error().message;
+  // 2 layers x 16 floats (1 kv head x head_dim 16) x 4 bytes x K and V.
+  EXPECT_EQ((*model)->kvCacheBytes(1), 256);
+  EXPECT_EQ((*model)->kvCacheBytes(int64_t(1) << 62), -1);
+  auto small = (*model)->allocateCache(64);
+  ASSERT_TRUE(small) << small.error().message;
+  EXPECT_EQ(small->maxLength, 64);
+  EXPECT_EQ(small->keys.size(), 2u * 64 * 16);
+  auto huge = (*model)->allocateCache(2147483647);
+  ASSERT_FALSE(huge);
+  EXPECT_THAT(huge.error().message,
+              HasSubstr("the KV cache for 2147483647 positions needs 512.0 GiB "
+                        "(2 layers x 16 key/value floats per position, "
+                        "twice), more than this machine's "));
+  auto overflow = (*model)->allocateCache(int64_t(1) << 62);
+  ASSERT_FALSE(overflow);
+  EXPECT_THAT(overflow.error().message, HasSubstr("needs more than 8 EiB"));
+}
+
+// Prompts longer than kForwardChunk run chunk by chunk; logits and
+// log-probs must not depend on where the chunks fall.
+TEST_F(LoadErrorTest, LongPromptsRunInChunks) {
+  auto model = LlamaModel::load(dir.str(), 1);
+  ASSERT_TRUE(model);
+  const int64_t n = 2 * kForwardChunk + 37, vocab = 64;
+  Tokens prompt;
+  for (int64_t i = 0; i < n; ++i)
+    prompt.push_back(static_cast<int32_t>((i * 7 + 3) % vocab));
+  KVCache whole = (*model)->makeCache(n), steps = (*model)->makeCache(n);
+  auto all = (*model)->forward(prompt, 0, whole, LogitsMode::AllTokens);
+  ASSERT_TRUE(all);
+  // Reference: one token at a time, which no chunking can affect.
+  float worst = 0;
+  for (int64_t t = 0; t < n; ++t) {
+    auto row = (*model)->forward(Tokens{prompt[t]}, t, steps);
+    ASSERT_TRUE(row);
+    worst = std::max(worst,
+                     maxAbsDiff(row->data(), all->data() + t * vocab, vocab));
+  }
+  EXPECT_LT(worst, 1e-4f);
+  Tokens targets(prompt.begin() + 1, prompt.end());
+  targets.push_back(-1);
+  KVCache scored = (*model)->makeCache(n);
+  auto lp = (*model)->tokenLogProbs(prompt, 0, scored, targets);
+  ASSERT_TRUE(lp);
+  double worstLp = 0;
+  for (int64_t t = 0; t + 1 < n; ++t)
+    worstLp = std::max(
+        worstLp, std::fabs((*lp)[t] - logSoftmaxAt(all->data() + t * vocab,
+                                                   vocab, targets[t])));
+  // The LM head runs on row blocks of another size: rounding, no more.
+  EXPECT_LT(worstLp, 1e-5);
 }
 
 TEST_F(LoadErrorTest, UnsupportedArchitecture) {
@@ -397,6 +550,31 @@ TEST(TinyModelToolTest, ReadsVocabAndEosFromLlama31Tokenizer) {
   EXPECT_EQ(config->bosTokenId, 128000);
   EXPECT_EQ(config->eosTokenIds,
             (std::vector<int64_t>{128001, 128008, 128009}));
+}
+
+// Sizes are bounded before any weight is built: a vocabulary of 2 * 10^9
+// used to abort with std::bad_alloc.
+TEST(TinyModelToolTest, SizeOptionsAreBounded) {
+  TempDir dir("huge");
+  auto tool = [&](const std::string &args, std::string &out) {
+    int rc = test::runCommand(std::string("'") + SGL_MAKE_TINY_MODEL + "' '" +
+                                  dir.str() + "' " + args,
+                              &out);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  };
+  std::string out;
+  EXPECT_EQ(tool("--vocab 2000000000", out), 2);
+  EXPECT_THAT(out, HasSubstr("--vocab: '2000000000' is out of range (expected "
+                             "a whole number from 1 to 1048576)"));
+  EXPECT_EQ(tool("--vocab 300 --layers 5000", out), 2);
+  EXPECT_THAT(out, HasSubstr("--layers: '5000' is out of range"));
+  EXPECT_EQ(tool("--vocab 300 --rope-theta 0", out), 2);
+  EXPECT_THAT(out, HasSubstr("--rope-theta: '0' is not a number from 1 to "
+                             "1e300"));
+  EXPECT_EQ(tool("--vocab 1048576 --hidden 65536", out), 2);
+  EXPECT_THAT(out, HasSubstr("the weights would take 608.4 GiB; "
+                             "sgl-make-tiny-model writes at most 4 GiB"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "model.safetensors"));
 }
 
 TEST(TinyModelToolTest, RequiresVocabOrTokenizer) {
