@@ -45,56 +45,6 @@ namespace {
 
 using plan::Step;
 
-std::string joinNames(const std::vector<std::string> &names) {
-  std::string out;
-  for (const std::string &n : names)
-    out += (out.empty() ? "'" : ", '") + n + "'";
-  return out;
-}
-
-} // namespace
-
-Expected<std::vector<std::string>> bindProgramArgs(const plan::Program &program,
-                                                   const ProgramArgs &args) {
-  std::vector<std::string> values(program.args.size());
-  std::vector<bool> given(program.args.size(), false);
-  std::vector<std::string> unknown, missing, repeated;
-  for (const auto &[name, value] : args) {
-    auto it = std::find(program.args.begin(), program.args.end(), name);
-    if (it == program.args.end()) {
-      unknown.push_back(name);
-      continue;
-    }
-    size_t index = static_cast<size_t>(it - program.args.begin());
-    if (given[index])
-      repeated.push_back(name);
-    given[index] = true;
-    values[index] = value;
-  }
-  for (size_t i = 0; i < program.args.size(); ++i)
-    if (!given[i])
-      missing.push_back(program.args[i]);
-  if (unknown.empty() && missing.empty() && repeated.empty())
-    return values;
-  std::string takes = program.args.empty()
-                          ? "it takes no arguments"
-                          : "it takes " + joinNames(program.args);
-  std::string problem;
-  if (!missing.empty())
-    problem = "missing argument" +
-              std::string(missing.size() > 1 ? "s " : " ") + joinNames(missing);
-  if (!unknown.empty())
-    problem += (problem.empty() ? "" : "; ") + std::string("unknown argument") +
-               (unknown.size() > 1 ? "s " : " ") + joinNames(unknown);
-  if (!repeated.empty())
-    problem += (problem.empty() ? "" : "; ") +
-               std::string("argument given twice: ") + joinNames(repeated);
-  return makeError(problem + " for program '" + program.name + "' (" + takes +
-                   ")");
-}
-
-namespace {
-
 /// State of one program run.
 class ProgramRun {
 public:

@@ -29,6 +29,7 @@
 #define SGL_RUNTIME_ENGINE_INTERPRETER_H
 
 #include "runtime/engine/LoadedModel.h"
+#include "runtime/engine/ProgramArgs.h"
 #include "runtime/plan/Plan.h"
 #include "runtime/support/Expected.h"
 
@@ -49,9 +50,6 @@ struct RunOptions {
   /// Seed of every gen that has no `seed` of its own.
   uint64_t seed = 0;
 };
-
-/// Named string arguments, in any order.
-using ProgramArgs = std::vector<std::pair<std::string, std::string>>;
 
 /// Why a gen stopped.
 enum class FinishReason {
@@ -102,12 +100,6 @@ private:
   LoadedModel &model_;
   RunStats stats_;
 };
-
-/// Checks that `args` gives every argument of `program` exactly once and
-/// nothing else (the error names what is missing or unknown); returns the
-/// values in slot order.
-Expected<std::vector<std::string>> bindProgramArgs(const plan::Program &program,
-                                                   const ProgramArgs &args);
 
 /// "file:line:col" of a step ("<unknown>" when the plan has no location).
 std::string formatLocation(const plan::SourceLocation &loc);

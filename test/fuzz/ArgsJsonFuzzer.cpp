@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/engine/ProgramArgsJson.h"
+#include "runtime/engine/ProgramArgs.h"
 
 #include <nlohmann/json.hpp>
 

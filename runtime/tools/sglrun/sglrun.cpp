@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/engine/Interpreter.h"
 #include "runtime/engine/LoadedModel.h"
-#include "runtime/engine/ProgramArgsJson.h"
+#include "runtime/engine/ProgramArgs.h"
 #include "runtime/plan/PlanReader.h"
 #include "runtime/support/CommandLine.h"
 #include "runtime/support/MessageText.h"

@@ -1,10 +1,11 @@
-//===- ProgramArgsJson.cpp - Program arguments from a JSON object ---------===//
-#include "runtime/engine/ProgramArgsJson.h"
+//===- ProgramArgs.cpp - A program's named string arguments --------------===//
+#include "runtime/engine/ProgramArgs.h"
 
 #include "runtime/support/MessageText.h"
 
 #include <nlohmann/json.hpp>
 
+#include <unordered_map>
 #include <unordered_set>
 
 namespace sgl::runtime {
@@ -83,6 +84,17 @@ private:
   std::unordered_set<std::string> seen_;
 };
 
+/// "'a', 'b', 'c'", or "'a', ..., 'h' and 92 more" past kShownNames.
+std::string joinNames(const std::vector<std::string> &names) {
+  constexpr size_t kShownNames = 8;
+  std::string out;
+  for (size_t i = 0; i < names.size() && i < kShownNames; ++i)
+    out += (i ? ", '" : "'") + abbreviate(names[i], 80) + "'";
+  if (names.size() > kShownNames)
+    out += " and " + std::to_string(names.size() - kShownNames) + " more";
+  return out;
+}
+
 } // namespace
 
 Expected<ProgramArgs> parseProgramArgsJson(std::string_view text) {
@@ -93,6 +105,49 @@ Expected<ProgramArgs> parseProgramArgsJson(std::string_view text) {
     return makeError(handler.error.empty() ? "--args is not valid JSON"
                                            : handler.error);
   return std::move(handler.args);
+}
+
+Expected<std::vector<std::string>> bindProgramArgs(const plan::Program &program,
+                                                   const ProgramArgs &args) {
+  std::unordered_map<std::string_view, size_t> slotOf;
+  slotOf.reserve(program.args.size());
+  for (size_t i = 0; i < program.args.size(); ++i)
+    slotOf.emplace(program.args[i], i);
+
+  std::vector<std::string> values(program.args.size());
+  std::vector<bool> given(program.args.size(), false);
+  std::vector<std::string> unknown, missing, repeated;
+  for (const auto &[name, value] : args) {
+    auto slot = slotOf.find(name);
+    if (slot == slotOf.end()) {
+      unknown.push_back(name);
+      continue;
+    }
+    if (given[slot->second])
+      repeated.push_back(name);
+    given[slot->second] = true;
+    values[slot->second] = value;
+  }
+  for (size_t i = 0; i < program.args.size(); ++i)
+    if (!given[i])
+      missing.push_back(program.args[i]);
+  if (unknown.empty() && missing.empty() && repeated.empty())
+    return values;
+  std::string takes = program.args.empty()
+                          ? "it takes no arguments"
+                          : "it takes " + joinNames(program.args);
+  std::string problem;
+  if (!missing.empty())
+    problem = "missing argument" +
+              std::string(missing.size() > 1 ? "s " : " ") + joinNames(missing);
+  if (!unknown.empty())
+    problem += (problem.empty() ? "" : "; ") + std::string("unknown argument") +
+               (unknown.size() > 1 ? "s " : " ") + joinNames(unknown);
+  if (!repeated.empty())
+    problem += (problem.empty() ? "" : "; ") +
+               std::string("argument given twice: ") + joinNames(repeated);
+  return makeError(problem + " for program '" + abbreviate(program.name, 80) +
+                   "' (" + takes + ")");
 }
 
 } // namespace sgl::runtime
