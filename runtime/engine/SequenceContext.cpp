@@ -25,10 +25,13 @@ SequenceContext::SequenceContext(LlamaModel &model, const Tokenizer &tokenizer)
       prefix_(tokenizer.encode("", /*addSpecialTokens=*/true)),
       cache_(model.makeCache(0)), maxPositions_(model.config().maxPositions) {}
 
-std::vector<int32_t> SequenceContext::tokensOf(std::string_view text) const {
+Expected<std::vector<int32_t>>
+SequenceContext::tokensOf(std::string_view text) const {
+  Expected<std::vector<int32_t>> body = tokenizer_.tryEncode(text, false);
+  if (!body)
+    return body.error();
   std::vector<int32_t> ids = prefix_;
-  std::vector<int32_t> body = tokenizer_.encode(text, false);
-  ids.insert(ids.end(), body.begin(), body.end());
+  ids.insert(ids.end(), body->begin(), body->end());
   return ids;
 }
 
@@ -87,7 +90,10 @@ SequenceContext::run(std::span<const int32_t> tokens, LogitsMode mode) {
 }
 
 Expected<std::span<const float>> SequenceContext::prefill() {
-  std::vector<int32_t> target = tokensOf(text_);
+  Expected<std::vector<int32_t>> encoded = tokensOf(text_);
+  if (!encoded)
+    return encoded.error();
+  const std::vector<int32_t> &target = *encoded;
   if (target.empty())
     return makeError("the prompt is empty and the tokenizer adds no BOS "
                      "token, so there is nothing to condition on");
@@ -122,8 +128,15 @@ Expected<std::span<const float>> SequenceContext::decode(int32_t token) {
 
 Expected<ContinuationScore>
 SequenceContext::scoreContinuation(std::string_view continuation) {
-  const std::vector<int32_t> context = tokensOf(text_);
-  const std::vector<int32_t> full = tokensOf(text_ + std::string(continuation));
+  Expected<std::vector<int32_t>> contextTokens = tokensOf(text_);
+  if (!contextTokens)
+    return contextTokens.error();
+  Expected<std::vector<int32_t>> fullTokens =
+      tokensOf(text_ + std::string(continuation));
+  if (!fullTokens)
+    return fullTokens.error();
+  const std::vector<int32_t> &context = *contextTokens;
+  const std::vector<int32_t> &full = *fullTokens;
   const int64_t total = static_cast<int64_t>(full.size());
   if (total > maxPositions_)
     return makeError(tooLong(total, maxPositions_));

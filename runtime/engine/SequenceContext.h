@@ -49,8 +49,10 @@ public:
 
   /// The post-processor's tokens before any text (Llama 3: BOS).
   const std::vector<int32_t> &prefixTokens() const { return prefix_; }
-  /// prefixTokens() + encode(text, without special tokens).
-  std::vector<int32_t> tokensOf(std::string_view text) const;
+  /// prefixTokens() + tryEncode(text, without special tokens): a
+  /// pre-tokenizer regex that gives up is an error, never a different
+  /// split than the model was trained on.
+  Expected<std::vector<int32_t>> tokensOf(std::string_view text) const;
 
   /// Brings the KV cache up to the tokens of text() and returns the logits
   /// of the last one ([vocab]; valid until the next call).

@@ -5,10 +5,13 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/tokenizer/BpeModel.h"
 
+#include "runtime/tokenizer/JsonInput.h"
 #include "runtime/tokenizer/Utf8.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdio>
 #include <queue>
 
 namespace sgl::runtime {
@@ -62,26 +65,72 @@ Expected<BpeModel> BpeModel::fromJson(const nlohmann::json &model,
     return makeError("BPE 'byte_fallback' (SentencePiece-style BPE) is not "
                      "supported yet");
 
-  bpe.vocab_.reserve(vocab->size() + added.size());
-  for (const auto &[token, id] : vocab->items()) {
-    if (!id.is_number_integer() || id.get<int64_t>() < 0 ||
-        id.get<int64_t>() > INT32_MAX)
-      return makeError("vocab entry '" + token + "' has no valid id");
-    bpe.vocab_[token] = id.get<int32_t>();
+  // Ids index dense tables (Tokenizer's spellings, bytes, flags), so bound
+  // them by what the file lists before anything is sized by them.
+  const size_t listed = vocab->size() + added.size();
+  const uint64_t idLimit = std::min<uint64_t>(
+      kIdsPerToken * listed + kIdSlack, static_cast<uint64_t>(INT32_MAX) + 1);
+  auto outOfRange = [&](std::string_view kind, std::string_view token,
+                        uint64_t id) {
+    return makeError(std::string(kind) + singleQuoted(token) + " has id " +
+                     std::to_string(id) + " but the file lists only " +
+                     std::to_string(listed) + " tokens");
+  };
+  int32_t maxId = -1;
+  bpe.vocab_.reserve(listed);
+  for (const auto &[token, value] : vocab->items()) {
+    std::optional<uint64_t> id = nonNegativeInteger(value);
+    if (!id)
+      return makeError("vocab entry " + singleQuoted(token) + " has id " +
+                       excerpt(value) +
+                       ", which is not a token id (a non-negative integer)");
+    if (*id >= idLimit)
+      return outOfRange("token ", token, *id);
+    bpe.vocab_[token] = static_cast<int32_t>(*id);
+    maxId = std::max(maxId, static_cast<int32_t>(*id));
   }
-  for (const AddedToken &token : added)
+  for (const AddedToken &token : added) {
+    if (token.id < 0 || static_cast<uint64_t>(token.id) >= idLimit)
+      return outOfRange("added token ", token.content,
+                        static_cast<uint64_t>(token.id));
     bpe.vocab_[token.content] = token.id;
+    maxId = std::max(maxId, token.id);
+  }
+  bpe.idCount_ = maxId < 0 ? 0 : static_cast<size_t>(maxId) + 1;
 
-  auto unk = model.find("unk_token");
-  if (unk != model.end() && unk->is_string())
-    bpe.unkId_ = bpe.tokenToId(unk->get_ref<const std::string &>());
+  const nlohmann::json &unk = member(model, "unk_token");
+  std::optional<std::string> unkName;
+  if (unk.is_string()) {
+    unkName = unk.get<std::string>();
+    bpe.unkId_ = bpe.tokenToId(*unkName);
+  } else if (!unk.is_null()) {
+    return makeError("BPE 'unk_token' is " + excerpt(unk) +
+                     ", not a token or null");
+  }
   bpe.ignoreMerges_ = model.value("ignore_merges", false);
 
+  // Every piece starts as one token per byte; a byte without a token would
+  // vanish from the encoding unless an unk_token stands in for it.
   const auto &alphabet = byteToCodePoint();
+  int missing = 0, firstMissing = -1;
   for (int b = 0; b < 256; ++b) {
     std::string spelling;
     appendUtf8(spelling, alphabet[b]);
     bpe.byteIds_[b] = bpe.tokenToId(spelling).value_or(-1);
+    if (bpe.byteIds_[b] < 0 && missing++ == 0)
+      firstMissing = b;
+  }
+  if (missing > 0 && !bpe.unkId_) {
+    char hex[8];
+    std::snprintf(hex, sizeof(hex), "0x%02X", firstMissing);
+    std::string message =
+        std::string("byte-level BPE vocabulary has no token for byte ") + hex;
+    if (missing > 1)
+      message += " (nor for " + std::to_string(missing - 1) + " other bytes)";
+    if (unkName)
+      return makeError(message + " and its unk_token " +
+                       singleQuoted(*unkName) + " is not in the vocabulary");
+    return makeError(message + " and no unk_token");
   }
 
   bpe.merges_.reserve(merges->size());
@@ -91,7 +140,7 @@ Expected<BpeModel> BpeModel::fromJson(const nlohmann::json &model,
     auto parts = parseMerge(entry);
     if (!parts)
       return makeError("malformed merge #" + std::to_string(rank) + ": " +
-                       entry.dump());
+                       excerpt(entry));
     auto left = bpe.tokenToId(parts->first);
     auto right = bpe.tokenToId(parts->second);
     auto merged = bpe.tokenToId(parts->first + parts->second);

@@ -6,6 +6,11 @@
 // applied lowest rank first (ties: leftmost first) with a heap over a linked
 // list of symbols, O(n log n) per piece.
 //
+// Loading checks what the file claims before trusting it: every id must be
+// an integer below a bound set by the number of tokens the file lists (ids
+// index dense tables), and every byte must have a token (or an unk_token
+// must exist), so encoding never drops input.
+//
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_TOKENIZER_BPEMODEL_H
 #define SGL_RUNTIME_TOKENIZER_BPEMODEL_H
@@ -29,9 +34,18 @@ namespace sgl::runtime {
 
 class BpeModel {
 public:
+  /// Ids may leave holes, but every id must be below
+  /// `kIdsPerToken * listed + kIdSlack`, where `listed` counts the vocab and
+  /// added-token entries: a file cannot make the id-indexed tables larger
+  /// than a small multiple of what it spells out.
+  static constexpr size_t kIdsPerToken = 2;
+  static constexpr size_t kIdSlack = 256;
+
   /// Builds the model from tokenizer.json's `model` object. Added tokens are
   /// entered into the token -> id map first (as the reference does), so a
-  /// merge or an `ignore_merges` lookup that spells one finds it.
+  /// merge or an `ignore_merges` lookup that spells one finds it. Fails on
+  /// ids outside the bound above and on a byte without a token when there
+  /// is no unk_token.
   static Expected<BpeModel> fromJson(const nlohmann::json &model,
                                      std::span<const AddedToken> added);
 
@@ -48,6 +62,9 @@ public:
 
   size_t mergeCount() const { return merges_.size(); }
 
+  /// One past the largest id of the vocabulary and the added tokens.
+  size_t idCount() const { return idCount_; }
+
 private:
   using Merge = PairTable::Value;
   /// Pieces up to this many bytes use the allocation-free quadratic merge.
@@ -62,6 +79,7 @@ private:
   BytesTable rawVocab_;                // raw bytes -> id, for ignore_merges
   std::array<int32_t, 256> byteIds_{}; // id of each single byte; -1 if none
   std::optional<int32_t> unkId_;
+  size_t idCount_ = 0;
   bool ignoreMerges_ = false;
 };
 

@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/tokenizer/Normalizer.h"
 
+#include "runtime/tokenizer/JsonInput.h"
+
 #include <nlohmann/json.hpp>
 #include <utf8proc.h>
 
@@ -19,19 +21,22 @@ Status collect(const nlohmann::json &config,
                std::vector<Normalizer::Form> &forms) {
   if (config.is_null())
     return Status::ok();
-  if (!config.is_object() || !config.contains("type") ||
-      !config["type"].is_string())
+  const nlohmann::json &typeValue = member(config, "type");
+  if (!typeValue.is_string())
     return makeError("normalizer has no 'type'");
-  const std::string &type = config["type"].get_ref<const std::string &>();
+  const std::string &type = typeValue.get_ref<const std::string &>();
   if (type == "Sequence") {
-    auto list = config.find("normalizers");
-    if (list == config.end() || !list->is_array())
+    const nlohmann::json &list = member(config, "normalizers");
+    if (!list.is_array())
       return makeError("normalizer Sequence has no 'normalizers' array");
-    for (const auto &item : *list)
+    for (const auto &item : list)
       if (Status status = collect(item, forms); !status)
         return status;
     return Status::ok();
   }
+  if (forms.size() >= Normalizer::kMaxForms)
+    return makeError("normalizer has more than " +
+                     std::to_string(Normalizer::kMaxForms) + " steps");
   if (type == "NFC")
     forms.push_back(Normalizer::Form::NFC);
   else if (type == "NFD")
@@ -41,7 +46,7 @@ Status collect(const nlohmann::json &config,
   else if (type == "NFKD")
     forms.push_back(Normalizer::Form::NFKD);
   else
-    return makeError("unsupported normalizer type '" + type + "'");
+    return makeError("unsupported normalizer type " + singleQuoted(type));
   return Status::ok();
 }
 

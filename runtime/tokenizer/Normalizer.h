@@ -22,6 +22,11 @@ class Normalizer {
 public:
   enum class Form { NFC, NFD, NFKC, NFKD };
 
+  /// Most forms a normalizer may apply (Sequences flattened). Every form is
+  /// a pass over every encoded text, so a file listing thousands would make
+  /// each encode crawl; real tokenizers use one or two.
+  static constexpr size_t kMaxForms = 64;
+
   /// Parses tokenizer.json's `normalizer` value (null allowed).
   static Expected<Normalizer> fromJson(const nlohmann::json &config);
 

@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/tokenizer/PostProcessor.h"
 
+#include "runtime/tokenizer/JsonInput.h"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -13,31 +15,51 @@ namespace sgl::runtime {
 
 namespace {
 
+/// What the walk over the post_processor needs besides the config.
+struct Context {
+  const TokenLookup &lookup;
+  size_t idCount;
+};
+
+/// A numeric id of `what` (e.g. "special token '<s>'"), checked against
+/// the vocabulary before it is narrowed.
+Expected<int32_t> readId(const nlohmann::json &value, const std::string &what,
+                         const Context &context) {
+  std::optional<uint64_t> id = nonNegativeInteger(value);
+  if (!id)
+    return makeError("post_processor " + what + " has id " + excerpt(value) +
+                     ", which is not a token id (a non-negative integer)");
+  if (*id >= context.idCount)
+    return makeError("post_processor " + what + " has id " +
+                     std::to_string(*id) + ", outside the vocabulary (ids 0.." +
+                     std::to_string(context.idCount - 1) + ")");
+  return static_cast<int32_t>(*id);
+}
+
 /// Ids of one `SpecialToken` template item: from the template's own
 /// `special_tokens` table when present, else by looking the token up.
 Expected<std::vector<int32_t>> specialTokenIds(const nlohmann::json &config,
                                                const std::string &name,
-                                               const TokenLookup &lookup) {
-  auto table = config.find("special_tokens");
-  if (table != config.end() && table->is_object() && table->contains(name)) {
-    const auto &entry = (*table)[name];
-    if (entry.contains("ids") && entry["ids"].is_array()) {
-      std::vector<int32_t> ids;
-      for (const auto &id : entry["ids"]) {
-        if (!id.is_number_integer())
-          return makeError("post_processor special token '" + name +
-                           "' has a non-integer id");
-        ids.push_back(id.get<int32_t>());
-      }
-      return ids;
+                                               const Context &context) {
+  const nlohmann::json &ids =
+      member(member(member(config, "special_tokens"), name), "ids");
+  if (ids.is_array()) {
+    std::vector<int32_t> result;
+    for (const auto &value : ids) {
+      auto id = readId(value, "special token " + singleQuoted(name), context);
+      if (!id)
+        return id.error();
+      result.push_back(*id);
     }
+    return result;
   }
-  if (auto id = lookup(name))
+  if (auto id = context.lookup(name))
     return std::vector<int32_t>{*id};
-  return makeError("post_processor names unknown special token '" + name + "'");
+  return makeError("post_processor names unknown special token " +
+                   singleQuoted(name));
 }
 
-Status collect(const nlohmann::json &config, const TokenLookup &lookup,
+Status collect(const nlohmann::json &config, const Context &context,
                SpecialTokenFrame &frame) {
   if (config.is_null())
     return Status::ok();
@@ -53,7 +75,7 @@ Status collect(const nlohmann::json &config, const TokenLookup &lookup,
     if (list == config.end() || !list->is_array())
       return makeError("post_processor Sequence has no 'processors' array");
     for (const auto &item : *list)
-      if (Status status = collect(item, lookup, frame); !status)
+      if (Status status = collect(item, context, frame); !status)
         return status;
     return Status::ok();
   }
@@ -74,7 +96,7 @@ Status collect(const nlohmann::json &config, const TokenLookup &lookup,
         return makeError("TemplateProcessing item is neither Sequence nor "
                          "SpecialToken");
       auto ids = specialTokenIds(
-          config, item["SpecialToken"]["id"].get<std::string>(), lookup);
+          config, item["SpecialToken"]["id"].get<std::string>(), context);
       if (!ids)
         return ids.error();
       auto &target = seenSequence ? parsed.suffix : parsed.prefix;
@@ -85,28 +107,34 @@ Status collect(const nlohmann::json &config, const TokenLookup &lookup,
   }
   if (type == "BertProcessing" || type == "RobertaProcessing") {
     // "cls": ["[CLS]", 101], "sep": ["[SEP]", 102]
-    auto idOf = [&](const char *key) -> std::optional<int32_t> {
-      auto it = config.find(key);
-      if (it == config.end() || !it->is_array() || it->size() != 2 ||
-          !(*it)[1].is_number_integer())
-        return std::nullopt;
-      return (*it)[1].get<int32_t>();
+    auto idOf = [&](const char *key) -> Expected<int32_t> {
+      const nlohmann::json &pair = member(config, key);
+      if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string())
+        return makeError(type + " needs 'cls' and 'sep' as [token, id]");
+      return readId(pair[1],
+                    std::string(key) + " token " +
+                        singleQuoted(pair[0].get_ref<const std::string &>()),
+                    context);
     };
-    auto cls = idOf("cls"), sep = idOf("sep");
-    if (!cls || !sep)
-      return makeError(type + " needs 'cls' and 'sep' as [token, id]");
+    auto cls = idOf("cls");
+    if (!cls)
+      return cls.error();
+    auto sep = idOf("sep");
+    if (!sep)
+      return sep.error();
     frame = SpecialTokenFrame{{*cls}, {*sep}};
     return Status::ok();
   }
-  return makeError("unsupported post_processor type '" + type + "'");
+  return makeError("unsupported post_processor type " + singleQuoted(type));
 }
 
 } // namespace
 
 Expected<SpecialTokenFrame> parsePostProcessor(const nlohmann::json &config,
-                                               const TokenLookup &lookup) {
+                                               const TokenLookup &lookup,
+                                               size_t idCount) {
   SpecialTokenFrame frame;
-  if (Status status = collect(config, lookup, frame); !status)
+  if (Status status = collect(config, Context{lookup, idCount}, frame); !status)
     return status.error();
   return frame;
 }

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -29,9 +30,12 @@ struct SpecialTokenFrame {
 
 using TokenLookup = std::function<std::optional<int32_t>(std::string_view)>;
 
-/// Parses tokenizer.json's `post_processor` value (null allowed).
+/// Parses tokenizer.json's `post_processor` value (null allowed). Ids the
+/// file gives as numbers must be below `idCount` (the vocabulary's size);
+/// tokens it names are resolved with `lookup`.
 Expected<SpecialTokenFrame> parsePostProcessor(const nlohmann::json &config,
-                                               const TokenLookup &lookup);
+                                               const TokenLookup &lookup,
+                                               size_t idCount);
 
 } // namespace sgl::runtime
 

@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/tokenizer/PreTokenizer.h"
 
+#include "runtime/tokenizer/JsonInput.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -31,20 +33,24 @@ Status PreTokenizer::collect(const nlohmann::json &config,
                              std::vector<Step> &steps) {
   if (config.is_null())
     return Status::ok();
-  if (!config.is_object() || !config.contains("type") ||
-      !config["type"].is_string())
+  const nlohmann::json &typeValue = member(config, "type");
+  if (!typeValue.is_string())
     return makeError("pre_tokenizer has no 'type'");
-  const std::string &type = config["type"].get_ref<const std::string &>();
+  const std::string &type = typeValue.get_ref<const std::string &>();
 
   if (type == "Sequence") {
-    auto list = config.find("pretokenizers");
-    if (list == config.end() || !list->is_array())
+    const nlohmann::json &list = member(config, "pretokenizers");
+    if (!list.is_array())
       return makeError("pre_tokenizer Sequence has no 'pretokenizers' array");
-    for (const auto &item : *list)
+    for (const auto &item : list)
       if (Status status = collect(item, steps); !status)
         return status;
     return Status::ok();
   }
+
+  if ((type == "ByteLevel" || type == "Split") && steps.size() >= kMaxSteps)
+    return makeError("pre_tokenizer has more than " +
+                     std::to_string(kMaxSteps) + " steps");
 
   if (type == "ByteLevel") {
     Step step;
@@ -63,17 +69,18 @@ Status PreTokenizer::collect(const nlohmann::json &config,
 
   if (type == "Split") {
     Step step;
-    auto pattern = config.find("pattern");
-    if (pattern == config.end() || !pattern->is_object())
+    const nlohmann::json &pattern = member(config, "pattern");
+    if (!pattern.is_object())
       return makeError("Split pre_tokenizer has no 'pattern'");
-    if (pattern->contains("Regex") && (*pattern)["Regex"].is_string()) {
-      auto regex = Regex::compile((*pattern)["Regex"].get<std::string>());
+    if (const nlohmann::json &regexText = member(pattern, "Regex");
+        regexText.is_string()) {
+      auto regex = Regex::compile(regexText.get_ref<const std::string &>());
       if (!regex)
         return regex.error();
       step.regex = regex.take();
-    } else if (pattern->contains("String") &&
-               (*pattern)["String"].is_string()) {
-      step.literal = (*pattern)["String"].get<std::string>();
+    } else if (const nlohmann::json &literal = member(pattern, "String");
+               literal.is_string()) {
+      step.literal = literal.get<std::string>();
       if (step.literal.empty())
         return makeError("Split pre_tokenizer has an empty String pattern");
     } else {
@@ -84,14 +91,18 @@ Status PreTokenizer::collect(const nlohmann::json &config,
     if (behavior == "removed")
       step.removeDelimiters = true;
     else if (behavior != "isolated")
-      return makeError("unsupported Split behavior '" +
-                       config.value("behavior", std::string()) + "'");
-    step.invert = config.value("invert", false);
+      return makeError("unsupported Split behavior " +
+                       singleQuoted(config.value("behavior", std::string())));
+    // The reference keeps only the matches of an inverted Split, dropping
+    // whatever lies between them; refuse rather than lose input.
+    if (config.value("invert", false))
+      return makeError("Split pre_tokenizer with 'invert': true is not "
+                       "supported (it drops the text between matches)");
     steps.push_back(std::move(step));
     return Status::ok();
   }
 
-  return makeError("unsupported pre_tokenizer type '" + type + "'");
+  return makeError("unsupported pre_tokenizer type " + singleQuoted(type));
 }
 
 Expected<PreTokenizer> PreTokenizer::fromJson(const nlohmann::json &config) {
@@ -107,8 +118,8 @@ bool PreTokenizer::hasByteLevel() const {
   });
 }
 
-std::vector<MatchRange> PreTokenizer::matches(const Step &step,
-                                              std::string_view text) {
+Expected<std::vector<MatchRange>> PreTokenizer::matches(const Step &step,
+                                                        std::string_view text) {
   if (step.regex)
     return step.regex->findAll(text);
   std::vector<MatchRange> found;
@@ -135,8 +146,17 @@ PreTokenizer::Pieces PreTokenizer::split(std::string_view text) const {
         next.push_back(piece);
         continue;
       }
+      auto found = matches(step, piece);
+      if (!found) {
+        // Keep the piece whole rather than lose what the regex did not get
+        // to; tryEncode turns this into an error.
+        if (result.status)
+          result.status = found.error();
+        next.push_back(piece);
+        continue;
+      }
       size_t previous = 0;
-      for (const MatchRange &match : matches(step, piece)) {
+      for (const MatchRange &match : *found) {
         if (!step.invert && match.begin > previous)
           next.push_back(piece.substr(previous, match.begin - previous));
         if (step.invert || !step.removeDelimiters)

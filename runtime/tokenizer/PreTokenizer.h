@@ -1,10 +1,12 @@
 //===- PreTokenizer.h - tokenizer.json pre-tokenizers ----------*- C++ -*-===//
 //
 // The `pre_tokenizer` section, as a list of steps applied to every piece in
-// turn: `Split` (regex or literal; behaviours Isolated and Removed; invert)
-// and `ByteLevel` (optional prefix space, optional GPT-2 regex), nested in
-// `Sequence`s. The byte-to-unicode mapping of ByteLevel is not materialised:
-// pieces stay raw bytes and BpeModel works on bytes directly.
+// turn: `Split` (regex or literal; behaviours Isolated and Removed) and
+// `ByteLevel` (optional prefix space, optional GPT-2 regex), nested in
+// `Sequence`s. `Split` with `invert` is refused: the reference keeps only the
+// matches then, dropping the text between them. The byte-to-unicode mapping
+// of ByteLevel is not materialised: pieces stay raw bytes and BpeModel works
+// on bytes directly.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_TOKENIZER_PRETOKENIZER_H
@@ -25,14 +27,24 @@ namespace sgl::runtime {
 
 class PreTokenizer {
 public:
+  /// Most steps a pre-tokenizer may have (Sequences flattened). Every step
+  /// is a pass over every piece, and a regex step costs a compiled pattern,
+  /// so a file listing thousands would make loading and each encode crawl;
+  /// real tokenizers use two or three.
+  static constexpr size_t kMaxSteps = 64;
+
   /// Parses tokenizer.json's `pre_tokenizer` value (null allowed).
   static Expected<PreTokenizer> fromJson(const nlohmann::json &config);
 
   /// Pieces of one text. Views point into the split text or into `owned`
-  /// (pieces a step had to rewrite, e.g. with a prefix space).
+  /// (pieces a step had to rewrite, e.g. with a prefix space). Together
+  /// they hold every byte of the text (Split's "Removed" delimiters aside).
   struct Pieces {
     std::vector<std::string_view> views;
     std::deque<std::string> owned;
+    /// Ok, or why a step's regex gave up (a PCRE2 limit). The piece it gave
+    /// up on went through that step unsplit, so no text was dropped.
+    Status status;
   };
 
   /// Splits `text` (valid UTF-8) into pieces for the BPE model. The result
@@ -54,8 +66,8 @@ private:
     bool addPrefixSpace = false;
   };
   static Status collect(const nlohmann::json &config, std::vector<Step> &steps);
-  static std::vector<MatchRange> matches(const Step &step,
-                                         std::string_view text);
+  static Expected<std::vector<MatchRange>> matches(const Step &step,
+                                                   std::string_view text);
 
   std::vector<Step> steps_;
 };

@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/tokenizer/Regex.h"
 
+#include "runtime/tokenizer/JsonInput.h"
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -102,29 +104,55 @@ Expected<Regex> Regex::compile(std::string_view pattern) {
   if (!code) {
     PCRE2_UCHAR message[256];
     pcre2_get_error_message(errorCode, message, sizeof(message));
-    return makeError("invalid pre-tokenizer regex '" + std::string(pattern) +
-                     "' at offset " + std::to_string(errorOffset) + ": " +
+    return makeError("invalid pre-tokenizer regex " + singleQuoted(pattern) +
+                     " at offset " + std::to_string(errorOffset) + ": " +
                      reinterpret_cast<const char *>(message));
   }
-  // JIT is an optimisation only; interpretation is used when it fails.
-  (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
   std::shared_ptr<void> owned(
       code, [](void *p) { pcre2_code_free(static_cast<pcre2_code *>(p)); });
-  return Regex(std::move(translated), std::move(owned));
+  // JIT is an optimisation only; interpretation is used when it fails.
+  (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+
+  pcre2_match_context *context = pcre2_match_context_create(nullptr);
+  if (!context)
+    return makeError("out of memory compiling pre-tokenizer regex");
+  std::shared_ptr<void> limits(context, [](void *p) {
+    pcre2_match_context_free(static_cast<pcre2_match_context *>(p));
+  });
+  pcre2_set_match_limit(context, kMatchLimit);
+  pcre2_set_depth_limit(context, kDepthLimit);
+  pcre2_set_heap_limit(context, kHeapLimitKiB);
+  return Regex(std::string(pattern), std::move(translated), std::move(owned),
+               std::move(limits));
 }
 
-std::vector<MatchRange> Regex::findAll(std::string_view text) const {
+Expected<std::vector<MatchRange>> Regex::findAll(std::string_view text) const {
   std::vector<MatchRange> matches;
   auto *code = static_cast<pcre2_code *>(code_.get());
-  pcre2_match_data *data = pcre2_match_data_create_from_pattern(code, nullptr);
+  auto *context = static_cast<pcre2_match_context *>(limits_.get());
+  std::unique_ptr<pcre2_match_data, void (*)(pcre2_match_data *)> data(
+      pcre2_match_data_create_from_pattern(code, nullptr),
+      pcre2_match_data_free);
+  if (!data)
+    return makeError("out of memory matching pre-tokenizer regex");
   const auto *subject = reinterpret_cast<PCRE2_SPTR>(text.data());
   size_t offset = 0;
   while (offset <= text.size()) {
     int rc = pcre2_match(code, subject, text.size(), offset, PCRE2_NO_UTF_CHECK,
-                         data, nullptr);
-    if (rc < 0)
-      break; // PCRE2_ERROR_NOMATCH, or a resource limit: no further matches.
-    PCRE2_SIZE *ovector = pcre2_get_ovector_pointer(data);
+                         data.get(), context);
+    if (rc == PCRE2_ERROR_NOMATCH)
+      break;
+    if (rc < 0) {
+      // A resource limit (or the JIT stack): stopping here would drop the
+      // rest of the text, so report it.
+      PCRE2_UCHAR message[256];
+      pcre2_get_error_message(rc, message, sizeof(message));
+      return makeError(
+          "pre-tokenizer regex " + singleQuoted(source_) + " gave up at byte " +
+          std::to_string(offset) + " of a " + std::to_string(text.size()) +
+          "-byte piece: " + reinterpret_cast<const char *>(message));
+    }
+    PCRE2_SIZE *ovector = pcre2_get_ovector_pointer(data.get());
     size_t begin = ovector[0], end = ovector[1];
     if (end > begin) {
       matches.push_back({begin, end});
@@ -136,7 +164,6 @@ std::vector<MatchRange> Regex::findAll(std::string_view text) const {
       offset = begin + utf8Length(static_cast<unsigned char>(text[begin]));
     }
   }
-  pcre2_match_data_free(data);
   return matches;
 }
 

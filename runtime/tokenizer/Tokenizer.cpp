@@ -6,6 +6,7 @@
 #include "runtime/tokenizer/Tokenizer.h"
 
 #include "runtime/support/InputFile.h"
+#include "runtime/tokenizer/JsonInput.h"
 #include "runtime/tokenizer/PostProcessor.h"
 #include "runtime/tokenizer/Utf8.h"
 
@@ -20,23 +21,31 @@ namespace {
 
 Expected<std::vector<AddedToken>> parseAddedTokens(const nlohmann::json &root) {
   std::vector<AddedToken> tokens;
-  auto list = root.find("added_tokens");
-  if (list == root.end() || list->is_null())
+  const nlohmann::json &list = member(root, "added_tokens");
+  if (list.is_null())
     return tokens;
-  if (!list->is_array())
+  if (!list.is_array())
     return makeError("'added_tokens' is not an array");
-  for (const auto &entry : *list) {
-    if (!entry.is_object() || !entry.contains("id") ||
-        !entry["id"].is_number_integer() || entry["id"].get<int64_t>() < 0 ||
-        !entry.contains("content") || !entry["content"].is_string())
+  tokens.reserve(list.size());
+  for (const auto &entry : list) {
+    const nlohmann::json &content = member(entry, "content");
+    const nlohmann::json &idValue = member(entry, "id");
+    if (!content.is_string() || idValue.is_null())
       return makeError("added token needs an 'id' and a 'content': " +
-                       entry.dump());
+                       excerpt(entry));
     AddedToken token;
-    token.id = entry["id"].get<int32_t>();
-    token.content = entry["content"].get<std::string>();
+    token.content = content.get<std::string>();
     if (token.content.empty() || !isValidUtf8(token.content))
-      return makeError("added token " + std::to_string(token.id) +
+      return makeError("added token " + excerpt(idValue) +
                        " has empty or ill-formed content");
+    // Range-check before narrowing: 4294967297 must not become id 1.
+    std::optional<uint64_t> id = nonNegativeInteger(idValue);
+    if (!id || *id > static_cast<uint64_t>(INT32_MAX))
+      return makeError("added token " + singleQuoted(token.content) +
+                       " has id " + excerpt(idValue) +
+                       ", which is not a token id (an integer in 0.." +
+                       std::to_string(INT32_MAX) + ")");
+    token.id = static_cast<int32_t>(*id);
     token.special = entry.value("special", false);
     token.lstrip = entry.value("lstrip", false);
     token.rstrip = entry.value("rstrip", false);
@@ -51,27 +60,27 @@ Expected<std::vector<AddedToken>> parseAddedTokens(const nlohmann::json &root) {
 std::optional<std::string> configToken(const nlohmann::json &value) {
   if (value.is_string())
     return value.get<std::string>();
-  if (value.is_object() && value.contains("content") &&
-      value["content"].is_string())
-    return value["content"].get<std::string>();
+  if (const nlohmann::json &content = member(value, "content");
+      content.is_string())
+    return content.get<std::string>();
   return std::nullopt;
 }
 
 Status checkDecoder(const nlohmann::json &decoder) {
-  if (!decoder.is_object() || !decoder.contains("type") ||
-      !decoder["type"].is_string())
+  const nlohmann::json &type = member(decoder, "type");
+  if (!type.is_string())
     return makeError("a ByteLevel 'decoder' is required");
-  const std::string &type = decoder["type"].get_ref<const std::string &>();
-  if (type == "ByteLevel")
+  const std::string &name = type.get_ref<const std::string &>();
+  if (name == "ByteLevel")
     return Status::ok();
-  if (type == "Sequence" && decoder.contains("decoders") &&
-      decoder["decoders"].is_array()) {
-    for (const auto &item : decoder["decoders"])
+  if (const nlohmann::json &list = member(decoder, "decoders");
+      name == "Sequence" && list.is_array()) {
+    for (const auto &item : list)
       if (Status status = checkDecoder(item); !status)
         return status;
     return Status::ok();
   }
-  return makeError("unsupported decoder type '" + type + "'");
+  return makeError("unsupported decoder type " + singleQuoted(name));
 }
 
 } // namespace
@@ -89,8 +98,8 @@ Expected<Tokenizer> Tokenizer::fromFile(const std::string &path) {
   std::filesystem::path configPath =
       file.parent_path() / "tokenizer_config.json";
   if (std::filesystem::exists(configPath, ec)) {
-    auto configText = readInputFile(
-        configPath.string(), {"tokenizer_config.json", kModelJsonLimit});
+    auto configText = readInputFile(configPath.string(),
+                                    {"tokenizer_config.json", kModelJsonLimit});
     if (!configText)
       return configText.error();
     config = configText.take();
@@ -103,68 +112,65 @@ Expected<Tokenizer> Tokenizer::fromFile(const std::string &path) {
 
 Expected<Tokenizer> Tokenizer::fromJson(std::string_view tokenizerJson,
                                         std::string_view configJson) {
-  nlohmann::json root = nlohmann::json::parse(tokenizerJson, nullptr,
-                                              /*allow_exceptions=*/false);
-  if (root.is_discarded())
-    return makeError("tokenizer.json is not valid JSON");
-  if (!root.is_object())
-    return makeError("tokenizer.json is not a JSON object");
+  auto parsedRoot = parseJsonObject(tokenizerJson, "tokenizer.json");
+  if (!parsedRoot)
+    return parsedRoot.error();
+  const nlohmann::json &root = *parsedRoot;
   nlohmann::json config = nlohmann::json::object();
   if (!configJson.empty()) {
-    config = nlohmann::json::parse(configJson, nullptr, false);
-    if (config.is_discarded() || !config.is_object())
-      return makeError("tokenizer_config.json is not a valid JSON object");
+    auto parsedConfig = parseJsonObject(configJson, "tokenizer_config.json");
+    if (!parsedConfig)
+      return parsedConfig.error();
+    config = parsedConfig.take();
   }
 
   try {
-    auto model = root.find("model");
-    if (model == root.end() || !model->is_object())
+    const nlohmann::json &model = member(root, "model");
+    if (!model.is_object())
       return makeError("tokenizer.json has no 'model' object");
-    std::string type = model->value("type", std::string());
-    if (type.empty() && model->contains("merges"))
+    std::string type = model.value("type", std::string());
+    if (type.empty() && model.contains("merges"))
       type = "BPE"; // old files omit the type of BPE models
     if (type != "BPE")
-      return makeError("unsupported tokenizer model type '" + type +
-                       "' (only byte-level BPE is supported)");
+      return makeError("unsupported tokenizer model type " +
+                       singleQuoted(type) +
+                       " (only byte-level BPE is supported)");
 
     auto added = parseAddedTokens(root);
     if (!added)
       return added.error();
-    auto bpe = BpeModel::fromJson(*model, *added);
+    auto bpe = BpeModel::fromJson(model, *added);
     if (!bpe)
       return bpe.error();
-    auto normalizer =
-        Normalizer::fromJson(root.value("normalizer", nlohmann::json()));
+    auto normalizer = Normalizer::fromJson(member(root, "normalizer"));
     if (!normalizer)
       return normalizer.error();
-    auto preTokenizer =
-        PreTokenizer::fromJson(root.value("pre_tokenizer", nlohmann::json()));
+    auto preTokenizer = PreTokenizer::fromJson(member(root, "pre_tokenizer"));
     if (!preTokenizer)
       return preTokenizer.error();
     if (!preTokenizer->hasByteLevel())
       return makeError("BPE without a ByteLevel pre_tokenizer "
                        "(SentencePiece-style BPE) is not supported yet");
-    if (Status status = checkDecoder(root.value("decoder", nlohmann::json()));
-        !status)
+    if (Status status = checkDecoder(member(root, "decoder")); !status)
       return status.error();
 
     Tokenizer tokenizer(bpe.take(), normalizer.take(), preTokenizer.take());
     tokenizer.addedTokens_ = added.take();
     tokenizer.addedMatcher_ = AddedTokenMatcher(tokenizer.addedTokens_);
+    // BpeModel bounded every id: the tables below are at most a small
+    // multiple of the number of tokens the file lists.
+    const size_t size = tokenizer.model_.idCount();
 
     auto frame = parsePostProcessor(
-        root.value("post_processor", nlohmann::json()),
-        [&](std::string_view token) { return tokenizer.tokenToId(token); });
+        member(root, "post_processor"),
+        [&](std::string_view token) { return tokenizer.tokenToId(token); },
+        size);
     if (!frame)
       return frame.error();
     tokenizer.prefix_ = std::move(frame->prefix);
     tokenizer.suffix_ = std::move(frame->suffix);
 
     // Id-indexed tables: spelling, decoded bytes, presence, specialness.
-    int32_t maxId = -1;
-    for (const auto &[token, id] : tokenizer.model_.vocab())
-      maxId = std::max(maxId, id);
-    size_t size = static_cast<size_t>(maxId + 1);
     tokenizer.tokens_.assign(size, std::string());
     tokenizer.bytes_.assign(size, std::string());
     tokenizer.present_.assign(size, 0);
@@ -177,33 +183,54 @@ Expected<Tokenizer> Tokenizer::fromJson(std::string_view tokenizerJson,
     for (const AddedToken &token : tokenizer.addedTokens_) {
       tokenizer.tokens_[token.id] = token.content;
       tokenizer.bytes_[token.id] = token.content;
+      tokenizer.present_[token.id] = 1;
       tokenizer.special_[token.id] = token.special;
     }
-    for (int32_t id : tokenizer.prefix_)
-      if (id < 0 || static_cast<size_t>(id) >= size)
-        return makeError("post_processor id " + std::to_string(id) +
-                         " is outside the vocabulary");
-    for (int32_t id : tokenizer.suffix_)
-      if (id < 0 || static_cast<size_t>(id) >= size)
-        return makeError("post_processor id " + std::to_string(id) +
-                         " is outside the vocabulary");
 
-    // tokenizer_config.json: BOS/EOS and extra special tokens.
-    auto configId = [&](const char *key) -> std::optional<int32_t> {
-      auto it = config.find(key);
-      if (it == config.end())
-        return std::nullopt;
-      auto name = configToken(*it);
-      return name ? tokenizer.tokenToId(*name) : std::nullopt;
+    // tokenizer_config.json names tokens (never ids); a name must resolve,
+    // or EOS would silently never stop generation.
+    auto configId = [&](const char *key) -> Expected<std::optional<int32_t>> {
+      const nlohmann::json &value = member(config, key);
+      if (value.is_null())
+        return std::optional<int32_t>();
+      auto name = configToken(value);
+      if (!name)
+        return makeError(std::string("tokenizer_config.json: '") + key +
+                         "' is " + excerpt(value) + ", not a token");
+      auto id = tokenizer.tokenToId(*name);
+      if (!id)
+        return makeError(std::string("tokenizer_config.json: '") + key +
+                         "' names " + singleQuoted(*name) +
+                         ", which is not in tokenizer.json's vocabulary");
+      return id;
     };
-    tokenizer.bosId_ = configId("bos_token");
-    tokenizer.eosId_ = configId("eos_token");
-    if (auto extra = config.find("additional_special_tokens");
-        extra != config.end() && extra->is_array())
-      for (const auto &item : *extra)
-        if (auto name = configToken(item))
-          if (auto id = tokenizer.tokenToId(*name))
-            tokenizer.special_[*id] = 1;
+    auto bos = configId("bos_token");
+    if (!bos)
+      return bos.error();
+    auto eos = configId("eos_token");
+    if (!eos)
+      return eos.error();
+    tokenizer.bosId_ = *bos;
+    tokenizer.eosId_ = *eos;
+    const nlohmann::json &extra = member(config, "additional_special_tokens");
+    if (!extra.is_null() && !extra.is_array())
+      return makeError("tokenizer_config.json: 'additional_special_tokens' "
+                       "is not an array");
+    if (extra.is_array()) {
+      for (const auto &item : extra) {
+        auto name = configToken(item);
+        if (!name)
+          return makeError("tokenizer_config.json: an "
+                           "'additional_special_tokens' entry is " +
+                           excerpt(item) + ", not a token");
+        auto id = tokenizer.tokenToId(*name);
+        if (!id)
+          return makeError("tokenizer_config.json: additional special token " +
+                           singleQuoted(*name) +
+                           " is not in tokenizer.json's vocabulary");
+        tokenizer.special_[*id] = 1;
+      }
+    }
     return tokenizer;
   } catch (const nlohmann::json::exception &error) {
     return makeError(std::string("malformed tokenizer.json: ") + error.what());
@@ -230,41 +257,59 @@ bool Tokenizer::isSpecial(int32_t id) const {
   return id >= 0 && static_cast<size_t>(id) < special_.size() && special_[id];
 }
 
-void Tokenizer::encodePlain(std::string_view text,
-                            std::vector<int32_t> &out) const {
+Status Tokenizer::encodePlain(std::string_view text,
+                              std::vector<int32_t> &out) const {
   if (text.empty())
-    return;
+    return Status::ok();
   std::string normalized;
   if (!normalizer_.isIdentity()) {
     normalized = normalizer_.normalize(text);
     text = normalized;
     if (text.empty())
-      return;
+      return Status::ok();
   }
   PreTokenizer::Pieces pieces = preTokenizer_.split(text);
   for (std::string_view piece : pieces.views)
     model_.encodePiece(piece, out);
+  return pieces.status;
 }
 
-std::vector<int32_t> Tokenizer::encode(std::string_view text,
-                                       bool addSpecialTokens) const {
+Status Tokenizer::encodeInto(std::string_view text, bool addSpecialTokens,
+                             std::vector<int32_t> &ids) const {
   std::string sanitized;
   if (!isValidUtf8(text)) {
     sanitized = sanitizeUtf8(text);
     text = sanitized;
   }
-  std::vector<int32_t> ids;
   ids.reserve(text.size() / 3 + prefix_.size() + suffix_.size() + 4);
   if (addSpecialTokens)
     ids.insert(ids.end(), prefix_.begin(), prefix_.end());
+  Status status;
   for (const TextSection &section : addedMatcher_.split(text)) {
-    if (section.addedIndex >= 0)
+    if (section.addedIndex >= 0) {
       ids.push_back(addedTokens_[section.addedIndex].id);
-    else
-      encodePlain(section.text, ids);
+    } else if (Status plain = encodePlain(section.text, ids);
+               !plain && status) {
+      status = plain;
+    }
   }
   if (addSpecialTokens)
     ids.insert(ids.end(), suffix_.begin(), suffix_.end());
+  return status;
+}
+
+std::vector<int32_t> Tokenizer::encode(std::string_view text,
+                                       bool addSpecialTokens) const {
+  std::vector<int32_t> ids;
+  (void)encodeInto(text, addSpecialTokens, ids);
+  return ids;
+}
+
+Expected<std::vector<int32_t>>
+Tokenizer::tryEncode(std::string_view text, bool addSpecialTokens) const {
+  std::vector<int32_t> ids;
+  if (Status status = encodeInto(text, addSpecialTokens, ids); !status)
+    return status.error();
   return ids;
 }
 

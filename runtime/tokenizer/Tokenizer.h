@@ -9,7 +9,11 @@
 //        ─▶ byte-level BPE per piece ─▶ post-processor (e.g. BOS) ─▶ ids
 //
 // Unsupported configurations (WordPiece, Unigram, SentencePiece-style BPE,
-// unknown normalizers or pre-tokenizers) fail to load with an Error.
+// unknown normalizers or pre-tokenizers) fail to load with an Error. So do
+// hostile files, checked where each value is read: nesting deeper than 64
+// levels, ids that are not integers or exceed what the file lists (see
+// BpeModel::kIdsPerToken), a byte without a token and no unk_token, config
+// tokens missing from the vocabulary, pipelines of more than 64 steps.
 // A loaded Tokenizer is immutable and safe to use from many threads.
 //
 //===----------------------------------------------------------------------===//
@@ -45,9 +49,17 @@ public:
   /// Token ids of `text`. With `addSpecialTokens`, the post-processor's
   /// tokens are added (Llama 3: `<|begin_of_text|>` first; Qwen: none).
   /// Added tokens written in the text (e.g. `<|eot_id|>`) are always
-  /// recognised. Ill-formed UTF-8 is replaced by U+FFFD first.
+  /// recognised. Ill-formed UTF-8 is replaced by U+FFFD first. Every byte
+  /// is encoded: should a pre-tokenizer regex give up on a piece (a
+  /// pathological pattern hitting a PCRE2 limit), that piece is encoded
+  /// unsplit; tryEncode reports that case instead.
   std::vector<int32_t> encode(std::string_view text,
                               bool addSpecialTokens = true) const;
+
+  /// Like encode, but fails when a pre-tokenizer regex gives up, rather
+  /// than encoding the piece unsplit.
+  Expected<std::vector<int32_t>> tryEncode(std::string_view text,
+                                           bool addSpecialTokens = true) const;
 
   /// The bytes the ids spell, concatenated. Ids without a token are
   /// skipped; so are special tokens when `skipSpecialTokens`. The result can
@@ -81,7 +93,11 @@ private:
       : model_(std::move(model)), normalizer_(std::move(normalizer)),
         preTokenizer_(std::move(preTokenizer)) {}
 
-  void encodePlain(std::string_view text, std::vector<int32_t> &out) const;
+  /// Appends the ids of text without added tokens; the status says whether
+  /// a regex gave up (the ids are complete either way).
+  Status encodePlain(std::string_view text, std::vector<int32_t> &out) const;
+  Status encodeInto(std::string_view text, bool addSpecialTokens,
+                    std::vector<int32_t> &ids) const;
 
   BpeModel model_;
   Normalizer normalizer_;

@@ -8,7 +8,11 @@ namespace {
 
 std::vector<std::string> pieces(const Regex &regex, std::string_view text) {
   std::vector<std::string> out;
-  for (MatchRange match : regex.findAll(text))
+  auto matches = regex.findAll(text);
+  EXPECT_TRUE(matches) << matches.error().message;
+  if (!matches)
+    return out;
+  for (MatchRange match : *matches)
     out.emplace_back(text.substr(match.begin, match.end - match.begin));
   return out;
 }
@@ -61,6 +65,19 @@ TEST(RegexTest, EmptyMatchesAdvanceByCodePoint) {
   auto regex = Regex::compile("x*");
   ASSERT_TRUE(regex);
   EXPECT_EQ(pieces(*regex, "😀xx😀x"), (std::vector<std::string>{"xx", "x"}));
+}
+
+TEST(RegexTest, CatastrophicBacktrackingIsAnErrorNotAShortList) {
+  // Exponential backtracking: PCRE2's match limit stops it, and findAll
+  // must say so rather than return the matches found so far (here: none).
+  auto regex = Regex::compile("(a|aa)+$");
+  ASSERT_TRUE(regex);
+  std::string text = "b" + std::string(60, 'a') + "!";
+  auto matches = regex->findAll(text);
+  ASSERT_FALSE(matches);
+  EXPECT_EQ(matches.error().message,
+            "pre-tokenizer regex '(a|aa)+$' gave up at byte 0 of a 62-byte "
+            "piece: match limit exceeded");
 }
 
 TEST(RegexTest, InvalidPatternIsAnError) {
