@@ -32,3 +32,5 @@ config.substitutions.append(("%default_model",
                              os.path.join(config.sgl_obj_root, "share", "sgl", "models", "default")))
 # %exits N CMD: CMD must exit with exactly status N.
 config.substitutions.append(("%exits", "bash " + os.path.join(config.test_source_root, "Inputs", "exits.sh")))
+# %edit-json FILE EXPR: rewrite a JSON file in place (see Inputs/edit-json.py).
+config.substitutions.append(("%edit-json", "/usr/bin/python3 " + os.path.join(config.test_source_root, "Inputs", "edit-json.py")))
