@@ -2,6 +2,7 @@
 #include "runtime/chat/ChatTemplate.h"
 
 #include "runtime/support/InputFile.h"
+#include "runtime/support/JsonText.h"
 
 #include <nlohmann/json.hpp>
 
@@ -23,13 +24,6 @@ readOptionalFile(const std::filesystem::path &path, const char *kind) {
   if (!text)
     return text.error();
   return std::optional<std::string>(text.take());
-}
-
-/// 'text' (built with append: GCC 12 warns falsely on "'" + std::string).
-std::string quoted(const std::string &text) {
-  std::string out = "'";
-  out.append(text).append("'");
-  return out;
 }
 
 } // namespace
@@ -59,9 +53,11 @@ Expected<std::string> ChatTemplate::readJinja(const std::string &modelDir) {
   if (!config)
     return config.error();
   if (*config) {
-    nlohmann::json json = nlohmann::json::parse(**config, nullptr, false);
-    if (json.is_discarded() || !json.is_object())
-      return makeError(quoted(configPath.string()) + " is not a JSON object");
+    Expected<nlohmann::json> parsed =
+        parseJsonObject(**config, configPath.string());
+    if (!parsed)
+      return parsed.error();
+    const nlohmann::json &json = *parsed;
     auto it = json.find("chat_template");
     if (it != json.end() && it->is_string())
       return it->get<std::string>();

@@ -2,6 +2,7 @@
 #include "runtime/model/Safetensors.h"
 
 #include "runtime/support/InputFile.h"
+#include "runtime/support/JsonText.h"
 
 #include <nlohmann/json.hpp>
 
@@ -185,13 +186,11 @@ SafetensorsFile::open(const std::string &path) {
                                " bytes); the file is truncated or not a "
                                "safetensors file");
   const char *headerBegin = reinterpret_cast<const char *>(bytes + 8);
-  nlohmann::json header = nlohmann::json::parse(
-      headerBegin, headerBegin + headerLen, /*cb=*/nullptr,
-      /*allow_exceptions=*/false);
-  if (header.is_discarded())
-    return fileError(path, "header is not valid JSON");
-  if (!header.is_object())
-    return fileError(path, "header is not a JSON object");
+  Expected<nlohmann::json> parsed = parseJsonObject(
+      std::string_view(headerBegin, static_cast<size_t>(headerLen)), "header");
+  if (!parsed)
+    return fileError(path, parsed.error().message);
+  const nlohmann::json &header = *parsed;
 
   const size_t dataStart = 8 + headerLen;
   const size_t dataSize = fileSize - dataStart;
@@ -268,10 +267,11 @@ Expected<std::unique_ptr<Checkpoint>> Checkpoint::open(const std::string &dir) {
       indexPath.string(), {"safetensors index", kModelJsonLimit});
   if (!indexText)
     return indexText.error();
-  nlohmann::json index = nlohmann::json::parse(*indexText, nullptr, false);
   const std::string indexName = indexPath.string();
-  if (index.is_discarded() || !index.is_object())
-    return makeError("shard index '" + indexName + "' is not a JSON object");
+  Expected<nlohmann::json> parsedIndex = parseJsonObject(*indexText, indexName);
+  if (!parsedIndex)
+    return parsedIndex.error();
+  const nlohmann::json &index = *parsedIndex;
   auto mapIt = index.find("weight_map");
   if (mapIt == index.end() || !mapIt->is_object())
     return makeError("shard index '" + indexName +

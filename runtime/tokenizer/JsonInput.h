@@ -1,11 +1,10 @@
 //===- JsonInput.h - Checked reading of tokenizer JSON files ---*- C++ -*-===//
 //
 // tokenizer.json and tokenizer_config.json come with downloaded models, so
-// the loader treats them as hostile. These helpers are where their text
-// enters: parsing with a bound on nesting depth (every later walk of the
-// document, including nlohmann's own copies and dumps, recurses once per
-// level), token ids read without narrowing, and short excerpts of file
-// content for error messages.
+// the loader treats them as hostile. Their text is parsed by
+// sgl::parseJsonObject (runtime/support/JsonText.h, nesting bounded); these
+// helpers read what it gives: token ids without narrowing, members without
+// copies, and short excerpts of file content for error messages.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_TOKENIZER_JSONINPUT_H
@@ -21,17 +20,6 @@
 #include <string_view>
 
 namespace sgl::runtime {
-
-/// Deepest nesting of arrays and objects accepted. Real tokenizer files nest
-/// fewer than ten levels; 64 keeps every recursive walk far from the stack
-/// limit.
-constexpr int kMaxJsonDepth = 64;
-
-/// Parses `text` into a JSON object. `fileName` (e.g. "tokenizer.json")
-/// names the file in the error when the text is not JSON, not an object, or
-/// nests deeper than kMaxJsonDepth.
-Expected<nlohmann::json> parseJsonObject(std::string_view text,
-                                         std::string_view fileName);
 
 /// The value of a non-negative JSON integer, unnarrowed; nullopt for
 /// anything else (negative, fractional, not a number).

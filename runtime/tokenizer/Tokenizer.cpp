@@ -6,6 +6,7 @@
 #include "runtime/tokenizer/Tokenizer.h"
 
 #include "runtime/support/InputFile.h"
+#include "runtime/support/JsonText.h"
 #include "runtime/tokenizer/JsonInput.h"
 #include "runtime/tokenizer/PostProcessor.h"
 #include "runtime/tokenizer/Utf8.h"

@@ -104,9 +104,13 @@ TEST(SafetensorsTest, HeaderLengthBeyondFile) {
 
 TEST(SafetensorsTest, BadJsonHeader) {
   EXPECT_THAT(openError(rawFile("{\"a\": [", "")),
-              HasSubstr("header is not valid JSON"));
+              HasSubstr("header: invalid JSON at line 1, column 7"));
   EXPECT_THAT(openError(rawFile("[1, 2]", "")),
-              HasSubstr("header is not a JSON object"));
+              HasSubstr("header: not a JSON object (the file holds array)"));
+  // A header nested a million levels deep is refused while parsing.
+  EXPECT_THAT(openError(rawFile(std::string(1000000, '['), "")),
+              HasSubstr("header: arrays and objects nest more than 64 "
+                        "levels deep"));
 }
 
 TEST(SafetensorsTest, UnknownDType) {

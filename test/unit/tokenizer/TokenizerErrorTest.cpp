@@ -50,9 +50,12 @@ TEST(TokenizerErrorTest, TinyTokenizerLoads) {
 }
 
 TEST(TokenizerErrorTest, BadJson) {
-  expectLoadError(std::string("{\"model\": {"), "not valid JSON");
-  expectLoadError(std::string(""), "not valid JSON");
-  expectLoadError(std::string("[1, 2]"), "not a JSON object");
+  expectLoadError(std::string("{\"model\": {"),
+                  "tokenizer.json: invalid JSON at line 1, column 11 (in "
+                  "'model'): syntax error");
+  expectLoadError(std::string(""), "tokenizer.json: invalid JSON at line 1");
+  expectLoadError(std::string("[1, 2]"),
+                  "tokenizer.json: not a JSON object (the file holds array)");
 }
 
 TEST(TokenizerErrorTest, MissingModel) {
@@ -321,7 +324,7 @@ std::string withMember(const std::string &key, const std::string &value) {
 
 TEST(TokenizerErrorTest, DeepNestingIsRefusedWhileParsing) {
   const std::string expected =
-      "tokenizer.json nests arrays and objects more than 64 levels deep";
+      "tokenizer.json: arrays and objects nest more than 64 levels deep";
   // Each of these overflowed the stack (copying the value, dumping it into
   // a message, or walking the Sequence).
   expectLoadErrorIs(withMember("normalizer", deepArrays(1000000)), expected);
@@ -341,7 +344,7 @@ TEST(TokenizerErrorTest, DeepNestingIsRefusedWhileParsing) {
   text.pop_back();
   expectLoadErrorIs(text + ",\"decoder\":" + decoder + "}", expected);
   expectLoadErrorIs(tinyTokenizerJson({}).dump(),
-                    "tokenizer_config.json nests arrays and objects more than "
+                    "tokenizer_config.json: arrays and objects nest more than "
                     "64 levels deep",
                     "{\"x\":" + deepArrays(100) + "}");
 
