@@ -112,12 +112,16 @@ public:
   }
 
 private:
-  std::ostream &line(unsigned depth) { return out_ << std::string(depth * 2, ' '); }
+  std::ostream &line(unsigned depth) {
+    return out_ << std::string(depth * 2, ' ');
+  }
 
   void dump(const Program &program) {
-    line(1) << "Program " << program.name << " " << at(program.nameRange) << "\n";
+    line(1) << "Program " << program.name << " " << at(program.nameRange)
+            << "\n";
     for (const Param &param : program.params)
-      line(2) << "Param " << param.name << ": " << param.type << " " << at(param.range) << "\n";
+      line(2) << "Param " << param.name << ": " << param.type << " "
+              << at(param.range) << "\n";
     dump(program.body, 2);
   }
 
@@ -131,8 +135,9 @@ private:
       if (piece.kind == TextPiece::Kind::Literal)
         line(depth) << "Literal " << quote(piece.text) << "\n";
       else
-        line(depth) << "Interpolation " << piece.ref.name << targetText(piece.ref.target) << " "
-                    << at(piece.range) << "\n";
+        line(depth) << "Interpolation " << piece.ref.name
+                    << targetText(piece.ref.target) << " " << at(piece.range)
+                    << "\n";
     }
   }
 
@@ -159,23 +164,25 @@ private:
 
   void dump(const Stmt &stmt, unsigned depth) {
     if (auto *text = dynCast<TextStmt>(&stmt)) {
-      line(depth) << (text->text.raw ? "RawText " : "Text ") << at(stmt.range) << "\n";
+      line(depth) << (text->text.raw ? "RawText " : "Text ") << at(stmt.range)
+                  << "\n";
       dump(text->text, depth + 1);
     } else if (auto *ref = dynCast<RefStmt>(&stmt)) {
-      line(depth) << "Ref " << ref->ref.name << targetText(ref->ref.target) << " "
-                  << at(stmt.range) << "\n";
+      line(depth) << "Ref " << ref->ref.name << targetText(ref->ref.target)
+                  << " " << at(stmt.range) << "\n";
     } else if (auto *gen = dynCast<GenStmt>(&stmt)) {
-      line(depth) << "Gen " << gen->name << " -> capture #" << gen->captureIndex << " "
-                  << at(stmt.range) << "\n";
+      line(depth) << "Gen " << gen->name << " -> capture #" << gen->captureIndex
+                  << " " << at(stmt.range) << "\n";
       for (const GenOption &option : gen->options)
         dump(option.value, option.name, depth + 1);
     } else if (auto *select = dynCast<SelectStmt>(&stmt)) {
-      line(depth) << "Select " << select->name << " -> capture #" << select->captureIndex << " "
-                  << at(stmt.range) << "\n";
+      line(depth) << "Select " << select->name << " -> capture #"
+                  << select->captureIndex << " " << at(stmt.range) << "\n";
       for (const StringLiteral &choice : select->choices)
         line(depth + 1) << "Choice " << quote(choice.constantText()) << "\n";
     } else if (auto *role = dynCast<RoleStmt>(&stmt)) {
-      line(depth) << "Role " << roleName(role->role) << " " << at(stmt.range) << "\n";
+      line(depth) << "Role " << roleName(role->role) << " " << at(stmt.range)
+                  << "\n";
       dump(role->body, depth + 1);
     }
   }

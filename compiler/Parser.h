@@ -16,8 +16,8 @@ namespace sgl::compiler {
 /// Returns false when a syntax error left no AST to check; lexical errors
 /// found while building the AST (bad escapes, huge integers) are reported
 /// but the AST is still complete enough for Sema.
-bool parseFile(uint32_t fileId, const SourceManager &sources, DiagnosticEngine &diags,
-               Module &module);
+bool parseFile(uint32_t fileId, const SourceManager &sources,
+               DiagnosticEngine &diags, Module &module);
 
 } // namespace sgl::compiler
 

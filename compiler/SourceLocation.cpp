@@ -17,9 +17,10 @@ uint32_t SourceManager::addBuffer(std::string name, std::string contents) {
   return static_cast<uint32_t>(files_.size() - 1);
 }
 
-bool SourceManager::addFile(const std::string &path, uint32_t &fileId, std::string &error) {
-  Expected<std::string> text =
-      readInputFile(path, {".sgl source file", kSourceFileLimit}, /*allowStdin=*/true);
+bool SourceManager::addFile(const std::string &path, uint32_t &fileId,
+                            std::string &error) {
+  Expected<std::string> text = readInputFile(
+      path, {".sgl source file", kSourceFileLimit}, /*allowStdin=*/true);
   if (!text) {
     error = text.error().message;
     return false;
@@ -33,8 +34,9 @@ std::string_view SourceManager::lineText(uint32_t file, uint32_t line) const {
   if (line == 0 || line > f.lineStarts.size())
     return {};
   uint32_t begin = f.lineStarts[line - 1];
-  uint32_t end = line < f.lineStarts.size() ? f.lineStarts[line] - 1
-                                            : static_cast<uint32_t>(f.contents.size());
+  uint32_t end = line < f.lineStarts.size()
+                     ? f.lineStarts[line] - 1
+                     : static_cast<uint32_t>(f.contents.size());
   std::string_view text(f.contents.data() + begin, end - begin);
   if (!text.empty() && text.back() == '\r')
     text.remove_suffix(1);
@@ -43,7 +45,8 @@ std::string_view SourceManager::lineText(uint32_t file, uint32_t line) const {
 
 SourceLoc SourceManager::locForOffset(uint32_t file, uint32_t offset) const {
   const File &f = files_[file];
-  auto next = std::upper_bound(f.lineStarts.begin(), f.lineStarts.end(), offset);
+  auto next =
+      std::upper_bound(f.lineStarts.begin(), f.lineStarts.end(), offset);
   uint32_t line = static_cast<uint32_t>(next - f.lineStarts.begin());
   return SourceLoc{file, line, offset - f.lineStarts[line - 1] + 1};
 }

@@ -39,7 +39,9 @@ public:
 
   uint32_t size() const { return static_cast<uint32_t>(files_.size()); }
   const std::string &name(uint32_t file) const { return files_[file].name; }
-  const std::string &contents(uint32_t file) const { return files_[file].contents; }
+  const std::string &contents(uint32_t file) const {
+    return files_[file].contents;
+  }
   /// The text of a 1-based line without its newline.
   std::string_view lineText(uint32_t file, uint32_t line) const;
   /// Converts a byte offset to a location.

@@ -1,6 +1,8 @@
-//===- ModelBench.cpp - CPU prefill/decode speed against the machine's roofline ===//
+//===- ModelBench.cpp - CPU prefill/decode speed against the machine's roofline
+//===//
 //
-//   sgl-model-bench --model DIR [--threads N] [--prompt 128] [--gen 128] [--reps 3]
+//   sgl-model-bench --model DIR [--threads N] [--prompt 128] [--gen 128]
+//   [--reps 3]
 //
 // Measures, in one run and with one thread pool size, repetition by
 // repetition:
@@ -11,8 +13,8 @@
 // and prints tokens/s with the ratio to the roofline of the same repetition
 // (a shared machine's ceilings drift between seconds): decode reads
 // every matmul weight once per token (bytes / bandwidth), prefill does
-// 2 FLOPs per layer weight per token plus one LM head (FLOPs / sgemm FLOP/s). Output is a
-// Markdown table in the style of llama-bench, or CSV/JSON.
+// 2 FLOPs per layer weight per token plus one LM head (FLOPs / sgemm FLOP/s).
+// Output is a Markdown table in the style of llama-bench, or CSV/JSON.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,11 +39,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Sample {
-  std::string test;                 // "pp128", "tg128"
-  std::string bound;                // "bandwidth" or "sgemm"
-  std::vector<double> tps;          // tokens/s per repetition
-  std::vector<double> rooflineTps;  // what the roofline allowed in that repetition
-  std::vector<double> ceiling;      // bytes/s or FLOP/s measured in that repetition
+  std::string test;        // "pp128", "tg128"
+  std::string bound;       // "bandwidth" or "sgemm"
+  std::vector<double> tps; // tokens/s per repetition
+  std::vector<double>
+      rooflineTps;             // what the roofline allowed in that repetition
+  std::vector<double> ceiling; // bytes/s or FLOP/s measured in that repetition
 
   std::vector<double> fractions() const {
     std::vector<double> f;
@@ -52,7 +55,8 @@ struct Sample {
 };
 
 double mean(const std::vector<double> &v) {
-  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  return std::accumulate(v.begin(), v.end(), 0.0) /
+         static_cast<double>(v.size());
 }
 
 double stddev(const std::vector<double> &v) {
@@ -68,15 +72,18 @@ double stddev(const std::vector<double> &v) {
 std::vector<int32_t> promptTokens(int64_t n, int64_t vocab) {
   std::vector<int32_t> tokens(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i)
-    tokens[static_cast<size_t>(i)] = static_cast<int32_t>((i * 7919 + 13) % vocab);
+    tokens[static_cast<size_t>(i)] =
+        static_cast<int32_t>((i * 7919 + 13) % vocab);
   return tokens;
 }
 
 int32_t argmax(const std::vector<float> &logits) {
-  return static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+  return static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) -
+                              logits.begin());
 }
 
-Expected<double> timePrefill(LlamaModel &model, const std::vector<int32_t> &prompt) {
+Expected<double> timePrefill(LlamaModel &model,
+                             const std::vector<int32_t> &prompt) {
   KVCache cache = model.makeCache(static_cast<int64_t>(prompt.size()));
   auto start = Clock::now();
   Expected<std::vector<float>> logits = model.forward(prompt, 0, cache);
@@ -106,34 +113,40 @@ Expected<double> timeDecode(LlamaModel &model, int64_t genTokens) {
 
 void printMarkdown(const std::vector<Sample> &samples, const std::string &model,
                    unsigned threads) {
-  std::printf("| %-24s | %7s | %-6s | %18s | %14s | %15s | %-22s |\n", "model", "threads",
-              "test", "t/s", "roofline t/s", "% of roofline", "ceiling");
-  std::printf("| %-24s | %7s | %-6s | %18s | %14s | %15s | %-22s |\n", "---", "---:", "---",
-              "---:", "---:", "---:", "---");
+  std::printf("| %-24s | %7s | %-6s | %18s | %14s | %15s | %-22s |\n", "model",
+              "threads", "test", "t/s", "roofline t/s", "% of roofline",
+              "ceiling");
+  std::printf("| %-24s | %7s | %-6s | %18s | %14s | %15s | %-22s |\n", "---",
+              "---:", "---", "---:", "---:", "---:", "---");
   for (const Sample &s : samples) {
     char tps[64], fraction[64], ceiling[64];
     std::snprintf(tps, sizeof(tps), "%.1f ± %.1f", mean(s.tps), stddev(s.tps));
-    std::snprintf(fraction, sizeof(fraction), "%.1f%% ± %.1f", 100 * mean(s.fractions()),
-                  100 * stddev(s.fractions()));
+    std::snprintf(fraction, sizeof(fraction), "%.1f%% ± %.1f",
+                  100 * mean(s.fractions()), 100 * stddev(s.fractions()));
     if (s.bound == "bandwidth")
-      std::snprintf(ceiling, sizeof(ceiling), "read %.1f GB/s", mean(s.ceiling) / 1e9);
+      std::snprintf(ceiling, sizeof(ceiling), "read %.1f GB/s",
+                    mean(s.ceiling) / 1e9);
     else
-      std::snprintf(ceiling, sizeof(ceiling), "sgemm %.1f GFLOP/s", mean(s.ceiling) / 1e9);
-    std::printf("| %-24s | %7u | %-6s | %18s | %14.1f | %15s | %-22s |\n", model.c_str(), threads,
-                s.test.c_str(), tps, mean(s.rooflineTps), fraction, ceiling);
+      std::snprintf(ceiling, sizeof(ceiling), "sgemm %.1f GFLOP/s",
+                    mean(s.ceiling) / 1e9);
+    std::printf("| %-24s | %7u | %-6s | %18s | %14.1f | %15s | %-22s |\n",
+                model.c_str(), threads, s.test.c_str(), tps,
+                mean(s.rooflineTps), fraction, ceiling);
   }
 }
 
-void printStructured(const std::vector<Sample> &samples, const std::string &model,
-                     unsigned threads, bool csv) {
+void printStructured(const std::vector<Sample> &samples,
+                     const std::string &model, unsigned threads, bool csv) {
   if (csv)
-    std::printf("model,threads,test,tps_mean,tps_std,roofline_tps,roofline_fraction,bound,ceiling\n");
+    std::printf("model,threads,test,tps_mean,tps_std,roofline_tps,roofline_"
+                "fraction,bound,ceiling\n");
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   for (const Sample &s : samples) {
     if (csv) {
-      std::printf("%s,%u,%s,%.3f,%.3f,%.3f,%.4f,%s,%.4g\n", model.c_str(), threads,
-                  s.test.c_str(), mean(s.tps), stddev(s.tps), mean(s.rooflineTps),
-                  mean(s.fractions()), s.bound.c_str(), mean(s.ceiling));
+      std::printf("%s,%u,%s,%.3f,%.3f,%.3f,%.4f,%s,%.4g\n", model.c_str(),
+                  threads, s.test.c_str(), mean(s.tps), stddev(s.tps),
+                  mean(s.rooflineTps), mean(s.fractions()), s.bound.c_str(),
+                  mean(s.ceiling));
       continue;
     }
     rows.push_back({{"model", model},
@@ -157,19 +170,26 @@ int run(const std::string &modelDir, unsigned threads, int64_t promptLength,
         int64_t genTokens, int reps, const std::string &format);
 
 int main(int argc, char **argv) {
-  CLI::App app{"sgl-model-bench: CPU prefill and decode speed against the machine's roofline"};
+  CLI::App app{"sgl-model-bench: CPU prefill and decode speed against the "
+               "machine's roofline"};
   std::string modelDir;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   int64_t promptLength = 128, genTokens = 128;
   int reps = 3;
   std::string format = "md";
-  app.add_option("--model", modelDir, "Hugging Face style model folder")->required();
-  app.add_option("--threads", threads, "threads for the model and the roofline kernels")
+  app.add_option("--model", modelDir, "Hugging Face style model folder")
+      ->required();
+  app.add_option("--threads", threads,
+                 "threads for the model and the roofline kernels")
       ->check(CLI::Range(1u, 1024u));
-  app.add_option("--prompt", promptLength, "prefill length (pp<N>)")->check(CLI::Range(1, 1 << 16));
-  app.add_option("--gen", genTokens, "decoded tokens (tg<N>)")->check(CLI::Range(1, 1 << 16));
-  app.add_option("--reps", reps, "repetitions of each test")->check(CLI::Range(1, 100));
-  app.add_option("--format", format, "md, csv or json")->check(CLI::IsMember({"md", "csv", "json"}));
+  app.add_option("--prompt", promptLength, "prefill length (pp<N>)")
+      ->check(CLI::Range(1, 1 << 16));
+  app.add_option("--gen", genTokens, "decoded tokens (tg<N>)")
+      ->check(CLI::Range(1, 1 << 16));
+  app.add_option("--reps", reps, "repetitions of each test")
+      ->check(CLI::Range(1, 100));
+  app.add_option("--format", format, "md, csv or json")
+      ->check(CLI::IsMember({"md", "csv", "json"}));
   if (std::optional<int> exit = sgl::parseCommandLine(app, argc, argv, kTool))
     return *exit;
   return sgl::guardedMain(kTool, [&] {
@@ -179,25 +199,30 @@ int main(int argc, char **argv) {
 
 int run(const std::string &modelDir, unsigned threads, int64_t promptLength,
         int64_t genTokens, int reps, const std::string &format) {
-  Expected<std::unique_ptr<LlamaModel>> loaded = LlamaModel::load(modelDir, threads);
+  Expected<std::unique_ptr<LlamaModel>> loaded =
+      LlamaModel::load(modelDir, threads);
   if (!loaded) {
     return sgl::reportError(kTool, loaded.error().message);
   }
   LlamaModel &model = **loaded;
   const ModelConfig &config = model.config();
-  if (promptLength + 1 > config.maxPositions || genTokens + 1 > config.maxPositions) {
+  if (promptLength + 1 > config.maxPositions ||
+      genTokens + 1 > config.maxPositions) {
     return sgl::reportError(kTool, "--prompt/--gen exceed the model's " +
-                                       std::to_string(config.maxPositions) + " positions");
+                                       std::to_string(config.maxPositions) +
+                                       " positions");
   }
 
-  bench::RooflineMeter meter(threads, promptLength, config.hiddenSize, config.intermediateSize);
+  bench::RooflineMeter meter(threads, promptLength, config.hiddenSize,
+                             config.intermediateSize);
   double weightBytes = static_cast<double>(model.matmulWeightBytes());
   // Prefill runs every layer for every token but the LM head only for the
   // last one (its logits are all a prefill returns).
-  double layerElements =
-      static_cast<double>(model.matmulWeightElements() - model.lmHeadElements());
-  double prefillFlops = 2.0 * (layerElements * static_cast<double>(promptLength) +
-                               static_cast<double>(model.lmHeadElements()));
+  double layerElements = static_cast<double>(model.matmulWeightElements() -
+                                             model.lmHeadElements());
+  double prefillFlops =
+      2.0 * (layerElements * static_cast<double>(promptLength) +
+             static_cast<double>(model.lmHeadElements()));
 
   std::vector<int32_t> prompt = promptTokens(promptLength, config.vocabSize);
   Sample prefill{"pp" + std::to_string(promptLength), "sgemm", {}, {}, {}};
@@ -215,16 +240,22 @@ int run(const std::string &modelDir, unsigned threads, int64_t promptLength,
       continue;
     prefill.tps.push_back(*pp);
     prefill.ceiling.push_back(flops);
-    prefill.rooflineTps.push_back(flops / prefillFlops * static_cast<double>(promptLength));
+    prefill.rooflineTps.push_back(flops / prefillFlops *
+                                  static_cast<double>(promptLength));
     decode.tps.push_back(*tg);
     decode.ceiling.push_back(bandwidth);
     decode.rooflineTps.push_back(bandwidth / weightBytes);
   }
 
   char name[96];
-  std::snprintf(name, sizeof(name), "%lldL h%lld v%lld %s", static_cast<long long>(config.numLayers),
-                static_cast<long long>(config.hiddenSize), static_cast<long long>(config.vocabSize),
-                weightBytes / static_cast<double>(model.matmulWeightElements()) < 3 ? "bf16" : "f32");
+  std::snprintf(
+      name, sizeof(name), "%lldL h%lld v%lld %s",
+      static_cast<long long>(config.numLayers),
+      static_cast<long long>(config.hiddenSize),
+      static_cast<long long>(config.vocabSize),
+      weightBytes / static_cast<double>(model.matmulWeightElements()) < 3
+          ? "bf16"
+          : "f32");
   std::vector<Sample> samples = {prefill, decode};
   if (format == "md")
     printMarkdown(samples, name, threads);

@@ -40,7 +40,8 @@ streamSum(const float *data, int64_t n) {
 } // namespace
 
 RooflineMeter::HugeBuffer::HugeBuffer(size_t size) : bytes(size) {
-  void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) {
     std::perror("sgl-model-bench: mmap");
     std::exit(1);
@@ -54,8 +55,8 @@ RooflineMeter::HugeBuffer::~HugeBuffer() { munmap(data, bytes); }
 
 RooflineMeter::RooflineMeter(unsigned threads, int64_t tokens, int64_t hidden,
                              int64_t intermediate)
-    : threads_(threads), pool_(threads), stream_(kStreamFloats * sizeof(float)), tokens_(tokens),
-      hidden_(hidden), intermediate_(intermediate),
+    : threads_(threads), pool_(threads), stream_(kStreamFloats * sizeof(float)),
+      tokens_(tokens), hidden_(hidden), intermediate_(intermediate),
       x_(static_cast<size_t>(tokens * hidden), 0.5f),
       w_(static_cast<size_t>(intermediate * hidden), 0.25f),
       y_(static_cast<size_t>(tokens * intermediate)) {}
@@ -68,13 +69,16 @@ double RooflineMeter::readBandwidth() {
     pool_.parallelFor(
         kStreamFloats,
         [&](int64_t begin, int64_t end) {
-          sum += static_cast<int64_t>(streamSum(stream_.data + begin, end - begin));
+          sum += static_cast<int64_t>(
+              streamSum(stream_.data + begin, end - begin));
         },
         /*grain=*/int64_t{1} << 20);
-    double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    double seconds =
+        std::chrono::duration<double>(Clock::now() - start).count();
     if (sum.load() != kStreamFloats)
       return 0; // the sum proves every byte was read
-    best = std::max(best, static_cast<double>(kStreamFloats) * sizeof(float) / seconds);
+    best = std::max(best, static_cast<double>(kStreamFloats) * sizeof(float) /
+                              seconds);
   }
   return best;
 }
@@ -88,11 +92,14 @@ double RooflineMeter::sgemmFlops() {
   for (int rep = 0; rep < 12; ++rep) {
     auto start = Clock::now();
     for (int64_t i = 0; i < inner; ++i)
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(tokens_),
-                  static_cast<int>(intermediate_), static_cast<int>(hidden_), 1.0f, x_.data(),
-                  static_cast<int>(hidden_), w_.data(), static_cast<int>(hidden_), 0.0f,
-                  y_.data(), static_cast<int>(intermediate_));
-    double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                  static_cast<int>(tokens_), static_cast<int>(intermediate_),
+                  static_cast<int>(hidden_), 1.0f, x_.data(),
+                  static_cast<int>(hidden_), w_.data(),
+                  static_cast<int>(hidden_), 0.0f, y_.data(),
+                  static_cast<int>(intermediate_));
+    double seconds =
+        std::chrono::duration<double>(Clock::now() - start).count();
     best = std::max(best, flops * static_cast<double>(inner) / seconds);
     if (seconds < 0.02)
       inner *= 2;

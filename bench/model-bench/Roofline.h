@@ -1,4 +1,5 @@
-//===- Roofline.h - What this machine can do at best -------------*- C++ -*-===//
+//===- Roofline.h - What this machine can do at best -------------*- C++
+//-*-===//
 //
 // The two ceilings CPU inference runs into: how fast memory can be read
 // (decode streams every weight once per token) and how fast sgemm multiplies
@@ -22,7 +23,8 @@ class RooflineMeter {
 public:
   /// The sgemm shape is a `tokens` × `hidden` activation times
   /// `intermediate` × `hidden` weights, the largest matmul of a prefill.
-  RooflineMeter(unsigned threads, int64_t tokens, int64_t hidden, int64_t intermediate);
+  RooflineMeter(unsigned threads, int64_t tokens, int64_t hidden,
+                int64_t intermediate);
 
   /// Best multi-threaded streaming read over a buffer far larger than the
   /// caches, in bytes/s.

@@ -14,7 +14,8 @@ namespace sgl::compiler::parse {
 /// the grammar lets through (unknown escapes) are reported to `diags`.
 class ASTBuilder {
 public:
-  ASTBuilder(const SourceMap &map, DiagnosticEngine &diags) : map_(map), diags_(diags) {}
+  ASTBuilder(const SourceMap &map, DiagnosticEngine &diags)
+      : map_(map), diags_(diags) {}
 
   void build(antlr::SGL::FileContext *file, Module &module);
 
@@ -25,10 +26,12 @@ private:
   std::unique_ptr<Stmt> buildGen(antlr::SGL::GenStmtContext *ctx);
   std::unique_ptr<Stmt> buildSelect(antlr::SGL::SelectStmtContext *ctx);
   OptionValue buildOptionValue(antlr::SGL::OptionValueContext *ctx);
-  std::vector<StringLiteral> buildStringList(const std::vector<antlr::SGL::StringLitContext *> &items);
+  std::vector<StringLiteral>
+  buildStringList(const std::vector<antlr::SGL::StringLitContext *> &items);
   StringLiteral buildString(antlr::SGL::StringLitContext *ctx);
   /// Appends decoded literal text to the last literal piece (or starts one).
-  void appendLiteral(StringLiteral &literal, const std::string &text, SourceRange range);
+  void appendLiteral(StringLiteral &literal, const std::string &text,
+                     SourceRange range);
   std::string decodeEscape(antlr4::Token *token);
 
   const SourceMap &map_;

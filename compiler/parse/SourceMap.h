@@ -1,4 +1,5 @@
-//===- SourceMap.h - ANTLR code-point positions to source locations -*- C++ -*-===//
+//===- SourceMap.h - ANTLR code-point positions to source locations -*- C++
+//-*-===//
 //
 // ANTLR indexes its input by Unicode code point, while diagnostics count
 // bytes (as clang does). SourceMap converts between the two for one file.

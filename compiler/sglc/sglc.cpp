@@ -61,7 +61,8 @@ int writeResult(const std::string &path, std::string_view bytes) {
   return sgl::kExitSuccess;
 }
 
-/// The default plan path: the input's stem with .sglp, in the working directory.
+/// The default plan path: the input's stem with .sglp, in the working
+/// directory.
 std::string defaultPlanPath(const std::string &input) {
   return std::filesystem::path(input).stem().string() + ".sglp";
 }
@@ -76,20 +77,23 @@ int emitPlan(const Options &options, mlir::ModuleOp module) {
   // is a compile error here rather than a surprise in sglrun.
   sgl::Expected<plan::Plan> reread = plan::readPlan(bytes);
   if (!reread) {
-    return sgl::reportError(kTool, "internal error: the written plan does not verify: " +
-                                       reread.error().message);
+    return sgl::reportError(
+        kTool, "internal error: the written plan does not verify: " +
+                   reread.error().message);
   }
   if (options.emit == "plan-json")
     return writeResult(options.output, plan::planToJson(*reread));
   // A binary plan goes to <stem>.sglp unless -o names a file or "-".
-  std::string path = options.output.empty() ? defaultPlanPath(options.input) : options.output;
+  std::string path =
+      options.output.empty() ? defaultPlanPath(options.input) : options.output;
   return writeResult(path, bytes);
 }
 
 int run(const Options &options) {
   if (options.input == "-" && options.emit == "plan" && options.output.empty())
-    return sgl::reportUsageError(kTool, "a plan compiled from standard input needs -o FILE "
-                                        "(or -o - for standard output)");
+    return sgl::reportUsageError(
+        kTool, "a plan compiled from standard input needs -o FILE "
+               "(or -o - for standard output)");
   SourceManager sources;
   DiagnosticEngine diags(sources, std::cerr);
   diags.setErrorLimit(options.errorLimit);
@@ -125,8 +129,9 @@ int run(const Options &options) {
   if (options.emit == "mlir") {
     std::string text;
     llvm::raw_string_ostream os(text);
-    module->print(os, mlir::OpPrintingFlags().enableDebugInfo(/*enable=*/true,
-                                                              /*prettyForm=*/false));
+    module->print(
+        os, mlir::OpPrintingFlags().enableDebugInfo(/*enable=*/true,
+                                                    /*prettyForm=*/false));
     return writeResult(options.output, os.str());
   }
   return emitPlan(options, *module);
@@ -137,12 +142,16 @@ int run(const Options &options) {
 int main(int argc, char **argv) {
   CLI::App app{"sglc: compile .sgl programs to execution plans (.sglp)"};
   Options options;
-  app.add_option("input", options.input, "the .sgl file to compile ('-': stdin)")->required();
-  app.add_option("-o,--output", options.output,
-                 "output file ('-': stdout); default: <input stem>.sglp for plans, "
-                 "stdout otherwise");
+  app.add_option("input", options.input,
+                 "the .sgl file to compile ('-': stdin)")
+      ->required();
+  app.add_option(
+      "-o,--output", options.output,
+      "output file ('-': stdout); default: <input stem>.sglp for plans, "
+      "stdout otherwise");
   app.add_option("--emit", options.emit,
-                 "what to produce: ast, mlir (after the pass pipeline), plan-json, plan")
+                 "what to produce: ast, mlir (after the pass pipeline), "
+                 "plan-json, plan")
       ->check(CLI::IsMember({"ast", "mlir", "plan-json", "plan"}));
   app.add_flag("--no-passes", options.noPasses,
                "skip the pass pipeline (show MLIRGen's output as is)");

@@ -111,7 +111,8 @@ SGL_MULTIVERSION float dotF32(const float *a, const float *b, int64_t n) {
   return dotF32Inline(a, b, n);
 }
 
-SGL_MULTIVERSION void convertBF16ToF32(const uint16_t *src, float *dst, int64_t n) {
+SGL_MULTIVERSION void convertBF16ToF32(const uint16_t *src, float *dst,
+                                       int64_t n) {
   for (int64_t i = 0; i < n; ++i)
     dst[i] = bf16ToF32(src[i]);
 }
@@ -159,19 +160,22 @@ void matmul(ThreadPool &pool, const float *x, int64_t numTokens,
   // bf16, several tokens: widen a panel of rows to fp32 (in parallel), then
   // multiply all tokens by it with sgemm while it is still in cache.
   const uint16_t *wb = static_cast<const uint16_t *>(w.data);
-  const int64_t panelRows = std::min(n, std::max<int64_t>(kRowGrain, kPanelFloats / k));
+  const int64_t panelRows =
+      std::min(n, std::max<int64_t>(kRowGrain, kPanelFloats / k));
   std::vector<float> panel(static_cast<size_t>(panelRows * k));
   for (int64_t r0 = 0; r0 < n; r0 += panelRows) {
     const int64_t rows = std::min(panelRows, n - r0);
     pool.parallelFor(
         rows * k,
         [&](int64_t begin, int64_t end) {
-          convertBF16ToF32(wb + r0 * k + begin, panel.data() + begin, end - begin);
+          convertBF16ToF32(wb + r0 * k + begin, panel.data() + begin,
+                           end - begin);
         },
         /*grain=*/int64_t{1} << 14);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(numTokens),
-                static_cast<int>(rows), static_cast<int>(k), 1.0f, x, static_cast<int>(k),
-                panel.data(), static_cast<int>(k), 0.0f, y + r0, static_cast<int>(n));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                static_cast<int>(numTokens), static_cast<int>(rows),
+                static_cast<int>(k), 1.0f, x, static_cast<int>(k), panel.data(),
+                static_cast<int>(k), 0.0f, y + r0, static_cast<int>(n));
   }
 }
 

@@ -78,7 +78,9 @@ void ThreadPool::parallelFor(int64_t n,
   wake_.notify_all();
   auto [begin, end] = chunkRange(n, chunks, 0);
   fn(begin, end);
-  auto finished = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+  auto finished = [this] {
+    return pending_.load(std::memory_order_acquire) == 0;
+  };
   if (!spinUntil(finished)) {
     std::unique_lock<std::mutex> lock(mutex_);
     done_.wait(lock, finished);
@@ -93,7 +95,9 @@ void ThreadPool::workerLoop(unsigned index) {
     const std::function<void(int64_t, int64_t)> *job;
     int64_t n;
     unsigned chunks;
-    auto published = [&] { return generation_.load(std::memory_order_acquire) != seen; };
+    auto published = [&] {
+      return generation_.load(std::memory_order_acquire) != seen;
+    };
     spinUntil(published);
     {
       std::unique_lock<std::mutex> lock(mutex_);

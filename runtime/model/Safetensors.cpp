@@ -263,8 +263,8 @@ Expected<std::unique_ptr<Checkpoint>> Checkpoint::open(const std::string &dir) {
     return checkpoint;
   }
 
-  Expected<std::string> indexText = readInputFile(
-      indexPath.string(), {"safetensors index", kModelJsonLimit});
+  Expected<std::string> indexText =
+      readInputFile(indexPath.string(), {"safetensors index", kModelJsonLimit});
   if (!indexText)
     return indexText.error();
   const std::string indexName = indexPath.string();

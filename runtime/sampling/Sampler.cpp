@@ -214,9 +214,8 @@ std::vector<Candidate> filtered(std::span<const float> logits,
     }
   } else {
     out.reserve(logits.size());
-    anyInfinite = forEachUsable(logits, [&](float l, int32_t id) {
-      out.push_back({l, id, 1.0});
-    });
+    anyInfinite = forEachUsable(
+        logits, [&](float l, int32_t id) { out.push_back({l, id, 1.0}); });
   }
   if (out.empty())
     return out;

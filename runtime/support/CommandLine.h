@@ -1,4 +1,5 @@
-//===- CommandLine.h - CLI11 parsing with the tools' conventions -*- C++ -*-===//
+//===- CommandLine.h - CLI11 parsing with the tools' conventions -*- C++
+//-*-===//
 //
 // Included only by tools' main files: it pulls in CLI11.
 //
@@ -24,8 +25,8 @@ namespace sgl {
 
 /// Parses argv into `app`. nullopt: go on; otherwise the exit code (0 after
 /// --help, kExitUsage after a reported usage error).
-inline std::optional<int> parseCommandLine(CLI::App &app, int argc,
-                                           char **argv, std::string_view tool) {
+inline std::optional<int> parseCommandLine(CLI::App &app, int argc, char **argv,
+                                           std::string_view tool) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {
@@ -45,9 +46,9 @@ public:
   UnsignedIn(uint64_t lo, uint64_t hi) {
     name_ = "UINT in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
     func_ = [lo, hi](std::string &text) -> std::string {
-      std::string range =
-          " (expected a whole number from " + std::to_string(lo) + " to " +
-          std::to_string(hi) + ")";
+      std::string range = " (expected a whole number from " +
+                          std::to_string(lo) + " to " + std::to_string(hi) +
+                          ")";
       if (text.empty() || text.size() > 20 ||
           text.find_first_not_of("0123456789") != std::string::npos)
         return "'" + text + "' is not a whole number" + range;

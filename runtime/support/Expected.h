@@ -1,4 +1,5 @@
-//===- Expected.h - Value-or-error results across module boundaries -*- C++ -*-===//
+//===- Expected.h - Value-or-error results across module boundaries -*- C++
+//-*-===//
 //
 // The runtime reports bad input (a broken plan, a corrupt model file, bad
 // JSON) as values, not exceptions, so every front door can turn them into a
@@ -42,7 +43,8 @@ public:
   const T *operator->() const { return &**this; }
 
   const Error &error() const {
-    assert(!hasValue() && "asking for the error of an Expected that holds a value");
+    assert(!hasValue() &&
+           "asking for the error of an Expected that holds a value");
     return std::get<1>(storage_);
   }
   T take() { return std::move(**this); }
@@ -68,7 +70,9 @@ private:
 };
 
 /// Builds an Error from a message.
-inline Error makeError(std::string message) { return Error{std::move(message)}; }
+inline Error makeError(std::string message) {
+  return Error{std::move(message)};
+}
 
 } // namespace sgl
 

@@ -34,8 +34,8 @@ Error tooLarge(const std::string &where, uint64_t size, bool atLeast,
 }
 
 /// Reads `fd` to its end, failing once more than `kind.maxBytes` arrive.
-Expected<std::string> readAll(int fd, const std::string &where,
-                              InputKind kind, uint64_t expected) {
+Expected<std::string> readAll(int fd, const std::string &where, InputKind kind,
+                              uint64_t expected) {
   std::string text;
   text.reserve(static_cast<size_t>(expected));
   char chunk[64 * 1024];

@@ -29,10 +29,10 @@ constexpr uint64_t kMiB = uint64_t(1) << 20;
 /// Limits per kind of input, chosen so that real inputs fit with room:
 /// a 262k-vocabulary tokenizer.json is about 35 MB, the largest shard
 /// index about 100 KB, the largest real chat template about 20 KB.
-constexpr uint64_t kSourceFileLimit = 64 * kMiB;      // .sgl source
-constexpr uint64_t kPlanFileLimit = 256 * kMiB;       // .sglp plan
-constexpr uint64_t kTokenizerJsonLimit = 256 * kMiB;  // tokenizer.json
-constexpr uint64_t kModelJsonLimit = 64 * kMiB;       // config.json & co.
+constexpr uint64_t kSourceFileLimit = 64 * kMiB;     // .sgl source
+constexpr uint64_t kPlanFileLimit = 256 * kMiB;      // .sglp plan
+constexpr uint64_t kTokenizerJsonLimit = 256 * kMiB; // tokenizer.json
+constexpr uint64_t kModelJsonLimit = 64 * kMiB;      // config.json & co.
 
 /// What a file is for (used in messages) and how large it may be.
 struct InputKind {

@@ -33,8 +33,8 @@ public:
       }
     if (path.empty())
       return "";
-    return std::string(inValue ? "in" : "after") + " '" +
-           abbreviate(path, 80) + "'";
+    return std::string(inValue ? "in" : "after") + " '" + abbreviate(path, 80) +
+           "'";
   }
 
   bool null() override { return value(); }
@@ -121,8 +121,7 @@ std::string describeJsonError(std::string_view text) {
 
 } // namespace
 
-Expected<json> parseJsonObject(std::string_view text,
-                               std::string_view source) {
+Expected<json> parseJsonObject(std::string_view text, std::string_view source) {
   // The callback drops what lies below the bound, so it is never built.
   bool tooDeep = false;
   auto bound = [&tooDeep](int depth, json::parse_event_t event, json &) {

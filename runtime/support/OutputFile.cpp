@@ -35,8 +35,8 @@ Status writeOutput(const std::string &path, std::string_view bytes) {
   }
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0)
-    return makeError(path + ": cannot open for writing: " +
-                     std::strerror(errno));
+    return makeError(path +
+                     ": cannot open for writing: " + std::strerror(errno));
   const char *data = bytes.data();
   size_t left = bytes.size();
   while (left > 0) {

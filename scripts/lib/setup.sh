@@ -10,6 +10,7 @@ SGL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SGL_PACKAGES=(
   cmake ninja-build ccache g++ pkg-config
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22 clang-22 libclang-rt-22-dev
+  clang-format-22
   antlr4 libantlr4-runtime-dev
   libgtest-dev libbenchmark-dev nlohmann-json3-dev libflatbuffers-dev flatbuffers-compiler
   libpcre2-dev libutf8proc-dev libcli11-dev libopenblas-dev python3-numpy

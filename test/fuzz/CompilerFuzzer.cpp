@@ -27,7 +27,8 @@ using namespace sgl::compiler;
 namespace {
 
 [[noreturn]] void bug(const char *stage) {
-  std::fprintf(stderr, "CompilerFuzzer: a checked program failed in %s\n", stage);
+  std::fprintf(stderr, "CompilerFuzzer: a checked program failed in %s\n",
+               stage);
   std::abort();
 }
 
@@ -35,18 +36,19 @@ namespace {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   SourceManager sources;
-  uint32_t file =
-      sources.addBuffer("fuzz.sgl", std::string(reinterpret_cast<const char *>(data), size));
+  uint32_t file = sources.addBuffer(
+      "fuzz.sgl", std::string(reinterpret_cast<const char *>(data), size));
   std::ostringstream sink;
   DiagnosticEngine diags(sources, sink);
   Module ast;
-  if (!parseFile(file, sources, diags, ast) || !checkModule(ast, diags) || diags.hasErrors() ||
-      ast.programs.empty())
+  if (!parseFile(file, sources, diags, ast) || !checkModule(ast, diags) ||
+      diags.hasErrors() || ast.programs.empty())
     return 0;
 
   mlir::MLIRContext context;
   context.getOrLoadDialect<sgl::dialect::SGLDialect>();
-  context.getDiagEngine().registerHandler([](mlir::Diagnostic &) { return mlir::success(); });
+  context.getDiagEngine().registerHandler(
+      [](mlir::Diagnostic &) { return mlir::success(); });
   mlir::OwningOpRef<mlir::ModuleOp> module = mlirGen(context, ast, sources);
   if (!module)
     bug("MLIRGen");

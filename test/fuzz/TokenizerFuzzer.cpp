@@ -21,12 +21,15 @@ const Tokenizer &tokenizer() {
   static const Tokenizer *loaded = [] {
     const char *path = std::getenv("SGL_FUZZ_TOKENIZER");
     if (!path) {
-      std::fprintf(stderr, "TokenizerFuzzer: set SGL_FUZZ_TOKENIZER to a tokenizer.json\n");
+      std::fprintf(
+          stderr,
+          "TokenizerFuzzer: set SGL_FUZZ_TOKENIZER to a tokenizer.json\n");
       std::abort();
     }
     auto result = Tokenizer::fromFile(path);
     if (!result) {
-      std::fprintf(stderr, "TokenizerFuzzer: %s\n", result.error().message.c_str());
+      std::fprintf(stderr, "TokenizerFuzzer: %s\n",
+                   result.error().message.c_str());
       std::abort();
     }
     return new Tokenizer(result.take());
@@ -41,10 +44,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const Tokenizer &tok = tokenizer();
   std::vector<int32_t> ids = tok.encode(text, /*addSpecialTokens=*/false);
   for (int32_t id : ids)
-    if (id < 0 || static_cast<size_t>(id) >= tok.vocabSize() || !tok.idToToken(id))
+    if (id < 0 || static_cast<size_t>(id) >= tok.vocabSize() ||
+        !tok.idToToken(id))
       std::abort();
   if (tok.decode(ids) != sgl::runtime::sanitizeUtf8(text)) {
-    std::fprintf(stderr, "TokenizerFuzzer: decode(encode(s)) != s for %zu bytes\n", size);
+    std::fprintf(stderr,
+                 "TokenizerFuzzer: decode(encode(s)) != s for %zu bytes\n",
+                 size);
     std::abort();
   }
   return 0;

@@ -43,7 +43,9 @@ struct Options {
 
 constexpr const char *kTool = "sglrun";
 
-int fail(const std::string &message) { return sgl::reportError(kTool, message); }
+int fail(const std::string &message) {
+  return sgl::reportError(kTool, message);
+}
 
 /// The program names for a message, at most a few of them: a plan may
 /// hold any number of programs.

@@ -33,7 +33,8 @@ using runtime::plan::test::text;
 
 /// A role step located at t.sgl:line:3, so errors can name it.
 inline Step roleStep(Role role, bool begin, uint32_t line = 1) {
-  return at(begin ? runtime::plan::test::roleBegin(role) : runtime::plan::test::roleEnd(role),
+  return at(begin ? runtime::plan::test::roleBegin(role)
+                  : runtime::plan::test::roleEnd(role),
             "t.sgl", line, 3);
 }
 /// A gen step located at t.sgl:9:9, so errors can name it.

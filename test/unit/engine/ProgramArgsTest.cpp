@@ -47,7 +47,8 @@ TEST(ProgramArgsJson, TheTopMustBeAnObject) {
             "--args must be a JSON object of strings, not array");
   EXPECT_EQ(errorOf(R"("a")"),
             "--args must be a JSON object of strings, not string");
-  EXPECT_EQ(errorOf("7"), "--args must be a JSON object of strings, not number");
+  EXPECT_EQ(errorOf("7"),
+            "--args must be a JSON object of strings, not number");
 }
 
 TEST(ProgramArgsJson, SyntaxErrorsSayWhere) {

@@ -42,8 +42,7 @@ TEST(ThreadPoolTest, CoversEveryIndexExactlyOnce) {
 TEST(ThreadPoolTest, RespectsGrain) {
   ThreadPool pool(4);
   std::atomic<int> calls{0};
-  pool.parallelFor(
-      20, [&](int64_t b, int64_t e) { calls++; }, 16);
+  pool.parallelFor(20, [&](int64_t b, int64_t e) { calls++; }, 16);
   EXPECT_EQ(calls.load(), 1);
   std::atomic<int64_t> shortest{1000};
   pool.parallelFor(

@@ -68,9 +68,8 @@ TEST(ParseCommandLine, GoodArgumentsGoOn) {
 
 TEST(GuardedMain, ExceptionsBecomeOneErrorLine) {
   testing::internal::CaptureStderr();
-  int status = guardedMain("tool", []() -> int {
-    throw std::runtime_error("boom\nsecond line");
-  });
+  int status = guardedMain(
+      "tool", []() -> int { throw std::runtime_error("boom\nsecond line"); });
   std::string err = testing::internal::GetCapturedStderr();
   EXPECT_EQ(status, kExitError);
   EXPECT_EQ(err, "tool: error: internal error: boom\\nsecond line\n");

@@ -14,7 +14,8 @@ std::string errorOf(std::string_view text) {
 }
 
 TEST(JsonText, ParsesObjects) {
-  Expected<nlohmann::json> json = parseJsonObject(R"({"a": [1, {"b": 2}]})", "f");
+  Expected<nlohmann::json> json =
+      parseJsonObject(R"({"a": [1, {"b": 2}]})", "f");
   ASSERT_TRUE(json) << json.error().message;
   EXPECT_EQ((*json)["a"][1]["b"], 2);
 }
@@ -38,7 +39,8 @@ TEST(JsonText, NestingIsBoundedWhileParsing) {
   std::string deep = "{\"a\":" + std::string(1000000, '[');
   EXPECT_EQ(errorOf(deep),
             "f.json: arrays and objects nest more than 64 levels deep");
-  std::string ok = "{\"a\":" + std::string(62, '[') + std::string(62, ']') + "}";
+  std::string ok =
+      "{\"a\":" + std::string(62, '[') + std::string(62, ']') + "}";
   EXPECT_EQ(errorOf(ok), "<parsed>");
 }
 

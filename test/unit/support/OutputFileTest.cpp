@@ -18,8 +18,8 @@ std::string readBack(const std::string &path) {
 }
 
 TEST(OutputFile, WritesAndTruncates) {
-  std::string path = ::testing::TempDir() + "/output-" +
-                     std::to_string(::getpid()) + ".bin";
+  std::string path =
+      ::testing::TempDir() + "/output-" + std::to_string(::getpid()) + ".bin";
   ASSERT_TRUE(writeOutput(path, std::string("long content\0x", 14)));
   ASSERT_TRUE(writeOutput(path, "short"));
   EXPECT_EQ(readBack(path), "short");

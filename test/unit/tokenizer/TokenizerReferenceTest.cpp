@@ -155,8 +155,7 @@ TEST_P(ReferenceTokenizerTest, VocabularyAndTokenBytes) {
   EXPECT_EQ(tokenizer().tokenBytes(*the), " the");
   EXPECT_EQ(tokenizer().encode(" the", false), std::vector<int32_t>{*the});
   // Decoding token by token concatenates to the whole decode.
-  std::vector<int32_t> ids =
-      tokenizer().encode("Grüße, 世界! 👋🏽", false);
+  std::vector<int32_t> ids = tokenizer().encode("Grüße, 世界! 👋🏽", false);
   std::string pieces;
   for (int32_t id : ids)
     pieces += tokenizer().tokenBytes(id);

@@ -42,7 +42,8 @@ TEST(Utf8Test, SanitizeMaximalSubpartsEachBecomeOneReplacement) {
   EXPECT_EQ(sanitizeUtf8("a\xC0z"), "a\xEF\xBF\xBDz");
   EXPECT_EQ(sanitizeUtf8("\x80"), "\xEF\xBF\xBD");
   EXPECT_EQ(sanitizeUtf8("\xE0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD");
-  EXPECT_EQ(sanitizeUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(sanitizeUtf8("\xED\xA0\x80"),
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(sanitizeUtf8("\xE2\x82x"), "\xEF\xBF\xBDx");
 }
 
