@@ -94,8 +94,8 @@ public:
     std::vector<int64_t> ids;
     auto take = [&](const json &v) -> Status {
       if (!v.is_number_integer() || v.get<int64_t>() < 0)
-        return error("'" + std::string(key) +
-                     "' must be a token id or a list of token ids");
+        return error(std::string("'").append(key).append(
+            "' must be a token id or a list of token ids"));
       if (v.get<int64_t>() >= vocabSize)
         return error("'" + std::string(key) + "' holds token id " + spelled(v) +
                      ", outside the vocabulary (vocab_size " +
