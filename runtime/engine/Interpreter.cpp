@@ -28,6 +28,12 @@ std::string_view finishReasonName(FinishReason reason) {
   return "unknown";
 }
 
+int64_t RunStats::gensFinishedBy(FinishReason reason) const {
+  return std::count_if(gens.begin(), gens.end(), [&](const GenFinish &gen) {
+    return gen.reason == reason;
+  });
+}
+
 std::string_view apiFinishReason(FinishReason reason) {
   return reason == FinishReason::Eos || reason == FinishReason::StopString
              ? "stop"
@@ -217,7 +223,6 @@ Status ProgramRun::gen(const Step &s, size_t index) {
     if (static_cast<int64_t>(ctx_.cachedTokens().size()) >=
         ctx_.maxPositions()) {
       finish.reason = FinishReason::ContextLimit;
-      ++stats_.gensAtContextLimit;
       break;
     }
     logits = ctx_.decode(id);

@@ -77,10 +77,12 @@ struct RunStats {
   int64_t promptTokensComputed = 0; ///< tokens run by prefill and select
   int64_t generatedTokens = 0;      ///< tokens sampled by gens
   double decodeSeconds = 0.0;       ///< time in gen's sample+decode loop
-  /// Gens cut short because the context reached max_position_embeddings.
-  int64_t gensAtContextLimit = 0;
   /// One entry per gen, in the order they ran.
   std::vector<GenFinish> gens;
+
+  /// How many gens ended for `reason` (ContextLimit: cut short because the
+  /// context reached max_position_embeddings).
+  int64_t gensFinishedBy(FinishReason reason) const;
 };
 
 class Interpreter {

@@ -39,7 +39,7 @@ constexpr int64_t kMaxDimension = int64_t(1) << 20;
 constexpr int64_t kMaxTokenCount = INT32_MAX;
 
 /// The value as config.json spells it, for messages.
-std::string spelled(const json &value) { return abbreviate(value.dump(), 40); }
+std::string spelled(const json &value) { return jsonExcerpt(value, 40); }
 
 /// Field readers that report "<source>: 'field' ..." on a type mismatch or
 /// a value out of range.

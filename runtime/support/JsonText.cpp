@@ -145,4 +145,10 @@ Expected<json> parseJsonObject(std::string_view text, std::string_view source) {
   return root;
 }
 
+std::string jsonExcerpt(const json &value, size_t maxBytes) {
+  return abbreviate(value.dump(-1, ' ', /*ensure_ascii=*/false,
+                               json::error_handler_t::replace),
+                    maxBytes);
+}
+
 } // namespace sgl

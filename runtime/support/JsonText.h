@@ -20,6 +20,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace sgl {
@@ -35,6 +37,10 @@ constexpr int kMaxJsonDepth = 64;
 /// file holds array)".
 Expected<nlohmann::json> parseJsonObject(std::string_view text,
                                          std::string_view source);
+
+/// `value` as compact JSON text for a message, cut by `abbreviate` to about
+/// `maxBytes` (control characters escaped, so it stays on one line).
+std::string jsonExcerpt(const nlohmann::json &value, size_t maxBytes);
 
 } // namespace sgl
 

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/tokenizer/JsonInput.h"
 
+#include "runtime/support/JsonText.h"
 #include "runtime/support/MessageText.h"
 
 namespace sgl::runtime {
@@ -41,9 +42,7 @@ std::string singleQuoted(std::string_view text) {
 }
 
 std::string excerpt(const nlohmann::json &value) {
-  return abbreviate(value.dump(-1, ' ', /*ensure_ascii=*/false,
-                               nlohmann::json::error_handler_t::replace),
-                    kExcerptBytes);
+  return jsonExcerpt(value, kExcerptBytes);
 }
 
 } // namespace sgl::runtime

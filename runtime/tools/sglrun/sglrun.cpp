@@ -66,9 +66,7 @@ std::string finishSummary(const RunStats &stats) {
       FinishReason::ContextLimit};
   std::string out;
   for (FinishReason reason : kReasons) {
-    size_t n = std::count_if(
-        stats.gens.begin(), stats.gens.end(),
-        [&](const GenFinish &gen) { return gen.reason == reason; });
+    int64_t n = stats.gensFinishedBy(reason);
     if (n)
       out += (out.empty() ? "" : ", ") + std::to_string(n) + " " +
              std::string(finishReasonName(reason));
@@ -80,13 +78,13 @@ std::string finishSummary(const RunStats &stats) {
 /// say so: its text ends where the model ran out of positions, not where
 /// the program asked.
 void warnAboutContextLimit(const RunStats &stats, int64_t maxPositions) {
-  const GenFinish *first = nullptr;
-  size_t count = 0;
-  for (const GenFinish &gen : stats.gens)
-    if (gen.reason == FinishReason::ContextLimit && count++ == 0)
-      first = &gen;
-  if (!first)
+  int64_t count = stats.gensFinishedBy(FinishReason::ContextLimit);
+  if (count == 0)
     return;
+  const GenFinish *first = &*std::find_if(
+      stats.gens.begin(), stats.gens.end(), [](const GenFinish &gen) {
+        return gen.reason == FinishReason::ContextLimit;
+      });
   std::string others =
       count > 1 ? " (and " + std::to_string(count - 1) + " later gens)" : "";
   sgl::reportWarning(kTool, "gen '" + sgl::abbreviate(first->capture, 80) +

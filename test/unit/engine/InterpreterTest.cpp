@@ -165,7 +165,7 @@ TEST_F(InterpreterTest, GreedyGenEqualsDirectGreedyContinuation) {
   EXPECT_EQ(lastStats_.gens[0].capture, "answer");
   EXPECT_EQ(lastStats_.gens[0].reason, FinishReason::MaxTokens);
   EXPECT_EQ(lastStats_.gens[0].tokens, 12);
-  EXPECT_EQ(lastStats_.gensAtContextLimit, 0);
+  EXPECT_EQ(lastStats_.gensFinishedBy(FinishReason::ContextLimit), 0);
 }
 
 TEST_F(InterpreterTest, ArgumentsAreAppendedAsText) {
@@ -282,7 +282,7 @@ TEST_F(InterpreterTest, GenStopsAtTheContextLimit) {
   EXPECT_EQ((*out)["x"], captured(greedyRef(prompt, 3)));
   EXPECT_EQ(interp.stats().generatedTokens, 3);
   // The run succeeds, but says that the context, not max_tokens, cut it.
-  EXPECT_EQ(interp.stats().gensAtContextLimit, 1);
+  EXPECT_EQ(interp.stats().gensFinishedBy(FinishReason::ContextLimit), 1);
   ASSERT_EQ(interp.stats().gens.size(), 1u);
   const GenFinish &finish = interp.stats().gens[0];
   EXPECT_EQ(finish.capture, "x");
@@ -294,7 +294,7 @@ TEST_F(InterpreterTest, GenStopsAtTheContextLimit) {
   // A max_tokens that ends exactly where the context does is max_tokens.
   Program exact = makeProgram({}, {text(prompt), genStep(0, greedy(3))}, {"x"});
   ASSERT_TRUE(interp.run(exact, {}));
-  EXPECT_EQ(interp.stats().gensAtContextLimit, 0);
+  EXPECT_EQ(interp.stats().gensFinishedBy(FinishReason::ContextLimit), 0);
   ASSERT_EQ(interp.stats().gens.size(), 1u);
   EXPECT_EQ(interp.stats().gens[0].reason, FinishReason::MaxTokens);
 }
