@@ -33,10 +33,7 @@ const char *severityName(Severity severity) {
 } // namespace
 
 std::string quoteSource(std::string_view text) {
-  std::string shown(1, '\'');
-  shown += sgl::abbreviate(text, kMaxQuotedBytes);
-  shown += '\'';
-  return shown;
+  return sgl::quoted(text, kMaxQuotedBytes);
 }
 
 void DiagnosticEngine::report(Severity severity, SourceRange range,

@@ -43,4 +43,11 @@ std::string abbreviate(std::string_view text, size_t maxBytes) {
          std::to_string(text.size() - cut) + " more bytes)";
 }
 
+std::string quoted(std::string_view text, size_t maxBytes) {
+  // Built with append: GCC 12 warns falsely (-Wrestrict) on "'" + string.
+  std::string out = "'";
+  out.append(abbreviate(text, maxBytes)).append("'");
+  return out;
+}
+
 } // namespace sgl

@@ -24,6 +24,10 @@ std::string escapeControlChars(std::string_view text);
 /// UTF-8 sequence.
 std::string abbreviate(std::string_view text, size_t maxBytes = 200);
 
+/// abbreviate(text, maxBytes) in single quotes: how a message quotes a
+/// name, a token or a piece of source text.
+std::string quoted(std::string_view text, size_t maxBytes = 64);
+
 } // namespace sgl
 
 #endif // SGL_RUNTIME_SUPPORT_MESSAGETEXT_H

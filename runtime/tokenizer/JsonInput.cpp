@@ -35,10 +35,7 @@ const nlohmann::json &member(const nlohmann::json &object,
 }
 
 std::string singleQuoted(std::string_view text) {
-  // Built with append: GCC 12 warns falsely (-Wrestrict) on "'" + string.
-  std::string out = "'";
-  out.append(abbreviate(text, kExcerptBytes)).append("'");
-  return out;
+  return quoted(text, kExcerptBytes);
 }
 
 std::string excerpt(const nlohmann::json &value) {

@@ -31,4 +31,10 @@ TEST(MessageText, AbbreviateEscapesToo) {
   EXPECT_EQ(abbreviate("a\nb", 10), "a\\nb");
 }
 
+TEST(MessageText, QuotedIsAbbreviatedInSingleQuotes) {
+  EXPECT_EQ(quoted("name"), "'name'");
+  EXPECT_EQ(quoted("a\nb"), "'a\\nb'");
+  EXPECT_EQ(quoted(std::string(100, 'x'), 4), "'xxxx... (96 more bytes)'");
+}
+
 } // namespace
