@@ -20,10 +20,12 @@
 
 #include "bench/model-bench/Roofline.h"
 #include "runtime/model/LlamaModel.h"
+#include "runtime/model/SequenceRunner.h"
 #include "runtime/support/CommandLine.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -84,9 +86,13 @@ int32_t argmax(const std::vector<float> &logits) {
 
 Expected<double> timePrefill(LlamaModel &model,
                              const std::vector<int32_t> &prompt) {
-  KVCache cache = model.makeCache(static_cast<int64_t>(prompt.size()));
+  Expected<SequenceRunner> runner =
+      SequenceRunner::create(model, static_cast<int64_t>(prompt.size()));
+  if (!runner)
+    return runner.error();
   auto start = Clock::now();
-  Expected<std::vector<float>> logits = model.forward(prompt, 0, cache);
+  Expected<std::vector<float>> logits =
+      runner->forward(prompt, 0, LogitsMode::LastToken);
   if (!logits)
     return logits.error();
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -94,16 +100,19 @@ Expected<double> timePrefill(LlamaModel &model,
 }
 
 Expected<double> timeDecode(LlamaModel &model, int64_t genTokens) {
-  KVCache cache = model.makeCache(genTokens + 1);
+  Expected<SequenceRunner> runner =
+      SequenceRunner::create(model, genTokens + 1);
+  if (!runner)
+    return runner.error();
   std::vector<int32_t> token = {1};
   // The first step is a 1-token prefill; time the steady decode after it.
-  Expected<std::vector<float>> logits = model.forward(token, 0, cache);
+  Expected<std::vector<float>> logits = runner->forward(token, 0);
   if (!logits)
     return logits.error();
   auto start = Clock::now();
   for (int64_t i = 0; i < genTokens; ++i) {
     token[0] = argmax(*logits);
-    logits = model.forward(token, cache.length, cache);
+    logits = runner->forward(token, runner->length());
     if (!logits)
       return logits.error();
   }

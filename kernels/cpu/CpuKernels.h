@@ -10,24 +10,13 @@
 #ifndef SGL_KERNELS_CPU_CPUKERNELS_H
 #define SGL_KERNELS_CPU_CPUKERNELS_H
 
+#include "kernels/Tensors.h"
 #include "kernels/cpu/ThreadPool.h"
 
 #include <cstdint>
 #include <cstring>
 
 namespace sgl::kernels {
-
-/// Element types a weight matrix may be stored in.
-enum class WeightType { F32, BF16 };
-
-/// A row-major weight matrix [rows, cols] that stays where it lives (usually
-/// a memory-mapped checkpoint). `data` must be aligned to the element size.
-struct MatrixView {
-  const void *data = nullptr;
-  WeightType type = WeightType::F32;
-  int64_t rows = 0; // output features
-  int64_t cols = 0; // input features
-};
 
 /// Widens one bf16 value (raw bits) to fp32.
 inline float bf16ToF32(uint16_t bits) {

@@ -40,7 +40,15 @@ int32_t AddedTokenMatcher::child(int32_t node, unsigned char byte) const {
 }
 
 std::vector<TextSection> AddedTokenMatcher::split(std::string_view text) const {
+  const ByteRange whole{0, text.size()};
+  return split(text, std::span<const ByteRange>(&whole, 1));
+}
+
+std::vector<TextSection>
+AddedTokenMatcher::split(std::string_view text,
+                         std::span<const ByteRange> specialRanges) const {
   std::vector<TextSection> sections;
+  size_t range = 0; // first range that can still hold a match
   size_t start = 0, pos = 0;
   while (pos < text.size()) {
     if (!canStart_[static_cast<unsigned char>(text[pos])]) {
@@ -61,6 +69,20 @@ std::vector<TextSection> AddedTokenMatcher::split(std::string_view text) const {
     if (match < 0) {
       ++pos;
       continue;
+    }
+    if (tokens_[match].special) {
+      // Matches only move right: ranges ending at or before pos are done.
+      while (range < specialRanges.size() && specialRanges[range].end <= pos)
+        ++range;
+      bool inside = range < specialRanges.size() &&
+                    specialRanges[range].begin <= pos &&
+                    matchEnd <= specialRanges[range].end;
+      if (!inside) {
+        // Plain text here. Like Hugging Face's leftmost-longest scan with
+        // encode_special_tokens, the span is consumed, not rescanned.
+        pos = matchEnd;
+        continue;
+      }
     }
     if (pos > start)
       sections.push_back({text.substr(start, pos - start), -1});

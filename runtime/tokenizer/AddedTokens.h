@@ -6,12 +6,20 @@
 // neighbouring sections. Like the reference (@lenml/tokenizers),
 // `single_word` and `normalized` do not change matching.
 //
+// Special tokens can be restricted to byte ranges of the text (the runs of
+// Tokenizer::tryEncodeRuns that allow them). Elsewhere their spelling is
+// plain text, as with Hugging Face's `encode_special_tokens`: the matched
+// span is consumed as text (no other added token is looked for inside it);
+// non-special added tokens are still cut out everywhere.
+//
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_TOKENIZER_ADDEDTOKENS_H
 #define SGL_RUNTIME_TOKENIZER_ADDEDTOKENS_H
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +44,12 @@ struct TextSection {
   int addedIndex = -1; // index into the added-token list, -1 for plain text
 };
 
+/// Bytes [begin, end) of a text.
+struct ByteRange {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
 /// Splits text on added tokens with a byte trie.
 class AddedTokenMatcher {
 public:
@@ -45,6 +59,12 @@ public:
   /// Sections of `text` in order; plain sections may be empty after
   /// lstrip/rstrip trimming.
   std::vector<TextSection> split(std::string_view text) const;
+
+  /// Like split, but a special token is cut out only where its whole match
+  /// lies inside one of `specialRanges` (sorted, disjoint); anywhere else
+  /// its spelling stays in a plain section.
+  std::vector<TextSection>
+  split(std::string_view text, std::span<const ByteRange> specialRanges) const;
 
 private:
   struct Node {

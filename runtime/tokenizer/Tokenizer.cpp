@@ -84,6 +84,60 @@ Status checkDecoder(const nlohmann::json &decoder) {
   return makeError("unsupported decoder type " + singleQuoted(name));
 }
 
+/// The text of some runs as the encoder sees it: their concatenation, valid
+/// UTF-8, and the byte ranges in it where special tokens may be matched.
+struct JoinedRuns {
+  std::string_view text;
+  std::string storage; // backs `text` unless it is the caller's own
+  std::vector<ByteRange> specialRanges;
+};
+
+void joinRuns(std::span<const TextRun> runs, JoinedRuns &joined) {
+  // Run edges in the concatenation: [0, end of run 0, end of run 1, ...].
+  std::vector<size_t> edges;
+  edges.reserve(runs.size() + 1);
+  edges.push_back(0);
+  if (runs.size() == 1) {
+    joined.text = runs[0].text; // the common case: no copy
+    edges.push_back(runs[0].text.size());
+  } else {
+    size_t size = 0;
+    for (const TextRun &run : runs)
+      size += run.text.size();
+    joined.storage.reserve(size);
+    for (const TextRun &run : runs) {
+      joined.storage += run.text;
+      edges.push_back(joined.storage.size());
+    }
+    joined.text = joined.storage;
+  }
+
+  if (!isValidUtf8(joined.text)) {
+    // Replace ill-formed sequences as encode does, mapping every edge to
+    // the output offset of the first code point at or after it.
+    std::string sanitized;
+    sanitized.reserve(joined.text.size() + 8);
+    std::string_view text = joined.text;
+    size_t pos = 0, edge = 0;
+    while (pos < text.size()) {
+      for (; edge < edges.size() && edges[edge] <= pos; ++edge)
+        edges[edge] = sanitized.size();
+      if (auto cp = nextCodePoint(text, pos))
+        appendUtf8(sanitized, *cp);
+      else
+        appendUtf8(sanitized, 0xFFFD);
+    }
+    for (; edge < edges.size(); ++edge)
+      edges[edge] = sanitized.size();
+    joined.storage = std::move(sanitized);
+    joined.text = joined.storage;
+  }
+
+  for (size_t i = 0; i < runs.size(); ++i)
+    if (runs[i].allowSpecial && edges[i] < edges[i + 1])
+      joined.specialRanges.push_back({edges[i], edges[i + 1]});
+}
+
 } // namespace
 
 Expected<Tokenizer> Tokenizer::fromFile(const std::string &path) {
@@ -232,6 +286,17 @@ Expected<Tokenizer> Tokenizer::fromJson(std::string_view tokenizerJson,
         tokenizer.special_[*id] = 1;
       }
     }
+    // An added token that the config calls special but tokenizer.json does
+    // not is special for matching too: plain runs must not match it.
+    bool promoted = false;
+    for (AddedToken &token : tokenizer.addedTokens_) {
+      if (!token.special && tokenizer.special_[token.id]) {
+        token.special = true;
+        promoted = true;
+      }
+    }
+    if (promoted)
+      tokenizer.addedMatcher_ = AddedTokenMatcher(tokenizer.addedTokens_);
     return tokenizer;
   } catch (const nlohmann::json::exception &error) {
     return makeError(std::string("malformed tokenizer.json: ") + error.what());
@@ -275,18 +340,18 @@ Status Tokenizer::encodePlain(std::string_view text,
   return pieces.status;
 }
 
-Status Tokenizer::encodeInto(std::string_view text, bool addSpecialTokens,
+Status Tokenizer::encodeInto(std::span<const TextRun> runs,
+                             bool addSpecialTokens,
                              std::vector<int32_t> &ids) const {
-  std::string sanitized;
-  if (!isValidUtf8(text)) {
-    sanitized = sanitizeUtf8(text);
-    text = sanitized;
-  }
+  JoinedRuns joined;
+  joinRuns(runs, joined);
+  std::string_view text = joined.text;
   ids.reserve(text.size() / 3 + prefix_.size() + suffix_.size() + 4);
   if (addSpecialTokens)
     ids.insert(ids.end(), prefix_.begin(), prefix_.end());
   Status status;
-  for (const TextSection &section : addedMatcher_.split(text)) {
+  for (const TextSection &section :
+       addedMatcher_.split(text, joined.specialRanges)) {
     if (section.addedIndex >= 0) {
       ids.push_back(addedTokens_[section.addedIndex].id);
     } else if (Status plain = encodePlain(section.text, ids);
@@ -301,15 +366,28 @@ Status Tokenizer::encodeInto(std::string_view text, bool addSpecialTokens,
 
 std::vector<int32_t> Tokenizer::encode(std::string_view text,
                                        bool addSpecialTokens) const {
+  const TextRun run{text, true};
   std::vector<int32_t> ids;
-  (void)encodeInto(text, addSpecialTokens, ids);
+  (void)encodeInto(std::span<const TextRun>(&run, 1), addSpecialTokens, ids);
   return ids;
 }
 
 Expected<std::vector<int32_t>>
 Tokenizer::tryEncode(std::string_view text, bool addSpecialTokens) const {
+  const TextRun run{text, true};
   std::vector<int32_t> ids;
-  if (Status status = encodeInto(text, addSpecialTokens, ids); !status)
+  if (Status status =
+          encodeInto(std::span<const TextRun>(&run, 1), addSpecialTokens, ids);
+      !status)
+    return status.error();
+  return ids;
+}
+
+Expected<std::vector<int32_t>>
+Tokenizer::tryEncodeRuns(std::span<const TextRun> runs) const {
+  std::vector<int32_t> ids;
+  if (Status status = encodeInto(runs, /*addSpecialTokens=*/false, ids);
+      !status)
     return status.error();
   return ids;
 }

@@ -8,6 +8,10 @@
 //   text ─▶ added tokens cut out ─▶ normalizer ─▶ pre-tokenizer (PCRE2)
 //        ─▶ byte-level BPE per piece ─▶ post-processor (e.g. BOS) ─▶ ids
 //
+// tryEncodeRuns runs the same pipeline on text given as runs, some of which
+// are plain data (a program's arguments): special tokens spelt in those are
+// encoded as ordinary text, so user data can never inject `<|eot_id|>`.
+//
 // Unsupported configurations (WordPiece, Unigram, SentencePiece-style BPE,
 // unknown normalizers or pre-tokenizers) fail to load with an Error. So do
 // hostile files, checked where each value is read: nesting deeper than 64
@@ -35,6 +39,14 @@
 
 namespace sgl::runtime {
 
+/// One piece of the text given to Tokenizer::tryEncodeRuns.
+struct TextRun {
+  std::string_view text;
+  /// False for plain data: special added tokens spelt here (or straddling
+  /// this run's edges) are not recognised.
+  bool allowSpecial = true;
+};
+
 class Tokenizer {
 public:
   /// Loads `path` (a tokenizer.json, or a directory holding one). A
@@ -61,6 +73,24 @@ public:
   Expected<std::vector<int32_t>> tryEncode(std::string_view text,
                                            bool addSpecialTokens = true) const;
 
+  /// Token ids of the runs' concatenation, tokenized as one text:
+  /// normalizer, pre-tokenizer and BPE see the whole string, so "hel" +
+  /// "lo world" gives the ids of "hello world". The one difference is where
+  /// added tokens may be cut out:
+  ///  - a special added token (special = true, or named by the config's
+  ///    additional_special_tokens) only where its whole match lies inside
+  ///    one run with allowSpecial; elsewhere its spelling is plain text,
+  ///    as Hugging Face encodes with encode_special_tokens = true (the span
+  ///    is consumed as text: no other added token is matched inside it);
+  ///  - a non-special added token (Qwen's `<think>`) everywhere, as Hugging
+  ///    Face does even with encode_special_tokens.
+  /// No post-processor tokens are added. tryEncode(text, false) equals
+  /// tryEncodeRuns({{text, true}}). Ill-formed UTF-8 is replaced by U+FFFD
+  /// after joining (a run edge inside a code point moves past it). Fails
+  /// where tryEncode would: a pre-tokenizer regex gave up.
+  Expected<std::vector<int32_t>>
+  tryEncodeRuns(std::span<const TextRun> runs) const;
+
   /// The bytes the ids spell, concatenated. Ids without a token are
   /// skipped; so are special tokens when `skipSpecialTokens`. The result can
   /// end inside a UTF-8 sequence when the ids do.
@@ -83,6 +113,10 @@ public:
   /// True for added tokens marked special (and config extra specials).
   bool isSpecial(int32_t id) const;
 
+  /// The post-processor's tokens before the text (Llama 3: BOS; Qwen:
+  /// none): what encode(text, true) puts first.
+  const std::vector<int32_t> &prefixTokens() const { return prefix_; }
+
   std::optional<int32_t> bosId() const { return bosId_; }
   std::optional<int32_t> eosId() const { return eosId_; }
 
@@ -96,7 +130,8 @@ private:
   /// Appends the ids of text without added tokens; the status says whether
   /// a regex gave up (the ids are complete either way).
   Status encodePlain(std::string_view text, std::vector<int32_t> &out) const;
-  Status encodeInto(std::string_view text, bool addSpecialTokens,
+  /// The whole pipeline: every encode entry point ends here.
+  Status encodeInto(std::span<const TextRun> runs, bool addSpecialTokens,
                     std::vector<int32_t> &ids) const;
 
   BpeModel model_;

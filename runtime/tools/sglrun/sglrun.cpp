@@ -1,21 +1,27 @@
 //===- sglrun.cpp - Runs a compiled plan on a model -----------------------===//
 //
 //   sglrun plan.sglp [--program NAME] [--model DIR] --args '{"q": "..."}'
+//   sglrun plan.sglp --inputs in.jsonl --output out.jsonl [--resume]
 //
-// Prints one JSON object of captures on one line. Any failure (a malformed
-// plan, a missing or broken model, bad --args) is one line on stderr,
-// "sglrun: error: ...", and exit status 1; a usage error exits with 2 (see
-// runtime/support/ToolMain.h). Without --model the built-in default model
+// With --args, prints one JSON object of captures on one line; with
+// --inputs, runs one instance per input line, many at once (BatchMode.h).
+// Both go through the same scheduler (runtime/engine/Scheduler.h). Any failure
+// (a malformed plan, a missing or broken model, bad --args) is one line on
+// stderr, "sglrun: error: ...", and exit status 1; a usage error exits with 2
+// (see runtime/support/ToolMain.h). Without --model the built-in default model
 // is used: <exe dir>/../share/sgl/models/default, else $SGL_DEFAULT_MODEL.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/engine/Interpreter.h"
 #include "runtime/engine/LoadedModel.h"
 #include "runtime/engine/ProgramArgs.h"
+#include "runtime/engine/Scheduler.h"
 #include "runtime/plan/PlanReader.h"
 #include "runtime/support/CommandLine.h"
+#include "runtime/support/MemorySize.h"
 #include "runtime/support/MessageText.h"
 #include "runtime/support/OutputFile.h"
+#include "runtime/tools/sglrun/BatchMode.h"
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +45,18 @@ struct Options {
   uint64_t seed = 0;
   unsigned threads = 0;
   bool stats = false;
+  // Batch mode.
+  std::string inputs;
+  std::string output = "-";
+  bool resume = false;
+  // The scheduler.
+  int32_t pageSize = 16;
+  std::string kvMemory;
+  int64_t maxBatchTokens = 2048;
+  int64_t chunkedPrefill = 512;
+  std::string schedule = "lpm";
+  bool noRadixCache = false;
+  bool allowSpecialInArgs = false;
 };
 
 constexpr const char *kTool = "sglrun";
@@ -137,11 +155,14 @@ int run(const Options &o) {
                 listNames(plan->programs) + ")");
   }
 
+  const bool batch = !o.inputs.empty();
   sgl::Expected<ProgramArgs> args = parseProgramArgsJson(o.args);
-  if (!args)
-    return fail(args.error().message);
-  if (auto bound = bindProgramArgs(*program, *args); !bound)
-    return fail(bound.error().message);
+  if (!batch) {
+    if (!args)
+      return fail(args.error().message);
+    if (auto bound = bindProgramArgs(*program, *args); !bound)
+      return fail(bound.error().message);
+  }
 
   std::string modelDir = o.modelDir;
   if (modelDir.empty()) {
@@ -154,9 +175,35 @@ int run(const Options &o) {
   if (!model)
     return fail(model.error().message);
 
-  Interpreter interpreter(*model);
+  SchedulerOptions scheduler;
+  scheduler.pageSize = o.pageSize;
+  scheduler.maxBatchTokens = o.maxBatchTokens;
+  scheduler.chunkedPrefill = o.chunkedPrefill;
+  scheduler.radixCache = !o.noRadixCache;
+  scheduler.policy = o.schedule == "fcfs" ? SchedulePolicy::FirstComeFirstServed
+                                          : SchedulePolicy::LongestPrefixMatch;
+  if (!o.kvMemory.empty()) {
+    sgl::Expected<int64_t> bytes =
+        sgl::parseMemorySize(o.kvMemory, sgl::physicalMemoryBytes());
+    if (!bytes)
+      return fail("--kv-memory: " + bytes.error().message);
+    scheduler.numPages = kvPagesFor(model->model(), *bytes, o.pageSize);
+  } else if (batch) {
+    scheduler.numPages =
+        kvPagesFor(model->model(), sgl::physicalMemoryBytes() / 4, o.pageSize);
+  }
   RunOptions options;
   options.seed = o.seed;
+  options.allowSpecialTokensInArguments = o.allowSpecialInArgs;
+  if (batch) {
+    BatchModeOptions b;
+    b.inputs = o.inputs;
+    b.output = o.output;
+    b.resume = o.resume;
+    b.stats = o.stats;
+    return runBatchMode(*model, *program, scheduler, options, b);
+  }
+  Interpreter interpreter(*model, scheduler);
   sgl::Expected<nlohmann::ordered_json> captures =
       interpreter.run(*program, *args, options);
   if (!captures)
@@ -170,13 +217,17 @@ int run(const Options &o) {
   const RunStats &s = interpreter.stats();
   warnAboutContextLimit(s, model->model().config().maxPositions);
   if (o.stats) {
+    const EngineStats &e = interpreter.engineStats();
     std::fprintf(stderr,
-                 "sglrun: %lld prompt tokens computed, %lld tokens generated "
-                 "in %.3f s (%.1f tokens/s)\n",
+                 "sglrun: %lld prompt tokens (%lld from the prefix cache), "
+                 "%lld computed (%lld recomputed), %lld tokens generated; "
+                 "%lld forward steps in %.3f s\n",
+                 static_cast<long long>(s.promptTokens),
+                 static_cast<long long>(s.promptTokensCached),
                  static_cast<long long>(s.promptTokensComputed),
-                 static_cast<long long>(s.generatedTokens), s.decodeSeconds,
-                 s.decodeSeconds > 0 ? s.generatedTokens / s.decodeSeconds
-                                     : 0.0);
+                 static_cast<long long>(s.recomputedTokens),
+                 static_cast<long long>(s.generatedTokens),
+                 static_cast<long long>(e.steps), e.forwardSeconds);
     std::fprintf(stderr, "sglrun: gens finished by %s\n",
                  finishSummary(s).c_str());
   }
@@ -203,9 +254,10 @@ int main(int argc, char **argv) {
                                : std::string();
           },
           "DIR"));
-  app.add_option("--args", o.args,
-                 "Program arguments as a JSON object of strings")
-      ->default_str("{}");
+  CLI::Option *argsOption =
+      app.add_option("--args", o.args,
+                     "Program arguments as a JSON object of strings")
+          ->default_str("{}");
   app.add_option("--seed", o.seed, "Seed of every gen without its own seed")
       ->check(sgl::UnsignedIn(0, UINT64_MAX))
       ->default_str("0");
@@ -217,7 +269,44 @@ int main(int argc, char **argv) {
       ->check(sgl::UnsignedIn(0, maxThreads))
       ->default_str("0");
   app.add_flag("--stats", o.stats,
-               "Print token counts and decode tokens/s to stderr");
+               "Print token counts and forward-pass time to stderr");
+  app.add_flag("--allow-special-tokens-in-args", o.allowSpecialInArgs,
+               "Encode special-token spellings in arguments as control "
+               "tokens (default: arguments are always plain text)");
+  CLI::Option *inputs =
+      app.add_option("--inputs", o.inputs,
+                     "Batch mode: a JSONL file of argument objects, one "
+                     "instance per line ('-': stdin)");
+  app.add_option("--output", o.output,
+                 "Batch mode: where the JSONL records go ('-': stdout)")
+      ->needs(inputs)
+      ->default_str("-");
+  app.add_flag("--resume", o.resume,
+               "Batch mode: keep the records already in --output and run "
+               "only the other lines")
+      ->needs(inputs);
+  app.add_option("--page-size", o.pageSize, "Positions per KV page")
+      ->check(sgl::UnsignedIn(1, 4096))
+      ->default_str("16");
+  app.add_option("--kv-memory", o.kvMemory,
+                 "KV pool size: bytes with an optional K/M/G suffix, or a "
+                 "percentage of RAM such as 25% (default: one full context "
+                 "for --args, 25% for --inputs)");
+  app.add_option("--max-batch-tokens", o.maxBatchTokens,
+                 "Tokens per forward step")
+      ->check(sgl::UnsignedIn(1, 1 << 20))
+      ->default_str("2048");
+  app.add_option("--chunked-prefill", o.chunkedPrefill,
+                 "Prefill tokens per sequence per step")
+      ->check(sgl::UnsignedIn(1, 1 << 20))
+      ->default_str("512");
+  app.add_option("--schedule", o.schedule,
+                 "Admission order: lpm (longest cached prefix first) or fcfs")
+      ->check(CLI::IsMember({"lpm", "fcfs"}))
+      ->default_str("lpm");
+  app.add_flag("--no-radix-cache", o.noRadixCache,
+               "Do not share KV across instances");
+  argsOption->excludes(inputs);
   if (std::optional<int> exit = sgl::parseCommandLine(app, argc, argv, kTool))
     return *exit;
   return sgl::guardedMain(kTool, [&] { return run(o); });

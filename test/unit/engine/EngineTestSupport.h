@@ -9,8 +9,10 @@
 #define SGL_TEST_UNIT_ENGINE_ENGINETESTSUPPORT_H
 
 #include "runtime/engine/LoadedModel.h"
+#include "runtime/model/SequenceRunner.h"
 #include "runtime/plan/Plan.h"
 #include "test/unit/support/PlanSteps.h"
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
@@ -81,15 +83,16 @@ inline int32_t referenceArgmax(const std::vector<float> &row, size_t offset,
   return static_cast<int32_t>(best);
 }
 
-/// Up to `n` greedy tokens after `prompt` from a fresh cache, stopping
+/// Up to `n` greedy tokens after `prompt` from a fresh sequence, stopping
 /// before the first id in `stopIds` (also returned through `hitStop`).
 inline std::vector<int32_t> greedyDirect(runtime::LlamaModel &model,
                                          const std::vector<int32_t> &prompt,
                                          int n,
                                          const std::vector<int32_t> &stopIds,
                                          bool *hitStop = nullptr) {
-  runtime::KVCache cache = model.makeCache(prompt.size() + n + 1);
-  auto logits = model.forward(prompt, 0, cache);
+  auto runner = runtime::SequenceRunner::create(model, prompt.size() + n + 1);
+  EXPECT_TRUE(runner) << runner.error().message;
+  auto logits = runner->forward(prompt, 0);
   const size_t vocab = model.config().vocabSize;
   std::vector<int32_t> out;
   if (hitStop)
@@ -103,26 +106,24 @@ inline std::vector<int32_t> greedyDirect(runtime::LlamaModel &model,
     }
     out.push_back(id);
     const int32_t one[1] = {id};
-    logits = model.forward(one, cache.length, cache);
+    logits = runner->forward(one, runner->length());
   }
   return out;
 }
 
-/// Mean log-prob of `choice`'s tokens after `prompt`, from scratch: the
-/// tokens of prompt + choice past the common prefix with the prompt's.
+/// Mean log-prob of `choice`'s tokens (the choice tokenized alone, as plain
+/// text) after the tokens of `prompt`, from scratch.
 inline double choiceScoreDirect(runtime::LoadedModel &m,
                                 const std::string &prompt,
                                 const std::string &choice) {
   const runtime::Tokenizer &tok = m.tokenizer();
-  std::vector<int32_t> ctx = tok.encode(prompt, true);
-  std::vector<int32_t> full = tok.encode(prompt + choice, true);
-  size_t first = 0;
-  while (first < ctx.size() && first < full.size() && ctx[first] == full[first])
-    ++first;
-  first = std::max<size_t>(first, 1);
-  runtime::KVCache cache = m.model().makeCache(full.size());
-  auto logits =
-      m.model().forward(full, 0, cache, runtime::LogitsMode::AllTokens);
+  std::vector<int32_t> full = tok.encode(prompt, true);
+  const size_t first = full.size();
+  const runtime::TextRun run{choice, false};
+  auto ids = tok.tryEncodeRuns(std::span<const runtime::TextRun>(&run, 1));
+  full.insert(full.end(), ids->begin(), ids->end());
+  auto runner = runtime::SequenceRunner::create(m.model(), full.size());
+  auto logits = runner->forward(full, 0, runtime::LogitsMode::AllTokens);
   const size_t vocab = m.model().config().vocabSize;
   double sum = 0.0;
   for (size_t pos = first; pos < full.size(); ++pos) {

@@ -9,7 +9,6 @@
 #include "EngineTestSupport.h"
 
 #include "runtime/engine/Interpreter.h"
-#include "runtime/engine/SequenceContext.h"
 #include "runtime/tokenizer/Utf8.h"
 
 #include <gtest/gtest.h>
@@ -352,72 +351,6 @@ TEST_F(InterpreterTest, SelectPicksTheBestNormalizedLogProb) {
   EXPECT_GT(picks.size(), 1u) << "every case picked the same index";
 }
 
-TEST_F(InterpreterTest, ScoreContinuationMatchesFromScratch) {
-  SequenceContext ctx(m().model(), tok());
-  ctx.appendText("I need to use a ");
-  ASSERT_TRUE(ctx.prefill());
-  for (std::string choice : {"calculator", "search engine", "x"}) {
-    auto score = ctx.scoreContinuation(choice);
-    ASSERT_TRUE(score) << score.error().message;
-    EXPECT_NEAR(score->normalized(),
-                choiceScoreDirect(m(), "I need to use a ", choice), 1e-4)
-        << choice;
-    EXPECT_GT(score->numTokens, 0);
-  }
-}
-
-// Scoring a choice must not hold a [tokens, vocab] block of logits: a
-// 24,000-byte choice over the 128k vocabulary used to take 2.2 GB, this
-// 12,000-byte one 1 GB.
-TEST_F(InterpreterTest, SelectOfALongChoiceNeedsNoLogitsBlock) {
-  std::string longChoice;
-  for (int i = 0; i < 2000; ++i)
-    longChoice += "hello ";
-  const auto tokens = tok().encode("Say:" + longChoice, true).size();
-  ASSERT_GT(tokens, 1500u);
-  Program p = makeProgram({}, {text("Say:"), select(0, {longChoice, " bye"})},
-                          {"pick"});
-  PeakAllocation peak;
-  auto out = run(p);
-  ASSERT_TRUE(out.contains("pick"));
-  // Logits of every token would be tokens * 128256 * 4 bytes (> 750 MB);
-  // what is left is the cache, activations of one chunk and a few rows.
-  EXPECT_LT(peak.bytes(), int64_t(128) << 20)
-      << "peak " << (peak.bytes() >> 20) << " MiB for " << tokens << " tokens";
-}
-
-// Choices longer than a forward chunk are scored chunk by chunk.
-TEST_F(InterpreterTest, ChoicesLongerThanAChunkScoreAsFromScratch) {
-  std::string choice;
-  for (int i = 0; i < 150; ++i)
-    choice += " word" + std::to_string(i);
-  const std::string prompt = "A list:";
-  ASSERT_GT(tok().encode(prompt + choice, true).size(),
-            static_cast<size_t>(kForwardChunk));
-  SequenceContext ctx(m().model(), tok());
-  ctx.appendText(prompt);
-  auto score = ctx.scoreContinuation(choice);
-  ASSERT_TRUE(score) << score.error().message;
-  EXPECT_NEAR(score->normalized(), choiceScoreDirect(m(), prompt, choice),
-              1e-4);
-  // The last token's logits are kept for a gen that follows.
-  ctx.appendText(choice);
-  const int64_t computed = ctx.tokensComputed();
-  ASSERT_TRUE(ctx.prefill());
-  EXPECT_EQ(ctx.tokensComputed(), computed);
-}
-
-// max_position_embeddings bounds the context; the cache grows with need.
-TEST_F(InterpreterTest, KVCacheGrowsWithNeedNotWithMaxPositions) {
-  auto model = variant([](ModelConfig &c) { c.maxPositions = INT32_MAX; });
-  SequenceContext ctx(model->model(), model->tokenizer());
-  ctx.appendText("A short prompt");
-  PeakAllocation peak;
-  ASSERT_TRUE(ctx.prefill());
-  EXPECT_EQ(ctx.cacheCapacity(), 256);
-  EXPECT_LT(peak.bytes(), int64_t(8) << 20);
-}
-
 TEST_F(InterpreterTest, SelectedChoiceIsPartOfTheContext) {
   const std::vector<std::string> choices = {"cats", "dogs"};
   Program p =
@@ -428,9 +361,16 @@ TEST_F(InterpreterTest, SelectedChoiceIsPartOfTheContext) {
   auto out = run(p);
   std::string pet = out["pet"];
   ASSERT_TRUE(pet == "cats" || pet == "dogs");
-  EXPECT_EQ(
-      out["why"],
-      captured(greedyRef("My favourite animals are " + pet + " because", 5)));
+  // The context is frozen before the select, the choice's own tokens
+  // follow, and the text after it starts a new run.
+  std::vector<int32_t> prompt = tok().encode("My favourite animals are ", true);
+  const TextRun run{pet, false};
+  auto choiceIds = tok().tryEncodeRuns(std::span<const TextRun>(&run, 1));
+  prompt.insert(prompt.end(), choiceIds->begin(), choiceIds->end());
+  std::vector<int32_t> after = tok().encode(" because", false);
+  prompt.insert(prompt.end(), after.begin(), after.end());
+  EXPECT_EQ(out["why"],
+            captured(greedyDirect(m().model(), prompt, 5, m().eosIds())));
 }
 
 TEST_F(InterpreterTest, RolesRenderTheLlama3Template) {
@@ -516,42 +456,6 @@ TEST_F(InterpreterTest, SeededSamplingIsReproducible) {
   Program seeded =
       makeProgram({}, {text("Random:"), genStep(0, sampled)}, {"x"});
   EXPECT_EQ(run(seeded, {}, one), run(seeded, {}, two));
-}
-
-TEST_F(InterpreterTest, IncrementalPrefillReusesTheCacheAndGrowsIt) {
-  // ~320 tokens in two chunks: the second prefill reuses the first chunk's
-  // cache and grows it past its initial 256 positions.
-  std::string a, b;
-  for (int i = 0; i < 80; ++i)
-    a += " alpha" + std::to_string(i);
-  for (int i = 0; i < 80; ++i)
-    b += " beta" + std::to_string(i);
-  SequenceContext ctx(m().model(), tok());
-  ctx.appendText(a);
-  ASSERT_TRUE(ctx.prefill());
-  const int64_t first = ctx.tokensComputed();
-  EXPECT_EQ(first, static_cast<int64_t>(tok().encode(a, true).size()));
-  ctx.appendText(b);
-  auto logits = ctx.prefill();
-  ASSERT_TRUE(logits);
-  const std::vector<int32_t> all = tok().encode(a + b, true);
-  ASSERT_GT(all.size(), 256u);
-  EXPECT_EQ(ctx.cachedTokens(), all);
-  EXPECT_LT(ctx.tokensComputed() - first,
-            static_cast<int64_t>(all.size()) - first + 2);
-
-  KVCache fresh = m().model().makeCache(all.size());
-  auto ref = m().model().forward(all, 0, fresh);
-  ASSERT_TRUE(ref);
-  ASSERT_EQ(ref->size(), logits->size());
-  float maxDiff = 0;
-  for (size_t i = 0; i < ref->size(); ++i)
-    maxDiff = std::max(maxDiff, std::abs((*ref)[i] - (*logits)[i]));
-  EXPECT_LT(maxDiff, 1e-4f);
-  // Nothing new: the kept logits are returned without computing.
-  const int64_t before = ctx.tokensComputed();
-  ASSERT_TRUE(ctx.prefill());
-  EXPECT_EQ(ctx.tokensComputed(), before);
 }
 
 TEST(LoadedModel, MissingFolderIsAClearError) {

@@ -1,10 +1,14 @@
 //===- KernelsTest.cpp - CPU kernels against naive loops ------------------===//
 #include "kernels/cpu/CpuKernels.h"
+#include "kernels/cpu/PagedAttention.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
+#include <numeric>
 #include <random>
 #include <vector>
 
@@ -120,25 +124,196 @@ TEST(KernelsTest, RmsNormSoftmaxSiluRope) {
   EXPECT_FLOAT_EQ(head[3], 4);
 }
 
-TEST(KernelsTest, AttentionIsCausalAndGrouped) {
-  // 2 query heads share 1 kv head; 3 positions, D = 2.
-  ThreadPool pool(2);
-  AttentionShape s{3, 0, 2, 1, 2, 1.0f};
-  std::vector<float> q = {1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1};
-  std::vector<float> k = {1, 0, 0, 1, 5, 5};
-  std::vector<float> v = {10, 0, 0, 10, 7, 7};
-  std::vector<float> out(12);
-  attention(pool, s, q.data(), k.data(), v.data(), out.data());
-  // Token 0 sees only position 0.
-  EXPECT_FLOAT_EQ(out[0], 10);
-  EXPECT_FLOAT_EQ(out[1], 0);
-  EXPECT_FLOAT_EQ(out[2], 10);
-  // Token 1, head 0: scores (1, 0) over positions 0, 1.
-  float p0 = std::exp(1.0f) / (std::exp(1.0f) + 1.0f);
-  EXPECT_NEAR(out[4], 10 * p0, 1e-5);
-  EXPECT_NEAR(out[5], 10 * (1 - p0), 1e-5);
-  // Token 2 attends mostly to position 2 (score 5).
-  EXPECT_GT(out[8], 6.9f);
+/// A KV pool of `numPages` pages, every slot NaN until written: a read of a
+/// slot the page table does not name poisons the result.
+struct TestPool {
+  TestPool(int32_t numPages, int64_t pageSize, int64_t kvDim)
+      : keys(numPages * pageSize * kvDim, std::nanf("")),
+        values(keys.size(), std::nanf("")) {
+    layer = {keys.data(), values.data(), pageSize, kvDim};
+  }
+  std::vector<float> keys, values;
+  PagedKVLayer layer;
+};
+
+/// One sequence of an attention test: its keys and values by position, and
+/// the new tokens (queries) at positions start .. length - 1.
+struct TestSequence {
+  int64_t length = 0, start = 0;
+  std::vector<float> keys, values; // [length, kvDim]
+  std::vector<int32_t> pages;      // filled by layOut
+};
+
+/// Gives every sequence shuffled page ids of a pool of `pageSize` (with
+/// spare pages left unused) and writes its keys and values into them.
+TestPool layOut(std::vector<TestSequence> &seqs, int64_t pageSize,
+                int64_t kvDim, uint32_t seed) {
+  int32_t needed = 0;
+  for (const TestSequence &s : seqs)
+    needed += static_cast<int32_t>((s.length + pageSize - 1) / pageSize);
+  const int32_t numPages = needed + 3;
+  std::vector<int32_t> ids(numPages);
+  std::iota(ids.begin(), ids.end(), 0);
+  std::shuffle(ids.begin(), ids.end(), std::mt19937(seed));
+  TestPool pool(numPages, pageSize, kvDim);
+  size_t next = 0;
+  for (TestSequence &s : seqs) {
+    s.pages.assign(ids.begin() + next,
+                   ids.begin() + next + (s.length + pageSize - 1) / pageSize);
+    next += s.pages.size();
+    for (int64_t p = 0; p < s.length; ++p) {
+      std::copy_n(s.keys.data() + p * kvDim, kvDim,
+                  pool.layer.keySlot(s.pages[p / pageSize], p % pageSize));
+      std::copy_n(s.values.data() + p * kvDim, kvDim,
+                  pool.layer.valueSlot(s.pages[p / pageSize], p % pageSize));
+    }
+  }
+  return pool;
+}
+
+/// The batch of `seqs`' new tokens and each token's sequence.
+ForwardBatchBuilder buildBatch(const std::vector<TestSequence> &seqs,
+                               int64_t pageSize,
+                               std::vector<int32_t> &tokenSeq) {
+  ForwardBatchBuilder b;
+  tokenSeq.clear();
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    const TestSequence &s = seqs[i];
+    std::vector<int32_t> tokens(s.length - s.start, 0);
+    b.addSequence(tokens, s.start, s.pages, pageSize, /*lastLogits=*/false);
+    tokenSeq.insert(tokenSeq.end(), tokens.size(), static_cast<int32_t>(i));
+  }
+  return b;
+}
+
+TestSequence randomSequence(int64_t length, int64_t start, int64_t kvDim,
+                            uint32_t seed) {
+  TestSequence s;
+  s.length = length;
+  s.start = start;
+  s.keys = randomVector(length * kvDim, seed);
+  s.values = randomVector(length * kvDim, seed + 1);
+  return s;
+}
+
+/// Causal GQA attention of one query head in double precision.
+void naiveAttention(const AttentionHeads &h, const TestSequence &s, int64_t pos,
+                    int64_t head, const float *q, double *out) {
+  const int64_t d = h.headDim, kvDim = h.numKVHeads * d;
+  const int64_t kvHead = head / (h.numHeads / h.numKVHeads);
+  std::vector<double> scores(pos + 1);
+  double mx = -1e300;
+  for (int64_t j = 0; j <= pos; ++j) {
+    double dot = 0;
+    for (int64_t i = 0; i < d; ++i)
+      dot += double(q[i]) * s.keys[j * kvDim + kvHead * d + i];
+    scores[j] = dot * h.scale;
+    mx = std::max(mx, scores[j]);
+  }
+  double z = 0;
+  for (double &x : scores)
+    z += (x = std::exp(x - mx));
+  for (int64_t i = 0; i < d; ++i) {
+    double acc = 0;
+    for (int64_t j = 0; j <= pos; ++j)
+      acc += scores[j] * s.values[j * kvDim + kvHead * d + i];
+    out[i] = acc / z;
+  }
+}
+
+/// pagedAttention over a ragged batch (a prefill chunk after a cached
+/// prefix, a decode step, a short prompt from position 0), its pages
+/// shuffled, against the naive loop; for pages smaller and larger than the
+/// key block, and sequences longer than several key blocks.
+class PagedAttentionVsNaiveTest : public ::testing::TestWithParam<int64_t> {};
+
+TEST_P(PagedAttentionVsNaiveTest, MatchesNaive) {
+  const int64_t pageSize = GetParam();
+  // 6 query heads over 2 kv heads; head_dim 36 leaves SIMD tails.
+  const AttentionHeads h{6, 2, 36, 1.0f / std::sqrt(36.0f)};
+  const int64_t kvDim = h.numKVHeads * h.headDim, qDim = h.numHeads * h.headDim;
+  std::vector<TestSequence> seqs = {
+      randomSequence(2 * kAttentionKeyBlock + 13, 50, kvDim, 10),
+      randomSequence(3 * kAttentionKeyBlock + 1, 3 * kAttentionKeyBlock, kvDim,
+                     20),
+      randomSequence(5, 0, kvDim, 30)};
+  TestPool pool = layOut(seqs, pageSize, kvDim, 7);
+  std::vector<int32_t> tokenSeq;
+  ForwardBatchBuilder batch = buildBatch(seqs, pageSize, tokenSeq);
+  const int64_t numTokens = batch.view().numTokens();
+  ASSERT_EQ(numTokens, (77 - 50) + 1 + 5);
+  std::vector<float> q = randomVector(numTokens * qDim, 40);
+  std::vector<float> out(numTokens * qDim, -999.0f);
+  ThreadPool threads(3);
+  pagedAttention(threads, h, batch.view(), tokenSeq, pool.layer, q.data(),
+                 out.data());
+  std::vector<double> want(h.headDim);
+  for (int64_t t = 0; t < numTokens; ++t)
+    for (int64_t head = 0; head < h.numHeads; ++head) {
+      const float *qh = q.data() + t * qDim + head * h.headDim;
+      naiveAttention(h, seqs[tokenSeq[t]], batch.positions[t], head, qh,
+                     want.data());
+      for (int64_t i = 0; i < h.headDim; ++i)
+        ASSERT_NEAR(out[t * qDim + head * h.headDim + i], want[i], 1e-5)
+            << "token " << t << " head " << head << " i " << i;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, PagedAttentionVsNaiveTest,
+                         ::testing::Values(int64_t{5}, int64_t{64}));
+
+// Batch invariance at the kernel: a query's output is bit-identical
+// whatever the page size, the page ids, the other sequences of the batch
+// and how many threads split the work.
+TEST(PagedAttentionTest, BitIdenticalWhateverThePages) {
+  const AttentionHeads h{4, 1, 40, 1.0f / std::sqrt(40.0f)};
+  const int64_t kvDim = h.numKVHeads * h.headDim, qDim = h.numHeads * h.headDim;
+  const TestSequence target = randomSequence(100, 90, kvDim, 50);
+  const int64_t n = target.length - target.start;
+  const std::vector<float> q = randomVector(n * qDim, 60);
+
+  auto run = [&](int64_t pageSize, uint32_t seed, bool withOthers,
+                 unsigned numThreads) {
+    std::vector<TestSequence> seqs;
+    if (withOthers)
+      seqs.push_back(randomSequence(40, 10, kvDim, 70));
+    seqs.push_back(target);
+    if (withOthers)
+      seqs.push_back(randomSequence(7, 6, kvDim, 80));
+    TestPool pool = layOut(seqs, pageSize, kvDim, seed);
+    std::vector<int32_t> tokenSeq;
+    ForwardBatchBuilder batch = buildBatch(seqs, pageSize, tokenSeq);
+    const int64_t before = withOthers ? 30 : 0;
+    std::vector<float> allQ = randomVector(batch.tokens.size() * qDim, 90);
+    std::copy(q.begin(), q.end(), allQ.begin() + before * qDim);
+    std::vector<float> out(allQ.size());
+    ThreadPool threads(numThreads);
+    pagedAttention(threads, h, batch.view(), tokenSeq, pool.layer, allQ.data(),
+                   out.data());
+    return std::vector<float>(out.begin() + before * qDim,
+                              out.begin() + (before + n) * qDim);
+  };
+
+  const std::vector<float> base = run(16, 1, false, 1);
+  for (float x : base)
+    ASSERT_TRUE(std::isfinite(x));
+  struct Case {
+    int64_t pageSize;
+    uint32_t seed;
+    bool withOthers;
+    unsigned threads;
+  };
+  for (Case c :
+       {Case{16, 2, false, 1}, Case{1, 3, false, 2}, Case{7, 4, true, 3},
+        Case{32, 5, true, 1}, Case{128, 6, true, 4}}) {
+    std::vector<float> got = run(c.pageSize, c.seed, c.withOthers, c.threads);
+    ASSERT_EQ(got.size(), base.size());
+    EXPECT_EQ(std::memcmp(got.data(), base.data(), base.size() * sizeof(float)),
+              0)
+        << "page size " << c.pageSize << ", seed " << c.seed
+        << (c.withOthers ? ", batched" : ", alone") << ", " << c.threads
+        << " threads";
+  }
 }
 
 } // namespace

@@ -1,13 +1,16 @@
 //===- LlamaModelTest.cpp - CPU forward pass vs the NumPy reference -------===//
 //
-// Random models from sgl-make-tiny-model, run by the C++ runtime and by
-// test/reference/llama_ref.py (independent NumPy code, no KV cache): full
-// logits, KV-cache incremental decode, greedy continuations, bf16, Qwen2
-// biases, Qwen3 q/k norms, llama3 RoPE scaling, sharding, and load errors.
+// Random models from sgl-make-tiny-model, run by the C++ runtime through a
+// SequenceRunner (paged KV pool) and by test/reference/llama_ref.py
+// (independent NumPy code, no KV cache): full logits, chunked prefill and
+// incremental decode (bit-identical to the full forward: the backend is
+// batch-invariant), greedy continuations, bf16, Qwen2 biases, Qwen3 q/k
+// norms, llama3 RoPE scaling, sharding, runner errors and load errors.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/model/LlamaModel.h"
 #include "runtime/model/SafetensorsWriter.h"
+#include "runtime/model/SequenceRunner.h"
 #include "test/unit/model/TestUtil.h"
 
 #include <gmock/gmock.h>
@@ -17,6 +20,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <optional>
 
 #include <sys/wait.h>
 
@@ -35,6 +40,16 @@ std::unique_ptr<LlamaModel> loadModel(const std::string &dir) {
   return model ? model.take() : nullptr;
 }
 
+/// A runner for `model`, failing the test when it cannot be created.
+std::optional<SequenceRunner> makeRunner(LlamaModel &model,
+                                         int64_t maxPositions) {
+  auto runner = SequenceRunner::create(model, maxPositions);
+  EXPECT_TRUE(runner) << runner.error().message;
+  if (!runner)
+    return std::nullopt;
+  return runner.take();
+}
+
 float maxAbsDiff(const float *a, const float *b, size_t n) {
   float m = 0;
   for (size_t i = 0; i < n; ++i)
@@ -42,28 +57,44 @@ float maxAbsDiff(const float *a, const float *b, size_t n) {
   return m;
 }
 
+/// Bit-for-bit equality of n floats (NaNs included).
+bool sameBits(const float *a, const float *b, size_t n) {
+  return std::memcmp(a, b, n * sizeof(float)) == 0;
+}
+
+/// The first index where a and b differ bitwise, or n.
+size_t firstDifference(const float *a, const float *b, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (std::memcmp(a + i, b + i, sizeof(float)) != 0)
+      return i;
+  return n;
+}
+
 int32_t argmax(const float *x, int64_t n) {
   return static_cast<int32_t>(std::max_element(x, x + n) - x);
 }
 
-/// Greedy decoding through the KV cache: one prefill, then one token a step.
+/// Greedy decoding through the KV pool: one prefill, then one token a step.
 Tokens greedy(LlamaModel &model, const Tokens &prompt, int steps) {
-  KVCache cache = model.makeCache(static_cast<int64_t>(prompt.size()) + steps);
-  auto logits = model.forward(prompt, 0, cache);
+  auto runner = makeRunner(model, static_cast<int64_t>(prompt.size()) + steps);
+  if (!runner)
+    return {};
+  auto logits = runner->forward(prompt, 0);
   EXPECT_TRUE(logits) << logits.error().message;
   Tokens out;
   const int64_t vocab = model.config().vocabSize;
   for (int i = 0; i < steps && logits; ++i) {
     int32_t next = argmax(logits->data(), vocab);
     out.push_back(next);
-    logits = model.forward(Tokens{next}, cache.length, cache);
+    logits = runner->forward(Tokens{next}, runner->length());
     EXPECT_TRUE(logits) << logits.error().message;
   }
   return out;
 }
 
-/// Checks all-token logits of one full forward, then of a chunked prefill
-/// followed by single-token decode steps, against the reference.
+/// Checks all-token logits of one full forward against the reference, then
+/// a chunked prefill followed by single-token decode steps: those must equal
+/// the full forward's rows bit for bit (the backend is batch-invariant).
 void expectMatchesReference(LlamaModel &model, const std::string &dir,
                             const Tokens &prompt, float tolerance,
                             int greedySteps = 0) {
@@ -73,47 +104,56 @@ void expectMatchesReference(LlamaModel &model, const std::string &dir,
   test::ReferenceResult ref = test::runReference(dir, prompt, greedySteps);
   ASSERT_EQ(ref.logits.size(), n * vocab);
 
-  KVCache cache = model.makeCache(static_cast<int64_t>(n));
-  auto all = model.forward(prompt, 0, cache, LogitsMode::AllTokens);
-  ASSERT_TRUE(all) << all.error().message;
-  ASSERT_EQ(all->size(), n * vocab);
-  EXPECT_LT(maxAbsDiff(all->data(), ref.logits.data(), n * vocab), tolerance)
-      << "full forward";
-  EXPECT_EQ(cache.length, static_cast<int64_t>(n));
+  std::vector<float> full;
+  {
+    auto runner = makeRunner(model, static_cast<int64_t>(n));
+    ASSERT_TRUE(runner);
+    auto all = runner->forward(prompt, 0, LogitsMode::AllTokens);
+    ASSERT_TRUE(all) << all.error().message;
+    ASSERT_EQ(all->size(), n * vocab);
+    EXPECT_LT(maxAbsDiff(all->data(), ref.logits.data(), n * vocab), tolerance)
+        << "full forward";
+    EXPECT_EQ(runner->length(), static_cast<int64_t>(n));
+    full = std::move(*all);
+  }
 
-  // Incremental: prefill a prefix (all logits), a chunk, then single steps.
-  KVCache inc = model.makeCache(static_cast<int64_t>(n));
+  // Incremental: prefill a prefix (all logits), a chunk, then single steps,
+  // in a new runner (the first one's pool is replaced).
+  auto inc = makeRunner(model, static_cast<int64_t>(n));
+  ASSERT_TRUE(inc);
   const size_t prefix = std::min<size_t>(2, n),
                chunkEnd = std::min<size_t>(5, n);
   Tokens head(prompt.begin(), prompt.begin() + prefix);
-  auto first = model.forward(head, 0, inc, LogitsMode::AllTokens);
+  auto first = inc->forward(head, 0, LogitsMode::AllTokens);
   ASSERT_TRUE(first) << first.error().message;
-  EXPECT_LT(maxAbsDiff(first->data(), ref.logits.data(), prefix * vocab),
-            tolerance)
-      << "prefill of " << prefix;
+  ASSERT_EQ(first->size(), prefix * vocab);
+  EXPECT_TRUE(sameBits(first->data(), full.data(), prefix * vocab))
+      << "prefill of " << prefix << " differs from the full forward at "
+      << firstDifference(first->data(), full.data(), prefix * vocab);
   if (chunkEnd > prefix) {
     Tokens chunk(prompt.begin() + prefix, prompt.begin() + chunkEnd);
-    auto mid = model.forward(chunk, static_cast<int64_t>(prefix), inc,
-                             LogitsMode::AllTokens);
+    auto mid = inc->forward(chunk, static_cast<int64_t>(prefix),
+                            LogitsMode::AllTokens);
     ASSERT_TRUE(mid) << mid.error().message;
-    EXPECT_LT(maxAbsDiff(mid->data(), ref.logits.data() + prefix * vocab,
-                         (chunkEnd - prefix) * vocab),
-              tolerance)
-        << "chunk after a cached prefix";
+    const size_t m = (chunkEnd - prefix) * vocab;
+    ASSERT_EQ(mid->size(), m);
+    EXPECT_TRUE(sameBits(mid->data(), full.data() + prefix * vocab, m))
+        << "chunk after a cached prefix differs from the full forward at "
+        << firstDifference(mid->data(), full.data() + prefix * vocab, m);
   }
-  float worst = 0;
-  size_t worstPos = 0;
   for (size_t t = chunkEnd; t < n; ++t) {
-    auto step = model.forward(Tokens{prompt[t]}, static_cast<int64_t>(t), inc);
+    auto step = inc->forward(Tokens{prompt[t]}, static_cast<int64_t>(t));
     ASSERT_TRUE(step) << step.error().message;
     ASSERT_EQ(step->size(), static_cast<size_t>(vocab));
-    float diff = maxAbsDiff(step->data(), ref.logits.data() + t * vocab, vocab);
-    if (diff > worst) {
-      worst = diff;
-      worstPos = t;
-    }
+    ASSERT_TRUE(sameBits(step->data(), full.data() + t * vocab, vocab))
+        << "decode step at position " << t
+        << " differs from the full forward at "
+        << firstDifference(step->data(), full.data() + t * vocab, vocab)
+        << " (max diff "
+        << maxAbsDiff(step->data(), full.data() + t * vocab, vocab) << ")";
   }
-  EXPECT_LT(worst, tolerance) << "decode step at position " << worstPos;
+  EXPECT_EQ(inc->length(), static_cast<int64_t>(n));
+  inc.reset();
 
   if (greedySteps) {
     ASSERT_EQ(ref.greedy.size(), static_cast<size_t>(greedySteps));
@@ -153,93 +193,88 @@ TEST_F(Llama128kTest, LogitsAndGreedyMatchReference) {
                            /*greedySteps=*/16);
 }
 
-// LastToken runs the LM head as a matvec, AllTokens as a GEMM: the sums are
-// ordered differently, so the rows agree to rounding, not bit for bit.
+// LastToken runs the LM head on one row, AllTokens on all of them; the
+// backend is batch-invariant, so the last rows agree bit for bit.
 TEST_F(Llama128kTest, LastTokenLogitsMatchLastRowOfAll) {
   auto model = loadModel(dir_->str());
   ASSERT_TRUE(model);
   const Tokens &prompt = kPrompts[0];
   const int64_t vocab = model->config().vocabSize;
-  KVCache a = model->makeCache(16), b = model->makeCache(16);
-  auto last = model->forward(prompt, 0, a);
-  auto all = model->forward(prompt, 0, b, LogitsMode::AllTokens);
-  ASSERT_TRUE(last && all);
-  ASSERT_EQ(last->size(), static_cast<size_t>(vocab));
-  EXPECT_LT(maxAbsDiff(last->data(), all->data() + (prompt.size() - 1) * vocab,
-                       vocab),
-            1e-5f);
-}
-
-/// log softmax(row)[target] in double, from scratch.
-double logSoftmaxAt(const float *row, int64_t vocab, int32_t target) {
-  double mx = row[0];
-  for (int64_t i = 1; i < vocab; ++i)
-    mx = std::max(mx, static_cast<double>(row[i]));
-  double z = 0.0;
-  for (int64_t i = 0; i < vocab; ++i)
-    z += std::exp(static_cast<double>(row[i]) - mx);
-  return row[target] - mx - std::log(z);
-}
-
-// Scoring needs one log-prob per token, not [tokens, vocab] logits: the
-// values must equal those of the full logits, and the last row too.
-TEST_F(Llama128kTest, TokenLogProbsEqualLogSoftmaxOfAllLogits) {
-  auto model = loadModel(dir_->str());
-  ASSERT_TRUE(model);
-  const Tokens &prompt = kPrompts[2];
-  const int64_t vocab = model->config().vocabSize, n = prompt.size();
-  KVCache a = model->makeCache(n), b = model->makeCache(n);
-  auto all = model->forward(prompt, 0, a, LogitsMode::AllTokens);
-  ASSERT_TRUE(all);
-  Tokens targets(n, -1);
-  for (int64_t t = 2; t + 1 < n; ++t)
-    targets[t] = prompt[t + 1];
-  targets[0] = 128255;
   std::vector<float> last;
-  auto lp = model->tokenLogProbs(prompt, 0, b, targets, &last);
-  ASSERT_TRUE(lp) << lp.error().message;
-  ASSERT_EQ(lp->size(), static_cast<size_t>(n));
-  EXPECT_EQ(b.length, n);
-  for (int64_t t = 0; t < n; ++t) {
-    if (targets[t] < 0) {
-      EXPECT_EQ((*lp)[t], 0.0) << "row " << t;
-      continue;
-    }
-    EXPECT_NEAR((*lp)[t],
-                logSoftmaxAt(all->data() + t * vocab, vocab, targets[t]), 1e-9)
-        << "row " << t;
+  {
+    auto a = makeRunner(*model, 16);
+    ASSERT_TRUE(a);
+    auto r = a->forward(prompt, 0);
+    ASSERT_TRUE(r) << r.error().message;
+    last = std::move(*r);
   }
+  auto b = makeRunner(*model, 16);
+  ASSERT_TRUE(b);
+  auto all = b->forward(prompt, 0, LogitsMode::AllTokens);
+  ASSERT_TRUE(all) << all.error().message;
   ASSERT_EQ(last.size(), static_cast<size_t>(vocab));
-  EXPECT_LT(maxAbsDiff(last.data(), all->data() + (n - 1) * vocab, vocab),
-            1e-6f);
-
-  auto bad = model->tokenLogProbs(prompt, 0, b, Tokens(n, 128256));
-  ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().message,
-            "target token id 128256 is outside the vocabulary (size 128256)");
-  bad = model->tokenLogProbs(prompt, 0, b, Tokens(2, 0));
-  ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().message,
-            "tokenLogProbs() needs one target per token (12 tokens, 2 "
-            "targets)");
+  ASSERT_EQ(all->size(), prompt.size() * vocab);
+  const float *row = all->data() + (prompt.size() - 1) * vocab;
+  EXPECT_TRUE(sameBits(last.data(), row, vocab))
+      << "first difference at " << firstDifference(last.data(), row, vocab)
+      << " (max diff " << maxAbsDiff(last.data(), row, vocab) << ")";
 }
 
+// The errors SequenceRunner::forward() reports, and that a failed call
+// leaves the sequence as it was.
 TEST_F(Llama128kTest, ForwardRejectsBadArguments) {
   auto model = loadModel(dir_->str());
   ASSERT_TRUE(model);
-  KVCache cache = model->makeCache(4);
-  auto r = model->forward(Tokens{128256}, 0, cache);
+  auto runner = makeRunner(*model, 4);
+  ASSERT_TRUE(runner);
+  // Capacity is rounded up to whole pages.
+  EXPECT_EQ(runner->capacity(), SequenceRunner::kPageSize);
+  EXPECT_EQ(runner->length(), 0);
+  auto r = runner->forward(Tokens{128256}, 0);
   ASSERT_FALSE(r);
-  EXPECT_THAT(r.error().message,
-              HasSubstr("token id 128256 is outside the vocabulary"));
-  r = model->forward(Tokens{1}, 2, cache);
+  EXPECT_EQ(r.error().message,
+            "token id 128256 is outside the vocabulary (size 128256)");
+  r = runner->forward(Tokens{1, -1}, 0);
   ASSERT_FALSE(r);
-  EXPECT_THAT(r.error().message, HasSubstr("KV cache holds only 0 positions"));
-  r = model->forward(Tokens{1, 2, 3, 4, 5}, 0, cache);
+  EXPECT_EQ(r.error().message,
+            "token id -1 is outside the vocabulary (size 128256)");
+  r = runner->forward(Tokens{1}, 2);
   ASSERT_FALSE(r);
-  EXPECT_THAT(r.error().message, HasSubstr("does not fit the KV cache (4)"));
-  r = model->forward(Tokens{}, 0, cache);
+  EXPECT_EQ(r.error().message,
+            "forward() at position 2 but the sequence holds only 0 positions");
+  r = runner->forward(Tokens{1}, -1);
   ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "forward() at position -1 but the sequence holds only 0 positions");
+  r = runner->forward(Tokens(17, 1), 0);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "sequence of 17 positions does not fit the runner (16)");
+  r = runner->forward(Tokens{}, 0);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "forward() needs at least one token");
+  EXPECT_EQ(runner->length(), 0);
+
+  // After 10 positions: past the length, past the capacity, and a rewrite.
+  r = runner->forward(Tokens(10, 7), 0);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(runner->length(), 10);
+  r = runner->forward(Tokens{1}, 11);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "forward() at position 11 but the sequence holds only 10 "
+            "positions");
+  r = runner->forward(Tokens(7, 1), 10);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "sequence of 17 positions does not fit the runner (16)");
+  EXPECT_EQ(runner->length(), 10);
+  r = runner->forward(Tokens(6, 1), 10);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(runner->length(), 16);
+  r = runner->forward(Tokens{3}, 4); // later positions are overwritten
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(runner->length(), 5);
 }
 
 TEST(LlamaModelTest, BF16MatchesReference) {
@@ -298,9 +333,12 @@ TEST(LlamaModelTest, Llama3RopeScalingMatchesReference) {
   ASSERT_TRUE(ckpt);
   auto unscaled = LlamaModel::create(plain, ckpt.take(), kThreads);
   ASSERT_TRUE(unscaled) << unscaled.error().message;
-  KVCache a = model->makeCache(300), b = model->makeCache(300);
-  auto la = model->forward(prompt, 0, a);
-  auto lb = (*unscaled)->forward(prompt, 0, b);
+  // Two models, two backends: each runner has its own pool.
+  auto a = makeRunner(*model, 300);
+  auto b = makeRunner(**unscaled, 300);
+  ASSERT_TRUE(a && b);
+  auto la = a->forward(prompt, 0);
+  auto lb = b->forward(prompt, 0);
   ASSERT_TRUE(la && lb);
   EXPECT_GT(maxAbsDiff(la->data(), lb->data(), la->size()), 1e-4f);
 }
@@ -339,8 +377,9 @@ TEST(LlamaModelTest, ShardedEqualsSingleFileAndSeedIsDeterministic) {
   auto a = loadModel(one.str()), b = loadModel(sharded.str());
   ASSERT_TRUE(a && b);
   Tokens prompt = {1, 2, 3, 4};
-  KVCache ca = a->makeCache(4), cb = b->makeCache(4);
-  auto la = a->forward(prompt, 0, ca), lb = b->forward(prompt, 0, cb);
+  auto ra = makeRunner(*a, 4), rb = makeRunner(*b, 4);
+  ASSERT_TRUE(ra && rb);
+  auto la = ra->forward(prompt, 0), lb = rb->forward(prompt, 0);
   ASSERT_TRUE(la && lb);
   EXPECT_EQ(*la, *lb);
   // The reference reads the sharded checkpoint too.
@@ -432,63 +471,92 @@ TEST_F(LoadErrorTest, CheckCheckpointRunsTheLoadersChecks) {
 }
 
 // max_position_embeddings is a limit, not a size: loading never reserves a
-// cache for it, and a cache too large for the machine is an error that says
-// how large it is.
-TEST_F(LoadErrorTest, KVCacheSizeIsCheckedBeforeAllocating) {
+// KV pool for it, and a runner whose pool cannot be made is an error, not
+// a crash.
+TEST_F(LoadErrorTest, RunnerSizeIsCheckedBeforeAllocating) {
   patchConfig(dir, "max_position_embeddings", 2147483647);
   auto model = LlamaModel::load(dir.str(), 1);
   ASSERT_TRUE(model) << model.error().message;
   // 2 layers x 16 floats (1 kv head x head_dim 16) x 4 bytes x K and V.
-  EXPECT_EQ((*model)->kvCacheBytes(1), 256);
-  EXPECT_EQ((*model)->kvCacheBytes(int64_t(1) << 62), -1);
-  auto small = (*model)->allocateCache(64);
-  ASSERT_TRUE(small) << small.error().message;
-  EXPECT_EQ(small->maxLength, 64);
-  EXPECT_EQ(small->keys.size(), 2u * 64 * 16);
-  auto huge = (*model)->allocateCache(2147483647);
+  EXPECT_EQ((*model)->kvBytesPerPosition(), 256);
+  EXPECT_EQ((*model)->backend().kvPageBytes(SequenceRunner::kPageSize),
+            256 * SequenceRunner::kPageSize);
+
+  auto none = SequenceRunner::create(**model, 0);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().message,
+            "a sequence runner needs room for at least one position");
+  none = SequenceRunner::create(**model, -5);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().message,
+            "a sequence runner needs room for at least one position");
+  auto huge = SequenceRunner::create(**model, int64_t(1) << 40);
   ASSERT_FALSE(huge);
-  EXPECT_THAT(huge.error().message,
-              HasSubstr("the KV cache for 2147483647 positions needs 512.0 GiB "
-                        "(2 layers x 16 key/value floats per position, "
-                        "twice), more than this machine's "));
-  auto overflow = (*model)->allocateCache(int64_t(1) << 62);
+  EXPECT_EQ(huge.error().message,
+            "a sequence of 1099511627776 positions needs more pages than a "
+            "pool can index");
+  auto overflow = SequenceRunner::create(**model, INT64_MAX);
   ASSERT_FALSE(overflow);
-  EXPECT_THAT(overflow.error().message, HasSubstr("needs more than 8 EiB"));
+  EXPECT_THAT(overflow.error().message,
+              HasSubstr("needs more pages than a pool can index"));
+  // A failed create leaves the model usable for a new runner.
+  auto small = SequenceRunner::create(**model, 64);
+  ASSERT_TRUE(small) << small.error().message;
+  EXPECT_EQ(small->capacity(), 64);
+  EXPECT_EQ(small->length(), 0);
+  auto logits = small->forward(Tokens{1, 2, 3}, 0);
+  ASSERT_TRUE(logits) << logits.error().message;
+  EXPECT_EQ(logits->size(), 64u);
 }
 
-// Prompts longer than kForwardChunk run chunk by chunk; logits and
-// log-probs must not depend on where the chunks fall.
+// Prompts longer than SequenceRunner::kChunkTokens run chunk by chunk; the
+// logits must not depend on where the chunks fall: one token at a time and
+// other splits give the same bits.
 TEST_F(LoadErrorTest, LongPromptsRunInChunks) {
   auto model = LlamaModel::load(dir.str(), 1);
   ASSERT_TRUE(model);
-  const int64_t n = 2 * kForwardChunk + 37, vocab = 64;
+  const int64_t n = 2 * SequenceRunner::kChunkTokens + 37, vocab = 64;
   Tokens prompt;
   for (int64_t i = 0; i < n; ++i)
     prompt.push_back(static_cast<int32_t>((i * 7 + 3) % vocab));
-  KVCache whole = (*model)->makeCache(n), steps = (*model)->makeCache(n);
-  auto all = (*model)->forward(prompt, 0, whole, LogitsMode::AllTokens);
-  ASSERT_TRUE(all);
-  // Reference: one token at a time, which no chunking can affect.
-  float worst = 0;
-  for (int64_t t = 0; t < n; ++t) {
-    auto row = (*model)->forward(Tokens{prompt[t]}, t, steps);
-    ASSERT_TRUE(row);
-    worst = std::max(worst,
-                     maxAbsDiff(row->data(), all->data() + t * vocab, vocab));
+  std::vector<float> all;
+  {
+    auto whole = makeRunner(**model, n);
+    ASSERT_TRUE(whole);
+    auto r = whole->forward(prompt, 0, LogitsMode::AllTokens);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(r->size(), static_cast<size_t>(n * vocab));
+    all = std::move(*r);
   }
-  EXPECT_LT(worst, 1e-4f);
-  Tokens targets(prompt.begin() + 1, prompt.end());
-  targets.push_back(-1);
-  KVCache scored = (*model)->makeCache(n);
-  auto lp = (*model)->tokenLogProbs(prompt, 0, scored, targets);
-  ASSERT_TRUE(lp);
-  double worstLp = 0;
-  for (int64_t t = 0; t + 1 < n; ++t)
-    worstLp = std::max(
-        worstLp, std::fabs((*lp)[t] - logSoftmaxAt(all->data() + t * vocab,
-                                                   vocab, targets[t])));
-  // The LM head runs on row blocks of another size: rounding, no more.
-  EXPECT_LT(worstLp, 1e-5);
+  {
+    // One token at a time, which no chunking can affect.
+    auto steps = makeRunner(**model, n);
+    ASSERT_TRUE(steps);
+    for (int64_t t = 0; t < n; ++t) {
+      auto row = steps->forward(Tokens{prompt[t]}, t);
+      ASSERT_TRUE(row) << row.error().message;
+      ASSERT_TRUE(sameBits(row->data(), all.data() + t * vocab, vocab))
+          << "position " << t << " (max diff "
+          << maxAbsDiff(row->data(), all.data() + t * vocab, vocab) << ")";
+    }
+  }
+  // Pieces of 100 tokens put the chunk boundaries elsewhere.
+  auto pieces = makeRunner(**model, n);
+  ASSERT_TRUE(pieces);
+  for (int64_t t0 = 0; t0 < n; t0 += 100) {
+    const int64_t m = std::min<int64_t>(100, n - t0);
+    Tokens piece(prompt.begin() + t0, prompt.begin() + t0 + m);
+    auto rows = pieces->forward(piece, t0, LogitsMode::AllTokens);
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_EQ(rows->size(), static_cast<size_t>(m * vocab));
+    EXPECT_TRUE(sameBits(rows->data(), all.data() + t0 * vocab, m * vocab))
+        << "piece at " << t0;
+  }
+  EXPECT_EQ(pieces->length(), n);
+  // And the last-token logits of the whole prompt are its last row.
+  auto last = pieces->forward(prompt, 0);
+  ASSERT_TRUE(last) << last.error().message;
+  EXPECT_TRUE(sameBits(last->data(), all.data() + (n - 1) * vocab, vocab));
 }
 
 TEST_F(LoadErrorTest, UnsupportedArchitecture) {
