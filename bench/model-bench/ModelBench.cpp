@@ -47,6 +47,8 @@ struct Sample {
   std::vector<double>
       rooflineTps;             // what the roofline allowed in that repetition
   std::vector<double> ceiling; // bytes/s or FLOP/s measured in that repetition
+  /// Batched decode: achieved FLOP/s over measured sgemm FLOP/s.
+  std::vector<double> sgemmFraction;
 
   std::vector<double> fractions() const {
     std::vector<double> f;
@@ -120,13 +122,59 @@ Expected<double> timeDecode(LlamaModel &model, int64_t genTokens) {
   return static_cast<double>(genTokens) / seconds;
 }
 
+/// Aggregate tokens/s of `batch` sequences decoding one token each per
+/// step, all in one forward call: the weights are read once per step for
+/// the whole batch. Sequences start at different lengths (a 1-token
+/// prefill each) and feed back their own argmax.
+Expected<double> timeBatchedDecode(LlamaModel &model, int64_t batch,
+                                   int64_t genTokens) {
+  kernels::Backend &backend = model.backend();
+  const int32_t pageSize = 16;
+  const int64_t pagesPerSeq = (genTokens + 1 + pageSize) / pageSize;
+  if (kernels::BackendStatus s = backend.allocateKV(
+          static_cast<int32_t>(batch * pagesPerSeq), pageSize);
+      !s)
+    return makeError(s.error);
+  const int64_t vocab = model.config().vocabSize;
+  std::vector<int32_t> next(static_cast<size_t>(batch));
+  for (int64_t b = 0; b < batch; ++b)
+    next[b] = static_cast<int32_t>((b * 7919 + 1) % vocab);
+  std::vector<int32_t> pages(static_cast<size_t>(pagesPerSeq));
+  std::vector<float> logits(static_cast<size_t>(batch * vocab));
+  auto step = [&](int64_t pos) -> Status {
+    kernels::ForwardBatchBuilder builder;
+    for (int64_t b = 0; b < batch; ++b) {
+      for (int64_t p = 0; p < pagesPerSeq; ++p)
+        pages[p] = static_cast<int32_t>(b * pagesPerSeq + p);
+      builder.addSequence(std::span<const int32_t>(&next[b], 1), pos, pages,
+                          pageSize, /*lastLogits=*/true);
+    }
+    if (kernels::BackendStatus s = backend.forward(builder.view(), logits); !s)
+      return makeError(s.error);
+    for (int64_t b = 0; b < batch; ++b)
+      next[b] = static_cast<int32_t>(
+          std::max_element(logits.begin() + b * vocab,
+                           logits.begin() + (b + 1) * vocab) -
+          (logits.begin() + b * vocab));
+    return Status::ok();
+  };
+  if (Status s = step(0); !s)
+    return s.error();
+  auto start = Clock::now();
+  for (int64_t i = 1; i <= genTokens; ++i)
+    if (Status s = step(i); !s)
+      return s.error();
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return static_cast<double>(batch * genTokens) / seconds;
+}
+
 void printMarkdown(const std::vector<Sample> &samples, const std::string &model,
                    unsigned threads) {
-  std::printf("| %-24s | %7s | %-6s | %18s | %14s | %15s | %-22s |\n", "model",
-              "threads", "test", "t/s", "roofline t/s", "% of roofline",
-              "ceiling");
-  std::printf("| %-24s | %7s | %-6s | %18s | %14s | %15s | %-22s |\n", "---",
-              "---:", "---", "---:", "---:", "---:", "---");
+  std::printf("| %-24s | %7s | %-9s | %18s | %14s | %15s | %-22s | %10s |\n",
+              "model", "threads", "test", "t/s", "roofline t/s",
+              "% of roofline", "ceiling", "% of sgemm");
+  std::printf("| %-24s | %7s | %-9s | %18s | %14s | %15s | %-22s | %10s |\n",
+              "---", "---:", "---", "---:", "---:", "---:", "---", "---:");
   for (const Sample &s : samples) {
     char tps[64], fraction[64], ceiling[64];
     std::snprintf(tps, sizeof(tps), "%.1f ± %.1f", mean(s.tps), stddev(s.tps));
@@ -138,9 +186,14 @@ void printMarkdown(const std::vector<Sample> &samples, const std::string &model,
     else
       std::snprintf(ceiling, sizeof(ceiling), "sgemm %.1f GFLOP/s",
                     mean(s.ceiling) / 1e9);
-    std::printf("| %-24s | %7u | %-6s | %18s | %14.1f | %15s | %-22s |\n",
+    char sgemm[32] = "";
+    if (!s.sgemmFraction.empty())
+      std::snprintf(sgemm, sizeof(sgemm), "%.1f%%",
+                    100 * mean(s.sgemmFraction));
+    std::printf("| %-24s | %7u | %-9s | %18s | %14.1f | %15s | %-22s | %10s "
+                "|\n",
                 model.c_str(), threads, s.test.c_str(), tps,
-                mean(s.rooflineTps), fraction, ceiling);
+                mean(s.rooflineTps), fraction, ceiling, sgemm);
   }
 }
 
@@ -165,7 +218,8 @@ void printStructured(const std::vector<Sample> &samples,
                     {"roofline_tps", s.rooflineTps},
                     {"roofline_fraction_mean", mean(s.fractions())},
                     {"bound", s.bound},
-                    {"ceiling", s.ceiling}});
+                    {"ceiling", s.ceiling},
+                    {"sgemm_fraction", s.sgemmFraction}});
   }
   if (!csv)
     std::cout << rows.dump(2) << "\n";
@@ -176,7 +230,8 @@ void printStructured(const std::vector<Sample> &samples,
 constexpr const char *kTool = "sgl-model-bench";
 
 int run(const std::string &modelDir, unsigned threads, int64_t promptLength,
-        int64_t genTokens, int reps, const std::string &format);
+        int64_t genTokens, int reps, const std::string &format,
+        const std::vector<int64_t> &batches);
 
 int main(int argc, char **argv) {
   CLI::App app{"sgl-model-bench: CPU prefill and decode speed against the "
@@ -197,17 +252,25 @@ int main(int argc, char **argv) {
       ->check(CLI::Range(1, 1 << 16));
   app.add_option("--reps", reps, "repetitions of each test")
       ->check(CLI::Range(1, 100));
+  std::vector<int64_t> batches;
+  app.add_option("--batch", batches,
+                 "also batched decode at these batch sizes (tg<N>b<B>), e.g. "
+                 "--batch 1,4,16,64")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 4096));
   app.add_option("--format", format, "md, csv or json")
       ->check(CLI::IsMember({"md", "csv", "json"}));
   if (std::optional<int> exit = sgl::parseCommandLine(app, argc, argv, kTool))
     return *exit;
   return sgl::guardedMain(kTool, [&] {
-    return run(modelDir, threads, promptLength, genTokens, reps, format);
+    return run(modelDir, threads, promptLength, genTokens, reps, format,
+               batches);
   });
 }
 
 int run(const std::string &modelDir, unsigned threads, int64_t promptLength,
-        int64_t genTokens, int reps, const std::string &format) {
+        int64_t genTokens, int reps, const std::string &format,
+        const std::vector<int64_t> &batches) {
   Expected<std::unique_ptr<LlamaModel>> loaded =
       LlamaModel::load(modelDir, threads);
   if (!loaded) {
@@ -234,8 +297,8 @@ int run(const std::string &modelDir, unsigned threads, int64_t promptLength,
              static_cast<double>(model.lmHeadElements()));
 
   std::vector<int32_t> prompt = promptTokens(promptLength, config.vocabSize);
-  Sample prefill{"pp" + std::to_string(promptLength), "sgemm", {}, {}, {}};
-  Sample decode{"tg" + std::to_string(genTokens), "bandwidth", {}, {}, {}};
+  Sample prefill{"pp" + std::to_string(promptLength), "sgemm", {}, {}, {}, {}};
+  Sample decode{"tg" + std::to_string(genTokens), "bandwidth", {}, {}, {}, {}};
   // Repetition -1 is untimed: it warms the page cache and the thread pools.
   for (int rep = -1; rep < reps; ++rep) {
     double flops = meter.sgemmFlops();
@@ -266,6 +329,38 @@ int run(const std::string &modelDir, unsigned threads, int64_t promptLength,
           ? "bf16"
           : "f32");
   std::vector<Sample> samples = {prefill, decode};
+  // Batched decode: the roofline is the lower of reading the weights once
+  // per step and doing 2 FLOPs per weight per sequence at the sgemm speed
+  // of the prefill shape (sgemm's own speed at `batch` rows is lower: the
+  // machine's matmul ceiling is what a batch should approach).
+  for (int64_t batch : batches) {
+    Sample s{"tg" + std::to_string(genTokens) + "b" + std::to_string(batch),
+             "",
+             {},
+             {},
+             {},
+             {}};
+    const double stepFlops =
+        2.0 * static_cast<double>(model.matmulWeightElements());
+    for (int rep = -1; rep < reps; ++rep) {
+      double flops = meter.sgemmFlops();
+      double bandwidth = meter.readBandwidth();
+      Expected<double> tps = timeBatchedDecode(model, batch, genTokens);
+      if (!tps)
+        return sgl::reportError(kTool, tps.error().message);
+      if (rep < 0)
+        continue;
+      const double byBandwidth =
+          bandwidth / weightBytes * static_cast<double>(batch);
+      const double bySgemm = flops / stepFlops;
+      s.bound = byBandwidth < bySgemm ? "bandwidth" : "sgemm";
+      s.tps.push_back(*tps);
+      s.rooflineTps.push_back(std::min(byBandwidth, bySgemm));
+      s.ceiling.push_back(byBandwidth < bySgemm ? bandwidth : flops);
+      s.sgemmFraction.push_back(*tps * stepFlops / flops);
+    }
+    samples.push_back(s);
+  }
   if (format == "md")
     printMarkdown(samples, name, threads);
   else

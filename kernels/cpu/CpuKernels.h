@@ -1,10 +1,10 @@
 //===- CpuKernels.h - CPU kernels for transformer inference -----*- C++ -*-===//
 //
-// The CPU backend's kernel interface: matmul against fp32 or bf16 weights,
-// RMSNorm, rotary embeddings, softmax, SwiGLU and causal GQA attention over a
-// contiguous KV buffer. Kernels take raw pointers with shapes; they know
-// nothing about models, requests or programs. Activations are always fp32;
-// bf16 weights are widened to fp32 on the fly, a row or a block at a time.
+// The CPU backend's elementwise and vector kernels: bf16 widening, row
+// lookup, the SIMD dot product, RMSNorm, rotary embeddings, softmax and
+// SwiGLU (matmul: PackedMatMul.h; attention: PagedAttention.h). Kernels
+// take raw pointers with shapes; they know nothing about models, requests or
+// programs. Activations are always fp32.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_KERNELS_CPU_CPUKERNELS_H
@@ -32,12 +32,6 @@ void convertBF16ToF32(const uint16_t *src, float *dst, int64_t n);
 /// Copies row `row` of `m` into `dst` as fp32 (embedding lookup).
 void loadRow(const MatrixView &m, int64_t row, float *dst);
 
-/// y[t, :] = W · x[t, :] for t < numTokens; x is [numTokens, W.cols], y is
-/// [numTokens, W.rows]. One token uses the hand-written multi-threaded
-/// matvec; several tokens use sgemm (fp32) or a blocked bf16 kernel.
-void matmul(ThreadPool &pool, const float *x, int64_t numTokens,
-            const MatrixView &w, float *y);
-
 /// The fp32 SIMD dot product used by matvec and attention.
 float dotF32(const float *a, const float *b, int64_t n);
 
@@ -59,23 +53,6 @@ void siluMul(const float *gate, const float *up, float *out, int64_t n);
 
 /// a[i] += b[i].
 void addInPlace(float *a, const float *b, int64_t n);
-
-/// Shapes of one attention call over a contiguous per-sequence KV buffer.
-struct AttentionShape {
-  int64_t numTokens = 0;  // new tokens (queries)
-  int64_t startPos = 0;   // position of the first new token
-  int64_t numHeads = 0;   // query heads
-  int64_t numKVHeads = 0; // key/value heads (GQA: numHeads % numKVHeads == 0)
-  int64_t headDim = 0;
-  float scale = 1.0f; // usually 1 / sqrt(headDim)
-};
-
-/// Causal grouped-query attention. q: [numTokens, numHeads * headDim];
-/// k, v: [>= startPos + numTokens, numKVHeads * headDim] (already holding
-/// the new tokens); out: [numTokens, numHeads * headDim]. Query t sees key
-/// positions 0 .. startPos + t.
-void attention(ThreadPool &pool, const AttentionShape &shape, const float *q,
-               const float *k, const float *v, float *out);
 
 } // namespace sgl::kernels
 

@@ -24,7 +24,8 @@
 // the next panel into L2, so that panel's DRAM traffic overlaps this one's
 // arithmetic instead of stalling the next panel's first tile (worth ~10%
 // at 16 rows with cold weights). A lone tile (<= 8 rows) is a plain
-// sequential stream, which the hardware prefetcher already keeps ahead of.
+// sequential stream, which the hardware prefetcher already keeps ahead of
+// (on huge pages: a software prefetch a few KiB ahead measured slower).
 //
 // Memory-bound rows (decode) need no special path: one row is two FMA
 // chains per panel, 128 bytes per 4-cycle FMA latency, well above DRAM.
@@ -38,6 +39,8 @@
 #include <atomic>
 #include <cassert>
 #include <cstdlib>
+#include <list>
+#include <mutex>
 #include <new>
 #include <string_view>
 #include <utility>
@@ -377,11 +380,99 @@ size_t elementSize(WeightType type) {
   return type == WeightType::F32 ? sizeof(float) : sizeof(uint16_t);
 }
 
+//===----------------------------------------------------------------------===//
+// Where packed weights live: 2 MiB-aligned anonymous mappings with
+// transparent huge pages requested. A k/v matrix (0.5–1 MiB) alone could
+// never get a huge page, and on 4 KiB pages the weight stream pays a TLB
+// walk and a hardware-prefetcher restart every 4 KiB (decode of such a
+// matrix measured ~50% of read bandwidth instead of ~90%). So matrices up
+// to kSmallBytes are bump-allocated from shared 64 MiB chunks; a chunk is
+// unmapped when its last matrix goes. Untouched tails cost address space
+// only, never memory.
+//===----------------------------------------------------------------------===//
+
+constexpr size_t kHugePage = size_t{2} << 20;
+constexpr size_t kChunkBytes = size_t{64} << 20;
+constexpr size_t kSmallBytes = size_t{16} << 20;
+
+size_t roundUp(size_t v, size_t to) { return (v + to - 1) / to * to; }
+
+/// A 2 MiB-aligned mapping of `bytes` (a multiple of 2 MiB).
+char *mapHuge(size_t bytes) {
+  void *p = mmap(nullptr, bytes + kHugePage, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    throw std::bad_alloc();
+  char *raw = static_cast<char *>(p);
+  char *aligned = reinterpret_cast<char *>(
+      roundUp(reinterpret_cast<uintptr_t>(raw), kHugePage));
+  if (aligned > raw)
+    munmap(raw, size_t(aligned - raw));
+  munmap(aligned + bytes, size_t(raw + kHugePage - aligned));
+  madvise(aligned, bytes, MADV_HUGEPAGE); // a hint; fine if refused
+  return aligned;
+}
+
+class PackedArena {
+public:
+  static PackedArena &get() {
+    // Leaked: a PackedMatrix with static storage may outlive any static.
+    static PackedArena *arena = new PackedArena;
+    return *arena;
+  }
+
+  /// Fresh, zero-filled, 64-byte aligned memory (never reused before its
+  /// whole mapping is released, so padding is zero without a memset).
+  void *allocate(size_t bytes) {
+    bytes = roundUp(bytes, 64);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (bytes > kSmallBytes) {
+      size_t size = roundUp(bytes, kHugePage);
+      chunks_.push_back({mapHuge(size), size, size, 1});
+      return chunks_.back().base;
+    }
+    if (!current_ || current_->size - current_->used < bytes) {
+      chunks_.push_back({mapHuge(kChunkBytes), kChunkBytes, 0, 0});
+      current_ = &chunks_.back();
+    }
+    char *p = current_->base + current_->used;
+    current_->used += bytes;
+    ++current_->live;
+    return p;
+  }
+
+  void release(void *p) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = chunks_.begin(); it != chunks_.end(); ++it) {
+      char *c = static_cast<char *>(p);
+      if (c < it->base || c >= it->base + it->size)
+        continue;
+      if (--it->live == 0) {
+        munmap(it->base, it->size);
+        if (current_ == &*it)
+          current_ = nullptr;
+        chunks_.erase(it);
+      }
+      return;
+    }
+    assert(false && "released memory the arena does not own");
+  }
+
+private:
+  struct Chunk {
+    char *base;
+    size_t size, used, live;
+  };
+  std::mutex mutex_;
+  std::list<Chunk> chunks_; // stable addresses for current_
+  Chunk *current_ = nullptr;
+};
+
 } // namespace
 
 PackedMatrix::~PackedMatrix() {
   if (data_)
-    munmap(data_, bytes_);
+    PackedArena::get().release(data_);
 }
 
 PackedMatrix::PackedMatrix(PackedMatrix &&other) noexcept
@@ -419,21 +510,14 @@ PackedMatrix PackedMatrix::pack(const MatrixView &w, ThreadPool &pool) {
              elementSize(w.type);
   if (m.bytes_ == 0)
     return m;
-  // Page-aligned (the kernels use aligned 64-byte loads); huge pages keep
-  // TLB misses out of the weight stream, as for the roofline's buffer.
-  void *p = mmap(nullptr, m.bytes_, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED)
-    throw std::bad_alloc();
-  madvise(p, m.bytes_, MADV_HUGEPAGE); // a hint; fine if refused
-  m.data_ = p;
+  m.data_ = PackedArena::get().allocate(m.bytes_);
 
   const int64_t n = w.rows, k = w.cols;
   pool.parallelFor(panels, [&](int64_t p0, int64_t p1) {
     for (int64_t pi = p0; pi < p1; ++pi) {
       // Row by row of the source (contiguous reads), scattered with stride
       // 32 into the panel, which fits in L2.
-      // Padding features stay zero: the mapping is zero-filled.
+      // Padding features stay zero: the arena hands out fresh memory.
       void *dst = static_cast<char *>(m.data_) + static_cast<size_t>(pi) *
                                                      static_cast<size_t>(k) *
                                                      kNR * elementSize(w.type);

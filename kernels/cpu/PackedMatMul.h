@@ -35,7 +35,8 @@
 namespace sgl::kernels {
 
 /// A weight matrix [N, K] repacked for matmulPacked. Move-only; owns its
-/// buffer (anonymous memory, transparent huge pages requested).
+/// buffer (2 MiB-aligned anonymous memory with transparent huge pages
+/// requested; small matrices share such mappings, see PackedMatMul.cpp).
 class PackedMatrix {
 public:
   /// Output features per panel: two AVX-512 vectors of fp32.

@@ -1,5 +1,5 @@
 //===- Scheduler.h - Continuous batching over a paged, prefix-shared KV pool -*-
-//C++ -*-===//
+// C++ -*-===//
 //
 // Runs many ProgramInstances at once on one model. Every step:
 //

@@ -372,4 +372,23 @@ int32_t sampleToken(std::span<const float> logits, const SamplingParams &params,
   return findCrossing(kept, u, /*inclusive=*/false, moreLikely).id;
 }
 
+int64_t applyTokenMask(std::span<float> logits, const TokenMask &mask) {
+  int64_t allowed = 0;
+  for (size_t i = 0; i < logits.size(); ++i) {
+    if (mask.allows(static_cast<int32_t>(i)))
+      ++allowed;
+    else
+      logits[i] = -std::numeric_limits<float>::infinity();
+  }
+  return allowed;
+}
+
+int32_t sampleMaskedToken(std::span<float> logits, const TokenMask &mask,
+                          const SamplingParams &params, Rng &rng) {
+  if (applyTokenMask(logits, mask) == 0)
+    return -1;
+  const int32_t id = sampleToken(logits, params, rng);
+  return id >= 0 && mask.allows(id) ? id : -1;
+}
+
 } // namespace sgl::runtime

@@ -69,6 +69,29 @@ Distribution buildDistribution(std::span<const float> logits,
 /// which the running sum of probabilities exceeds it.
 int32_t drawFrom(const Distribution &dist, Rng &rng);
 
+/// Allowed token ids as a bitmask: id i is allowed when bit i % 64 of
+/// words[i / 64] is set (the layout the constraint engine fills). Ids past
+/// the words are not allowed.
+struct TokenMask {
+  std::span<const uint64_t> words;
+
+  static size_t wordsFor(size_t vocab) { return (vocab + 63) / 64; }
+  bool allows(int32_t id) const {
+    const size_t word = static_cast<size_t>(id) / 64;
+    return id >= 0 && word < words.size() && (words[word] >> (id % 64)) & 1;
+  }
+};
+
+/// Sets every logit `mask` does not allow to -infinity, which every
+/// function here treats as probability 0; returns how many tokens stay
+/// allowed.
+int64_t applyTokenMask(std::span<float> logits, const TokenMask &mask);
+
+/// sampleToken over the tokens `mask` allows, masking `logits` in place:
+/// -1 when the mask allows none (or only NaN logits remain).
+int32_t sampleMaskedToken(std::span<float> logits, const TokenMask &mask,
+                          const SamplingParams &params, Rng &rng);
+
 /// Picks the next token: argmax when greedy, else a draw from the
 /// distribution buildDistribution describes (the same token drawFrom would
 /// pick, but found without sorting the candidates). Consumes one number of

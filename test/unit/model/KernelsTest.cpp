@@ -24,12 +24,6 @@ std::vector<float> randomVector(size_t n, uint32_t seed) {
   return v;
 }
 
-uint16_t truncateToBF16(float f) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  return static_cast<uint16_t>(bits >> 16);
-}
-
 TEST(ThreadPoolTest, CoversEveryIndexExactlyOnce) {
   ThreadPool pool(3);
   for (int64_t n : {1, 2, 3, 7, 100, 1001}) {
@@ -61,42 +55,6 @@ TEST(ThreadPoolTest, RespectsGrain) {
   EXPECT_EQ(calls.load(), 1 + 3);
   EXPECT_GE(shortest.load(), 30);
 }
-
-/// matmul for 1 token (matvec) and several (sgemm / blocked bf16) against a
-/// naive double-precision loop, with odd sizes to hit the scalar tails.
-class MatMulTest
-    : public ::testing::TestWithParam<std::tuple<WeightType, int>> {};
-
-TEST_P(MatMulTest, MatchesNaive) {
-  auto [type, tokens] = GetParam();
-  const int64_t rows = 67, cols = 45;
-  ThreadPool pool(2);
-  std::vector<float> wf = randomVector(rows * cols, 1);
-  std::vector<uint16_t> wb(wf.size());
-  for (size_t i = 0; i < wf.size(); ++i) {
-    wb[i] = truncateToBF16(wf[i]);
-    if (type == WeightType::BF16)
-      wf[i] = bf16ToF32(wb[i]);
-  }
-  MatrixView w{type == WeightType::F32 ? static_cast<const void *>(wf.data())
-                                       : static_cast<const void *>(wb.data()),
-               type, rows, cols};
-  std::vector<float> x = randomVector(tokens * cols, 2);
-  std::vector<float> y(tokens * rows, -999.0f);
-  matmul(pool, x.data(), tokens, w, y.data());
-  for (int t = 0; t < tokens; ++t)
-    for (int64_t r = 0; r < rows; ++r) {
-      double want = 0;
-      for (int64_t c = 0; c < cols; ++c)
-        want += double(x[t * cols + c]) * wf[r * cols + c];
-      ASSERT_NEAR(y[t * rows + r], want, 1e-4) << "t=" << t << " r=" << r;
-    }
-}
-
-INSTANTIATE_TEST_SUITE_P(Kernels, MatMulTest,
-                         ::testing::Combine(::testing::Values(WeightType::F32,
-                                                              WeightType::BF16),
-                                            ::testing::Values(1, 5)));
 
 TEST(KernelsTest, RmsNormSoftmaxSiluRope) {
   std::vector<float> x = {1, 2, 3, 4}, w = {1, 0.5f, 2, 1}, out(4);

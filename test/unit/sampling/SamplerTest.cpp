@@ -318,3 +318,52 @@ TEST(Sampler, ExtremeParametersStayFinite) {
 }
 
 } // namespace
+
+// The constraint engine's masks: a masked sampler only ever returns an
+// allowed id, greedy or not, and says so when nothing is allowed.
+TEST(Sampler, MaskedSamplingPicksOnlyAllowedTokens) {
+  const size_t vocab = 130;
+  std::vector<float> base(vocab);
+  for (size_t i = 0; i < vocab; ++i)
+    base[i] = static_cast<float>((i * 37) % 11) * 0.5f;
+  std::vector<uint64_t> words(TokenMask::wordsFor(vocab), 0);
+  for (int32_t id : {3, 64, 65, 129})
+    words[id / 64] |= uint64_t{1} << (id % 64);
+  const TokenMask mask{words};
+  EXPECT_TRUE(mask.allows(64));
+  EXPECT_FALSE(mask.allows(63));
+  EXPECT_FALSE(mask.allows(130)); // past the vocabulary's words
+  EXPECT_FALSE(mask.allows(-1));
+
+  std::vector<float> logits = base;
+  EXPECT_EQ(applyTokenMask(logits, mask), 4);
+  EXPECT_EQ(logits[3], base[3]);
+  EXPECT_EQ(logits[4], -std::numeric_limits<float>::infinity());
+
+  // Greedy: the best allowed id, not the best overall.
+  int32_t bestAllowed = 3;
+  for (int32_t id : {64, 65, 129})
+    if (base[id] > base[bestAllowed])
+      bestAllowed = id;
+  logits = base;
+  Rng rng(1);
+  SamplingParams greedy;
+  greedy.temperature = 0;
+  EXPECT_EQ(sampleMaskedToken(logits, mask, greedy, rng), bestAllowed);
+
+  SamplingParams hot;
+  hot.temperature = 5.0f;
+  SamplingParams nucleus = hot;
+  nucleus.topK = 50;
+  nucleus.topP = 0.9f;
+  for (const SamplingParams &params : {hot, nucleus})
+    for (int i = 0; i < 200; ++i) {
+      logits = base;
+      int32_t id = sampleMaskedToken(logits, mask, params, rng);
+      EXPECT_TRUE(mask.allows(id)) << id;
+    }
+
+  std::vector<uint64_t> none(words.size(), 0);
+  logits = base;
+  EXPECT_EQ(sampleMaskedToken(logits, TokenMask{none}, hot, rng), -1);
+}
