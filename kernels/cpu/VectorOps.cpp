@@ -10,7 +10,10 @@
 #include <cassert>
 #include <vector>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// TSan instruments the ifunc resolvers target_clones makes, and they run
+// before TSan is initialised: no clones under TSan.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
+    !defined(__SANITIZE_THREAD__)
 #define SGL_MULTIVERSION                                                       \
   __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else

@@ -307,6 +307,7 @@ bool Scheduler::tryAdmit(Sequence &seq) {
   if (allocator_.available() + (radix_ ? radix_->evictablePages() : 0) <
       needPages)
     return false;
+  assert(!seq.lock && seq.pages.empty() && "admitting a sequence twice");
   if (radix_)
     radix_->lock(match.node);
   std::vector<PageId> fresh;
@@ -669,7 +670,11 @@ Status Scheduler::run() {
     if (!s)
       return makeError(s.error);
     ++stats_.steps;
+    // Pages taken while results are handed out (select branches) never
+    // retract a sequence whose results are still to come.
+    building_ = &batch;
     afterForward(batch);
+    building_ = nullptr;
   }
   return Status::ok();
 }

@@ -126,8 +126,9 @@ private:
   std::vector<std::unique_ptr<Sequence>> sequences_; // running + waiting
   uint64_t nextOrder_ = 0;
   EngineStats stats_;
-  std::vector<float> logits_;           // [rows, vocab] of the last step
-  const StepBatch *building_ = nullptr; // never retract its members
+  std::vector<float> logits_; // [rows, vocab] of the last step
+  /// The batch being built or handed out: its members are never retracted.
+  const StepBatch *building_ = nullptr;
 };
 
 /// Pages of `pageSize` positions that `bytes` of KV memory hold for

@@ -156,6 +156,10 @@ int run(const Options &o) {
   }
 
   const bool batch = !o.inputs.empty();
+  if (o.resume && (o.output == "-" || o.output.empty()))
+    return sgl::reportUsageError(kTool, "--resume needs --output to name a "
+                                        "file: standard output cannot be read "
+                                        "back");
   sgl::Expected<ProgramArgs> args = parseProgramArgsJson(o.args);
   if (!batch) {
     if (!args)
