@@ -20,22 +20,6 @@ constexpr size_t kChunkBytes = 64 * 1024;
 /// messages end with the last token read, which may be most of the line.
 constexpr size_t kMaxLineErrorBytes = 400;
 
-/// What a non-regular file is, for "is a FIFO, not a JSONL input" (the
-/// wording of readInputFile).
-const char *fileTypeName(mode_t mode) {
-  if (S_ISDIR(mode))
-    return "a directory";
-  if (S_ISCHR(mode))
-    return "a character device";
-  if (S_ISBLK(mode))
-    return "a block device";
-  if (S_ISFIFO(mode))
-    return "a FIFO";
-  if (S_ISSOCK(mode))
-    return "a socket";
-  return "not a regular file";
-}
-
 bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 } // namespace

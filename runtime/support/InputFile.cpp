@@ -11,21 +11,6 @@ namespace sgl {
 
 namespace {
 
-/// What a non-regular file is, for "is a directory, not a plan".
-const char *fileTypeName(mode_t mode) {
-  if (S_ISDIR(mode))
-    return "a directory";
-  if (S_ISCHR(mode))
-    return "a character device";
-  if (S_ISBLK(mode))
-    return "a block device";
-  if (S_ISFIFO(mode))
-    return "a FIFO";
-  if (S_ISSOCK(mode))
-    return "a socket";
-  return "not a regular file";
-}
-
 Error tooLarge(const std::string &where, uint64_t size, bool atLeast,
                InputKind kind) {
   return makeError(where + ": file too large (" + (atLeast ? "over " : "") +
@@ -55,6 +40,20 @@ Expected<std::string> readAll(int fd, const std::string &where, InputKind kind,
 }
 
 } // namespace
+
+const char *fileTypeName(unsigned mode) {
+  if (S_ISDIR(mode))
+    return "a directory";
+  if (S_ISCHR(mode))
+    return "a character device";
+  if (S_ISBLK(mode))
+    return "a block device";
+  if (S_ISFIFO(mode))
+    return "a FIFO";
+  if (S_ISSOCK(mode))
+    return "a socket";
+  return "not a regular file";
+}
 
 std::string formatByteSize(uint64_t bytes) {
   struct Unit {

@@ -50,6 +50,11 @@ Expected<std::string> readInputFile(const std::string &path, InputKind kind,
 /// "256 MiB", "64 KiB", "12 bytes": a size as a person reads it.
 std::string formatByteSize(uint64_t bytes);
 
+/// What a file that is not a regular one is ("a directory", "a FIFO",
+/// ...), for messages like "PATH: is a FIFO, not a plan". `mode` is
+/// stat's st_mode.
+const char *fileTypeName(unsigned mode);
+
 } // namespace sgl
 
 #endif // SGL_RUNTIME_SUPPORT_INPUTFILE_H

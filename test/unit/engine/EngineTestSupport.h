@@ -139,6 +139,35 @@ inline double choiceScoreDirect(runtime::LoadedModel &m,
   return sum / static_cast<double>(full.size() - first);
 }
 
+/// A test suite over the built-in default model, loaded once per suite.
+class DefaultModelTest : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    auto loaded = runtime::LoadedModel::load(SGL_DEFAULT_MODEL_DIR, 2);
+    if (!loaded) {
+      loadError_ = new std::string(loaded.error().message);
+      return;
+    }
+    model_ = new runtime::LoadedModel(loaded.take());
+  }
+  static void TearDownTestSuite() {
+    delete model_;
+    delete loadError_;
+    model_ = nullptr;
+    loadError_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_NE(model_, nullptr) << (loadError_ ? *loadError_ : "");
+  }
+
+  runtime::LoadedModel &m() { return *model_; }
+  const runtime::Tokenizer &tok() { return model_->tokenizer(); }
+
+private:
+  static inline runtime::LoadedModel *model_ = nullptr;
+  static inline std::string *loadError_ = nullptr;
+};
+
 } // namespace sgl::test
 
 #endif // SGL_TEST_UNIT_ENGINE_ENGINETESTSUPPORT_H

@@ -69,29 +69,8 @@ namespace {
 
 const char *const kModelDir = SGL_DEFAULT_MODEL_DIR;
 
-class InterpreterTest : public ::testing::Test {
+class InterpreterTest : public DefaultModelTest {
 protected:
-  static void SetUpTestSuite() {
-    auto loaded = LoadedModel::load(kModelDir, 2);
-    if (!loaded) {
-      loadError_ = new std::string(loaded.error().message);
-      return;
-    }
-    model_ = new LoadedModel(loaded.take());
-  }
-  static void TearDownTestSuite() {
-    delete model_;
-    delete loadError_;
-    model_ = nullptr;
-    loadError_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(model_, nullptr) << (loadError_ ? *loadError_ : "");
-  }
-
-  LoadedModel &m() { return *model_; }
-  const Tokenizer &tok() { return model_->tokenizer(); }
-
   /// Runs `p`; fails the test on an error.
   nlohmann::ordered_json run(const Program &p, const ProgramArgs &args = {},
                              RunOptions options = {}) {
@@ -135,12 +114,8 @@ protected:
         withTemplate ? std::optional(ChatTemplate::llama3()) : std::nullopt);
   }
 
-  static LoadedModel *model_;
-  static std::string *loadError_;
   RunStats lastStats_;
 };
-LoadedModel *InterpreterTest::model_ = nullptr;
-std::string *InterpreterTest::loadError_ = nullptr;
 
 TEST_F(InterpreterTest, DefaultModelHasLlama3TemplateAndEosIds) {
   ASSERT_TRUE(m().chatTemplate());

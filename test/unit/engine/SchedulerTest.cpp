@@ -112,29 +112,8 @@ size_t commonPrefix(const std::vector<int32_t> &a,
   return n;
 }
 
-class SchedulerTest : public ::testing::Test {
+class SchedulerTest : public DefaultModelTest {
 protected:
-  static void SetUpTestSuite() {
-    auto loaded = LoadedModel::load(kModelDir, 2);
-    if (!loaded) {
-      loadError_ = new std::string(loaded.error().message);
-      return;
-    }
-    model_ = new LoadedModel(loaded.take());
-  }
-  static void TearDownTestSuite() {
-    delete model_;
-    delete loadError_;
-    model_ = nullptr;
-    loadError_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(model_, nullptr) << (loadError_ ? *loadError_ : "");
-  }
-
-  LoadedModel &m() { return *model_; }
-  const Tokenizer &tok() { return model_->tokenizer(); }
-
   /// Keeps `p` alive (instances hold a reference) at a stable address.
   const Program *keep(Program p) {
     programs_.push_back(std::move(p));
@@ -317,13 +296,9 @@ protected:
     EXPECT_GT(retractions, 0);
   }
 
-  static LoadedModel *model_;
-  static std::string *loadError_;
   std::deque<Program> programs_;
   EngineStats lastAloneEngine_;
 };
-LoadedModel *SchedulerTest::model_ = nullptr;
-std::string *SchedulerTest::loadError_ = nullptr;
 
 //===----------------------------------------------------------------------===//
 // 1. Batch invariance

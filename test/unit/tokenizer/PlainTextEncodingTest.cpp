@@ -7,9 +7,10 @@
 // so the reference script loads tokenizer.json with every special token's
 // content replaced by an unmatchable string (ids unchanged): for inputs in
 // which no non-special token overlaps a special spelling that is exactly
-// what encode_special_tokens does. The reference tests are skipped when the
-// npm package `tokenizers` cannot be found (repository node_modules, or
-// NODE_PATH), unless SGL_REQUIRE_HF_REFERENCE=1.
+// what encode_special_tokens does. `tokenizers` is a dev dependency in the
+// repository's package.json (installed by `npm ci`); the reference tests are
+// skipped when it cannot be found (repository node_modules, or NODE_PATH),
+// and fail instead when SGL_REQUIRE_REFERENCE=1.
 //
 //===----------------------------------------------------------------------===//
 #include "TokenizerTestSupport.h"
@@ -42,7 +43,8 @@ try {
   try {
     hf = require('tokenizers');
   } catch (e2) {
-    console.error('npm package tokenizers not found: ' + e2.message);
+    console.error('npm package tokenizers not found (run `npm ci` at the ' +
+                  'repository root): ' + e2.message);
     process.exit(3);
   }
 }
@@ -75,11 +77,6 @@ try {
   process.exit(1);
 });
 )js";
-
-bool hfReferenceRequired() {
-  const char *value = std::getenv("SGL_REQUIRE_HF_REFERENCE");
-  return value && *value && std::string(value) != "0";
-}
 
 /// Runs kHfReferenceScript on `inputs`. Returns the parsed result, or a
 /// discarded value with `error` set; `missing` says the package is absent.
@@ -141,27 +138,18 @@ ChatMarkers markersOf(const std::string &name) {
   return {"<|im_start|>", "\n", "<|im_end|>"};
 }
 
-/// One of the real tokenizers, skipping or failing when unavailable.
-class PlainTextReferenceTest : public ::testing::TestWithParam<std::string> {
+/// A real tokenizer and the spellings of its special tokens.
+class PlainTextReferenceTest : public RealTokenizerTest {
 protected:
   void SetUp() override {
-    std::string error;
-    dir_ = tokenizerDir(GetParam(), error);
-    if (dir_.empty()) {
-      if (referenceRequired())
-        FAIL() << error;
-      GTEST_SKIP() << error;
-    }
-    auto tokenizer = Tokenizer::fromFile(dir_);
-    ASSERT_TRUE(tokenizer) << tokenizer.error().message;
-    tokenizer_.emplace(tokenizer.take());
+    RealTokenizerTest::SetUp();
+    if (IsSkipped() || HasFatalFailure())
+      return;
     for (const AddedToken &token : tokenizer_->addedTokens())
       if (token.special)
         specials_.push_back(token.content);
     ASSERT_FALSE(specials_.empty());
   }
-
-  const Tokenizer &tokenizer() const { return *tokenizer_; }
   int32_t idOf(const std::string &token) const {
     auto id = tokenizer().tokenToId(token);
     EXPECT_TRUE(id) << token;
@@ -199,14 +187,12 @@ protected:
     return inputs;
   }
 
-  std::string dir_;
-  std::optional<Tokenizer> tokenizer_;
   std::vector<std::string> specials_;
 };
 
 TEST_P(PlainTextReferenceTest, EverySpecialSpellingMatchesHuggingFace) {
   if (std::string why = referenceUnavailableReason(); !why.empty()) {
-    if (referenceRequired() || hfReferenceRequired())
+    if (referenceRequired())
       FAIL() << why;
     GTEST_SKIP() << why;
   }
@@ -214,7 +200,7 @@ TEST_P(PlainTextReferenceTest, EverySpecialSpellingMatchesHuggingFace) {
   std::string error;
   bool missing = false;
   nlohmann::json reference = runHfReference(dir_, inputs, error, missing);
-  if (reference.is_discarded() && missing && !hfReferenceRequired())
+  if (reference.is_discarded() && missing && !referenceRequired())
     GTEST_SKIP() << error;
   ASSERT_FALSE(reference.is_discarded()) << error;
   ASSERT_EQ(reference.at("plain").size(), inputs.size());

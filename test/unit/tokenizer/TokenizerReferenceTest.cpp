@@ -31,27 +31,7 @@ std::string idList(const std::vector<int32_t> &ids) {
   return out.str() + "]";
 }
 
-/// Loads one of the real tokenizers, skipping or failing when unavailable.
-class ReferenceTokenizerTest : public ::testing::TestWithParam<std::string> {
-protected:
-  void SetUp() override {
-    std::string error;
-    dir_ = tokenizerDir(GetParam(), error);
-    if (dir_.empty()) {
-      if (referenceRequired())
-        FAIL() << error;
-      GTEST_SKIP() << error;
-    }
-    auto tokenizer = Tokenizer::fromFile(dir_);
-    ASSERT_TRUE(tokenizer) << tokenizer.error().message;
-    tokenizer_.emplace(tokenizer.take());
-  }
-
-  const Tokenizer &tokenizer() const { return *tokenizer_; }
-
-  std::string dir_;
-  std::optional<Tokenizer> tokenizer_;
-};
+using ReferenceTokenizerTest = RealTokenizerTest;
 
 TEST_P(ReferenceTokenizerTest, IdsMatchReferenceOnCorpus) {
   if (std::string why = referenceUnavailableReason(); !why.empty()) {

@@ -8,13 +8,17 @@
 #ifndef SGL_TEST_UNIT_TOKENIZER_TOKENIZERTESTSUPPORT_H
 #define SGL_TEST_UNIT_TOKENIZER_TOKENIZERTESTSUPPORT_H
 
+#include "runtime/tokenizer/Tokenizer.h"
 #include "runtime/tokenizer/Utf8.h"
+
+#include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -194,6 +198,30 @@ inline std::vector<std::string> readCorpus() {
   }
   return texts;
 }
+
+/// A test over one of the real tokenizers (the parameter names it), which
+/// skips where the tokenizer files are missing, or fails when references
+/// are required.
+class RealTokenizerTest : public ::testing::TestWithParam<std::string> {
+protected:
+  void SetUp() override {
+    std::string error;
+    dir_ = tokenizerDir(GetParam(), error);
+    if (dir_.empty()) {
+      if (referenceRequired())
+        FAIL() << error;
+      GTEST_SKIP() << error;
+    }
+    auto tokenizer = Tokenizer::fromFile(dir_);
+    ASSERT_TRUE(tokenizer) << tokenizer.error().message;
+    tokenizer_.emplace(tokenizer.take());
+  }
+
+  const Tokenizer &tokenizer() const { return *tokenizer_; }
+
+  std::string dir_;
+  std::optional<Tokenizer> tokenizer_;
+};
 
 } // namespace sgl::runtime::testing
 
