@@ -197,14 +197,14 @@ private:
     Workspace &w = ws_;
     float *x = w.x.data(), *xn = w.xn.data(), *q = w.q.data(), *k = w.k.data(),
           *v = w.v.data();
-    for (int64_t t = 0; t < n; ++t)
-      rmsNorm(&x[t * hidden], l.attnNorm.data(), hidden, s.rmsNormEps,
-              &xn[t * hidden]);
+    normRows(x, l.attnNorm.data(), n, xn);
     matmulPacked(pool_, xn, n, p.q, q);
     matmulPacked(pool_, xn, n, p.k, k);
     matmulPacked(pool_, xn, n, p.v, v);
     const PagedKVLayer kv = kvLayer(li);
-    for (int64_t t = 0; t < n; ++t) {
+    // Rows are independent: splitting them over threads cannot change a
+    // result.
+    forRows(n, [&](int64_t t) {
       float *qt = &q[t * qDim], *kt = &k[t * kvDim], *vt = &v[t * kvDim];
       if (s.attentionBias) {
         addInPlace(qt, l.qBias.data(), qDim);
@@ -227,21 +227,26 @@ private:
       std::memcpy(kv.keySlot(page, pos % pageSize_), kt, sizeof(float) * kvDim);
       std::memcpy(kv.valueSlot(page, pos % pageSize_), vt,
                   sizeof(float) * kvDim);
-    }
+    });
     AttentionHeads heads{s.numHeads, s.numKVHeads, d,
                          static_cast<float>(1.0 / std::sqrt(double(d)))};
     pagedAttention(pool_, heads, batch, w.tokenSeq, kv, q, w.attn.data());
     matmulPacked(pool_, w.attn.data(), n, p.o, w.proj.data());
-    addInPlace(x, w.proj.data(), n * hidden);
+    forRows(n, [&](int64_t t) {
+      addInPlace(&x[t * hidden], &w.proj[t * hidden], hidden);
+    });
 
-    for (int64_t t = 0; t < n; ++t)
-      rmsNorm(&x[t * hidden], l.mlpNorm.data(), hidden, s.rmsNormEps,
-              &xn[t * hidden]);
+    normRows(x, l.mlpNorm.data(), n, xn);
     matmulPacked(pool_, xn, n, p.gate, w.gate.data());
     matmulPacked(pool_, xn, n, p.up, w.up.data());
-    siluMul(w.gate.data(), w.up.data(), w.gate.data(), n * s.intermediate);
+    const int64_t inter = s.intermediate;
+    forRows(n, [&](int64_t t) {
+      siluMul(&w.gate[t * inter], &w.up[t * inter], &w.gate[t * inter], inter);
+    });
     matmulPacked(pool_, w.gate.data(), n, p.down, w.proj.data());
-    addInPlace(x, w.proj.data(), n * hidden);
+    forRows(n, [&](int64_t t) {
+      addInPlace(&x[t * hidden], &w.proj[t * hidden], hidden);
+    });
   }
 
   void runHead(const ForwardBatch &batch, std::span<float> logits) {
@@ -253,6 +258,22 @@ private:
       rmsNorm(&ws_.x[batch.logitRows[r] * hidden], weights_.finalNorm.data(),
               hidden, shape_.rmsNormEps, &ws_.xn[r * hidden]);
     matmulPacked(pool_, ws_.xn.data(), rows, lmHead_, logits.data());
+  }
+
+  /// fn(t) for every row t < n, rows split over the pool.
+  template <typename Fn> void forRows(int64_t n, const Fn &fn) {
+    pool_.parallelFor(n, [&](int64_t t0, int64_t t1) {
+      for (int64_t t = t0; t < t1; ++t)
+        fn(t);
+    });
+  }
+  /// out[t] = RMSNorm(x[t]) * weight for every row of the batch.
+  void normRows(const float *x, const float *weight, int64_t n, float *out) {
+    const int64_t hidden = shape_.hidden;
+    forRows(n, [&](int64_t t) {
+      rmsNorm(&x[t * hidden], weight, hidden, shape_.rmsNormEps,
+              &out[t * hidden]);
+    });
   }
 
   TransformerShape shape_;

@@ -8,14 +8,24 @@
 #include <cmath>
 #include <limits>
 
+// The accumulations vectorize; the best clone for the CPU is picked once at
+// load (not under TSan, whose ifunc resolvers would run before it is up).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
+    !defined(__SANITIZE_THREAD__)
+#define SGL_ATTENTION_CLONES                                                   \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define SGL_ATTENTION_CLONES
+#endif
+
 namespace sgl::kernels {
 
 namespace {
 
 /// One query head over keys 0 .. numKeys - 1 of one sequence.
-void attendOne(const AttentionHeads &h, const PagedKVLayer &kv,
-               const int32_t *pages, int64_t numKeys, int64_t kvHead,
-               const float *q, float *out) {
+SGL_ATTENTION_CLONES void
+attendOne(const AttentionHeads &h, const PagedKVLayer &kv, const int32_t *pages,
+          int64_t numKeys, int64_t kvHead, const float *q, float *out) {
   const int64_t d = h.headDim, ps = kv.pageSize, offset = kvHead * d;
   float acc[kMaxAttentionHeadDim];
   float scores[kAttentionKeyBlock];
