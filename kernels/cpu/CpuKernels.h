@@ -1,7 +1,7 @@
 //===- CpuKernels.h - CPU kernels for transformer inference -----*- C++ -*-===//
 //
 // The CPU backend's elementwise and vector kernels: bf16 widening, row
-// lookup, the SIMD dot product, RMSNorm, rotary embeddings, softmax and
+// lookup, RMSNorm, rotary embeddings, softmax and
 // SwiGLU (matmul: PackedMatMul.h; attention: PagedAttention.h). Kernels
 // take raw pointers with shapes; they know nothing about models, requests or
 // programs. Activations are always fp32.
@@ -31,9 +31,6 @@ void convertBF16ToF32(const uint16_t *src, float *dst, int64_t n);
 
 /// Copies row `row` of `m` into `dst` as fp32 (embedding lookup).
 void loadRow(const MatrixView &m, int64_t row, float *dst);
-
-/// The fp32 SIMD dot product used by matvec and attention.
-float dotF32(const float *a, const float *b, int64_t n);
 
 /// out[i] = x[i] / sqrt(mean(x²) + eps) * weight[i], for i < n.
 void rmsNorm(const float *x, const float *weight, int64_t n, float eps,
