@@ -295,7 +295,13 @@ int main(int argc, char **argv) {
   app.add_option("--kv-memory", o.kvMemory,
                  "KV pool size: bytes with an optional K/M/G suffix, or a "
                  "percentage of RAM such as 25% (default: one full context "
-                 "for --args, 25% for --inputs)");
+                 "for --args, 25% for --inputs)")
+      ->check(CLI::Validator(
+          [](std::string &text) {
+            auto bytes = sgl::parseMemorySize(text, sgl::physicalMemoryBytes());
+            return bytes ? std::string() : bytes.error().message;
+          },
+          "SIZE"));
   app.add_option("--max-batch-tokens", o.maxBatchTokens,
                  "Tokens per forward step")
       ->check(sgl::UnsignedIn(1, 1 << 20))
