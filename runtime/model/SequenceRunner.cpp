@@ -10,7 +10,9 @@ Expected<SequenceRunner> SequenceRunner::create(LlamaModel &model,
                                                 int64_t maxPositions) {
   if (maxPositions <= 0)
     return makeError("a sequence runner needs room for at least one position");
-  const int64_t pages = (maxPositions + kPageSize - 1) / kPageSize;
+  // Rounded up without overflow for any positive int64.
+  const int64_t pages =
+      maxPositions / kPageSize + (maxPositions % kPageSize != 0);
   if (pages > INT32_MAX)
     return makeError("a sequence of " + std::to_string(maxPositions) +
                      " positions needs more pages than a pool can index");

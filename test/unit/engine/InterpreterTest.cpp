@@ -13,57 +13,12 @@
 
 #include <gtest/gtest.h>
 
-#include <malloc.h>
-
-#include <atomic>
 #include <cstdlib>
 #include <memory>
-#include <new>
 #include <set>
 
 using namespace sgl::runtime;
 using namespace sgl::test;
-
-// Every allocation of this test binary is counted, so a test can bound the
-// peak memory one call reserves (see PeakAllocation).
-namespace {
-std::atomic<int64_t> gLiveBytes{0}, gPeakBytes{0};
-
-void *countedAlloc(size_t size) {
-  void *p = std::malloc(size ? size : 1);
-  if (!p)
-    throw std::bad_alloc();
-  int64_t live = gLiveBytes += static_cast<int64_t>(malloc_usable_size(p));
-  int64_t peak = gPeakBytes.load();
-  while (live > peak && !gPeakBytes.compare_exchange_weak(peak, live)) {
-  }
-  return p;
-}
-void countedFree(void *p) {
-  if (!p)
-    return;
-  gLiveBytes -= static_cast<int64_t>(malloc_usable_size(p));
-  std::free(p);
-}
-
-/// The most bytes allocated at once while it lived, above those live when
-/// it was made.
-class PeakAllocation {
-public:
-  PeakAllocation() : base_(gLiveBytes.load()) { gPeakBytes = base_; }
-  int64_t bytes() const { return gPeakBytes.load() - base_; }
-
-private:
-  int64_t base_;
-};
-} // namespace
-
-void *operator new(size_t size) { return countedAlloc(size); }
-void *operator new[](size_t size) { return countedAlloc(size); }
-void operator delete(void *p) noexcept { countedFree(p); }
-void operator delete[](void *p) noexcept { countedFree(p); }
-void operator delete(void *p, size_t) noexcept { countedFree(p); }
-void operator delete[](void *p, size_t) noexcept { countedFree(p); }
 
 namespace {
 
