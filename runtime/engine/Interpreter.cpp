@@ -27,7 +27,7 @@ int64_t contextTokenBound(const LoadedModel &model,
   // Every token spells at least one byte, except special tokens, which the
   // template's and program's text spell with several.
   int64_t bound =
-      8 + static_cast<int64_t>(model.tokenizer().encode("", true).size());
+      8 + static_cast<int64_t>(model.tokenizer().prefixTokens().size());
   const ChatTemplate *chat =
       model.chatTemplate() ? &*model.chatTemplate() : nullptr;
   if (chat)

@@ -139,8 +139,7 @@ Status ProgramInstance::roleBegin(const Step &s) {
       !chat.beginText().empty()) {
     std::vector<int32_t> begin =
         model_.tokenizer().encode(chat.beginText(), false);
-    std::vector<int32_t> prefix = model_.tokenizer().encode("", true);
-    if (begin != prefix)
+    if (begin != model_.tokenizer().prefixTokens())
       context_.appendTemplateText(chat.beginText());
   }
   begun_ = true;
@@ -174,7 +173,7 @@ void ProgramInstance::beginGen(const Step &s, size_t index) {
   Expected<std::span<const int32_t>> frozen =
       context_.freeze(model_.tokenizer());
   if (!frozen) {
-    fail("gen '" + finish_.capture + "': " + frozen.error().message);
+    fail(pendingLabel() + frozen.error().message);
     return;
   }
   state_ = State::NeedsGen;
@@ -251,17 +250,15 @@ Status ProgramInstance::beginSelect(const Step &s) {
     Expected<std::vector<int32_t>> ids =
         ContextSegments::choiceTokens(model_.tokenizer(), choice);
     if (!ids)
-      return at(s, "select '" + slotName(s.slot) + "': " + ids.error().message);
+      return at(s, pendingLabel() + ids.error().message);
     if (ids->empty())
-      return at(s, "select '" + slotName(s.slot) +
-                       "': a choice encodes to no tokens");
+      return at(s, pendingLabel() + "a choice encodes to no tokens");
     choiceTokens_.push_back(ids.take());
   }
   Expected<std::span<const int32_t>> frozen =
       context_.freeze(model_.tokenizer());
   if (!frozen)
-    return at(s,
-              "select '" + slotName(s.slot) + "': " + frozen.error().message);
+    return at(s, pendingLabel() + frozen.error().message);
   state_ = State::NeedsSelect;
   return Status::ok();
 }

@@ -127,9 +127,7 @@ void Scheduler::failSequence(Sequence &seq, const std::string &message) {
 
 void Scheduler::finish(Sequence &seq) {
   releasePages(seq, /*cache=*/true);
-  for (Branch &b : seq.branches)
-    allocator_.free(std::span<const PageId>(b.pages).subspan(b.firstOwned));
-  seq.branches.clear();
+  releaseBranches(seq);
   DoneCallback done = std::move(seq.done);
   std::unique_ptr<ProgramInstance> inst = std::move(seq.inst);
   sequences_.erase(std::find_if(sequences_.begin(), sequences_.end(),
@@ -254,11 +252,15 @@ void Scheduler::releasePages(Sequence &seq, bool cache) {
   seq.computed = 0;
 }
 
-void Scheduler::retract(Sequence &seq) {
-  ++stats_.retractions;
+void Scheduler::releaseBranches(Sequence &seq) {
   for (Branch &b : seq.branches)
     allocator_.free(std::span<const PageId>(b.pages).subspan(b.firstOwned));
   seq.branches.clear();
+}
+
+void Scheduler::retract(Sequence &seq) {
+  ++stats_.retractions;
+  releaseBranches(seq);
   seq.branching = false;
   seq.selectLogits.clear();
   releasePages(seq, /*cache=*/true);
@@ -424,10 +426,8 @@ bool Scheduler::buildBatch(StepBatch &batch) {
     if (s->admitted && !s->selectLogits.empty() && !inBatch(s) &&
         startBranches(*s, s->selectLogits)) {
       s->selectLogits.clear();
-      if (s->branches.empty()) {
-        // Cannot happen: branches wait only when some choice needs one.
-        continue;
-      }
+      assert(!s->branches.empty() &&
+             "branches wait for pages only when some choice needs one");
       s->branching = true;
     }
     if (!s->admitted || !s->branching || inBatch(s))
@@ -500,10 +500,7 @@ bool Scheduler::startBranches(Sequence &seq, std::span<const float> logits) {
     const int64_t end = n + static_cast<int64_t>(choices[c].size()) - 1;
     std::vector<PageId> fresh;
     if (!allocPages((end + ps - 1) / ps - full, fresh, &seq)) {
-      for (Branch &other : seq.branches)
-        allocator_.free(
-            std::span<const PageId>(other.pages).subspan(other.firstOwned));
-      seq.branches.clear();
+      releaseBranches(seq);
       return false;
     }
     // Copy-on-write: the branch continues the context's partly filled

@@ -105,6 +105,8 @@ private:
   bool retractYoungest(const Sequence *keep);
   void retract(Sequence &seq);
   void releasePages(Sequence &seq, bool cache);
+  /// Gives back the pages the select branches of `seq` own.
+  void releaseBranches(Sequence &seq);
   void cacheComputedPages(Sequence &seq);
   bool buildBatch(StepBatch &batch);
   bool startBranches(Sequence &seq, std::span<const float> logits);
