@@ -2,6 +2,7 @@
 #include "runtime/model/LlamaModel.h"
 
 #include "kernels/cpu/CpuKernels.h"
+#include "kernels/cpu/PagedAttention.h"
 
 #include <algorithm>
 #include <cassert>
@@ -205,6 +206,11 @@ Status LlamaModel::bindWeights(const ModelConfig &c, const Checkpoint &ckpt,
   // The layer count sizes the layer list; everything else allocated here is
   // a copy of a tensor whose shape was just checked.
   SGL_TRY(checkLayerCount(c, ckpt));
+  // Attention keeps a head's accumulator on the stack.
+  if (c.headDim > kernels::kMaxAttentionHeadDim)
+    return makeError("head_dim is " + std::to_string(c.headDim) +
+                     "; the CPU backend's attention supports at most " +
+                     std::to_string(kernels::kMaxAttentionHeadDim));
   const bool keep = out != nullptr;
   const int64_t hidden = c.hiddenSize, qDim = c.numHeads * c.headDim,
                 kvDim = c.numKVHeads * c.headDim, inter = c.intermediateSize;
