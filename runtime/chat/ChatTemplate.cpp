@@ -1,4 +1,4 @@
-//===- ChatTemplate.cpp - Built-in chat templates (Llama 3, ChatML) -------===//
+//===- ChatTemplate.cpp - Built-in chat templates (Llama 3, ChatML, Qwen3) ===//
 #include "runtime/chat/ChatTemplate.h"
 
 #include "runtime/support/InputFile.h"
@@ -26,14 +26,83 @@ readOptionalFile(const std::filesystem::path &path, const char *kind) {
   return std::optional<std::string>(text.take());
 }
 
+/// Appends template text, merging it into a template piece before it.
+void addText(std::vector<ChatTemplate::Piece> &out, std::string_view text) {
+  if (text.empty())
+    return;
+  if (!out.empty() && !out.back().isContent())
+    out.back().text += text;
+  else
+    out.push_back({std::string(text), 0, 0});
+}
+
+/// Appends content bytes [begin, end), unless empty.
+void addContent(std::vector<ChatTemplate::Piece> &out, size_t begin,
+                size_t end) {
+  if (begin < end)
+    out.push_back({std::string(), begin, end});
+}
+
+/// Moves `begin` forward past newlines, up to `end`.
+size_t skipNewlines(std::string_view s, size_t begin, size_t end) {
+  while (begin < end && s[begin] == '\n')
+    ++begin;
+  return begin;
+}
+
+/// Moves `end` back past newlines, down to `begin`.
+size_t dropNewlines(std::string_view s, size_t begin, size_t end) {
+  while (end > begin && s[end - 1] == '\n')
+    --end;
+  return end;
+}
+
+/// Qwen3's assistant message, as its Jinja template renders it without
+/// tools or `reasoning_content`: the content after the last `</think>`
+/// (newlines stripped in front), and the reasoning between the last
+/// `<think>` before the first `</think>` and that `</think>` (newlines
+/// stripped on both sides). The reasoning is kept, as
+/// `<think>\nREASONING\n</think>\n\n`, only for messages after the last
+/// user message, and there always on the last message.
+void renderQwen3Assistant(std::vector<ChatTemplate::Piece> &out,
+                          std::string_view content, bool afterLastQuery,
+                          bool last) {
+  constexpr std::string_view kOpen = "<think>", kClose = "</think>";
+  size_t answer = 0, reasonBegin = 0, reasonEnd = 0;
+  if (size_t lastClose = content.rfind(kClose);
+      lastClose != std::string_view::npos) {
+    answer = skipNewlines(content, lastClose + kClose.size(), content.size());
+    reasonEnd = dropNewlines(content, 0, content.find(kClose));
+    const size_t open = content.substr(0, reasonEnd).rfind(kOpen);
+    reasonBegin = open == std::string_view::npos ? 0 : open + kOpen.size();
+    reasonBegin = skipNewlines(content, reasonBegin, reasonEnd);
+  }
+  addText(out, "<|im_start|>assistant\n");
+  if (afterLastQuery && (last || reasonBegin < reasonEnd)) {
+    addText(out, "<think>\n");
+    addContent(out, reasonBegin, reasonEnd);
+    addText(out, "\n</think>\n\n");
+    answer = skipNewlines(content, answer, content.size());
+  }
+  addContent(out, answer, content.size());
+  addText(out, "<|im_end|>\n");
+}
+
 } // namespace
 
 std::optional<ChatTemplate>
 ChatTemplate::detect(std::string_view jinjaText,
                      const std::function<bool(std::string_view)> &hasToken) {
-  if (jinjaText.find("<|start_header_id|>") != std::string_view::npos)
+  auto has = [&](std::string_view s) {
+    return jinjaText.find(s) != std::string_view::npos;
+  };
+  if (has("<|start_header_id|>"))
     return llama3();
-  if (jinjaText.find("<|im_start|>") != std::string_view::npos)
+  // Qwen3 is ChatML that drops past reasoning: it splits on </think> and
+  // tracks the last user query.
+  if (has("<|im_start|>") && has("</think>") && has("last_query_index"))
+    return qwen3();
+  if (has("<|im_start|>"))
     return chatml();
   if (!jinjaText.empty())
     return std::nullopt; // a template, but not one of ours
@@ -86,7 +155,15 @@ Expected<std::string> ChatTemplate::readJinja(const std::string &modelDir) {
 }
 
 const char *ChatTemplate::name() const {
-  return kind_ == Kind::Llama3 ? "llama3" : "chatml";
+  switch (kind_) {
+  case Kind::Llama3:
+    return "llama3";
+  case Kind::ChatML:
+    return "chatml";
+  case Kind::Qwen3:
+    return "qwen3";
+  }
+  return "unknown";
 }
 
 std::string_view ChatTemplate::beginText() const {
@@ -108,14 +185,41 @@ std::string_view ChatTemplate::endOfTurn() const {
   return kind_ == Kind::Llama3 ? "<|eot_id|>" : "<|im_end|>";
 }
 
+std::vector<ChatTemplate::Piece>
+ChatTemplate::renderMessage(std::span<const MessageView> messages,
+                            size_t index) const {
+  const MessageView &m = messages[index];
+  std::vector<Piece> out;
+  if (kind_ == Kind::Qwen3 && m.role == plan::Role::Assistant) {
+    // The last user message; without one the template takes the last
+    // message. (Tool responses, which also come as user messages in its
+    // Jinja, are not a role of ours.)
+    size_t lastQuery = messages.size() - 1;
+    for (size_t i = messages.size(); i-- > 0;)
+      if (messages[i].role == plan::Role::User) {
+        lastQuery = i;
+        break;
+      }
+    renderQwen3Assistant(out, m.content, index > lastQuery,
+                         index + 1 == messages.size());
+    return out;
+  }
+  addText(out, roleBegin(m.role));
+  addContent(out, 0, m.content.size());
+  addText(out, roleEnd());
+  return out;
+}
+
 std::string ChatTemplate::render(std::span<const Message> messages,
                                  bool addGenerationPrompt) const {
+  std::vector<MessageView> views;
+  for (const Message &m : messages)
+    views.push_back({m.role, m.content});
   std::string out(beginText());
-  for (const Message &m : messages) {
-    out += roleBegin(m.role);
-    out += m.content;
-    out += roleEnd();
-  }
+  for (size_t i = 0; i < views.size(); ++i)
+    for (const Piece &p : renderMessage(views, i))
+      out += p.isContent() ? views[i].content.substr(p.begin, p.end - p.begin)
+                           : std::string_view(p.text);
   if (addGenerationPrompt)
     out += roleBegin(plan::Role::Assistant);
   return out;

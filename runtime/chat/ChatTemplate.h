@@ -7,10 +7,20 @@
 //   llama3  <|begin_of_text|><|start_header_id|>ROLE<|end_header_id|>\n\n
 //           CONTENT<|eot_id|>
 //   chatml  <|im_start|>ROLE\nCONTENT<|im_end|>\n
+//   qwen3   chatml, but an assistant message's `<think>` block is dropped
+//           once a later user message follows it, and the last assistant
+//           message after the last user message is rendered with one
+//           (empty when it had none)
 //
 // For plain messages these equal what the models' own Jinja templates
 // render, except that Llama 3's template trims the content and these do not
 // (a program's text is appended as written, like SGLang's templates).
+//
+// A template renders a message as pieces: its own text, and byte ranges of
+// the message's content. A template that rewritesHistory() renders a message
+// differently as later messages arrive (Qwen3 above); the engine then
+// re-renders the earlier messages and recomputes from the first token that
+// changed.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_CHAT_CHATTEMPLATE_H
@@ -24,12 +34,13 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sgl::runtime {
 
 class ChatTemplate {
 public:
-  enum class Kind { Llama3, ChatML };
+  enum class Kind { Llama3, ChatML, Qwen3 };
 
   /// One message for render().
   struct Message {
@@ -37,8 +48,24 @@ public:
     std::string content;
   };
 
+  /// A message as renderMessage() sees it.
+  struct MessageView {
+    plan::Role role;
+    std::string_view content;
+  };
+
+  /// A piece of a rendered message: template text, or the bytes
+  /// [begin, end) of the message's content.
+  struct Piece {
+    std::string text; ///< template text; empty for content
+    size_t begin = 0, end = 0;
+    bool isContent() const { return text.empty(); }
+    bool operator==(const Piece &) const = default;
+  };
+
   static ChatTemplate llama3() { return ChatTemplate(Kind::Llama3); }
   static ChatTemplate chatml() { return ChatTemplate(Kind::ChatML); }
+  static ChatTemplate qwen3() { return ChatTemplate(Kind::Qwen3); }
 
   /// Recognizes a template from the Jinja text of `chat_template` (may be
   /// empty), else from the special tokens the vocabulary holds (`hasToken`
@@ -53,10 +80,10 @@ public:
   /// Error for an unreadable or malformed tokenizer_config.json.
   static Expected<std::string> readJinja(const std::string &modelDir);
 
-  /// "llama3" or "chatml".
+  /// "llama3", "chatml" or "qwen3".
   const char *name() const;
   /// Comma separated names of the supported templates.
-  static const char *supportedNames() { return "llama3, chatml"; }
+  static const char *supportedNames() { return "llama3, chatml, qwen3"; }
   Kind kind() const { return kind_; }
 
   /// Text the template puts once before the first message (Llama 3's
@@ -70,8 +97,20 @@ public:
   /// generation inside an assistant message stops on it.
   std::string_view endOfTurn() const;
 
-  /// The whole conversation: beginText, then header + content + footer per
-  /// message, then an assistant header when `addGenerationPrompt`.
+  /// True when how a message renders depends on the messages after it, so
+  /// that earlier text changes as the conversation grows.
+  bool rewritesHistory() const { return kind_ == Kind::Qwen3; }
+
+  /// How `messages[index]` renders in the conversation `messages`: every
+  /// message so far, an open user or system message last with its content
+  /// so far (an assistant message being generated is the generation prompt,
+  /// not one of them). Adjacent template texts are merged and empty content
+  /// ranges left out, so two renderings compare with ==.
+  std::vector<Piece> renderMessage(std::span<const MessageView> messages,
+                                   size_t index) const;
+
+  /// The whole conversation: beginText, then each message's pieces, then an
+  /// assistant header when `addGenerationPrompt`.
   std::string render(std::span<const Message> messages,
                      bool addGenerationPrompt) const;
 

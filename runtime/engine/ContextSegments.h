@@ -25,6 +25,13 @@
 //    alone, as plain text: choiceTokens); text after them starts a new run.
 //  - The post-processor's prefix tokens (Llama 3: BOS) come first, once,
 //    when the first tokens are frozen.
+//  - A chat template that rewrites earlier messages (ChatTemplate::
+//    rewritesHistory) truncates the context back to a mark() and appends the
+//    new rendering: the text before the mark that was frozen together with
+//    what follows it is pending again, so the result is tokenized as if the
+//    new rendering had been appended in the first place. tokens() then
+//    shrink; the scheduler keeps the keys/values of the tokens that did not
+//    change.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_ENGINE_CONTEXTSEGMENTS_H
@@ -77,6 +84,9 @@ public:
   void appendTemplateText(std::string_view text);
   void appendProgramText(std::string_view text);
   void appendArgumentText(std::string_view text);
+  /// Appends text of `kind` (Template, Program or Argument) with special
+  /// tokens recognised or not, as a re-rendered conversation restores it.
+  void appendText(std::string_view text, bool allowSpecial, SegmentKind kind);
 
   /// Freezes the pending text, then appends `ids` unchanged. `kind` is
   /// Generated or Choice. Fails (changing nothing) where freeze fails.
@@ -94,10 +104,19 @@ public:
   /// when a pre-tokenizer regex gives up.
   Expected<std::span<const int32_t>> freeze(const Tokenizer &tokenizer);
 
-  /// The frozen tokens; only ever grow.
+  /// The frozen tokens; grow, except by truncate().
   const std::vector<int32_t> &tokens() const { return tokens_; }
   /// True when text was appended since the last freeze.
-  bool hasPendingText() const { return !pending_.empty(); }
+  bool hasPendingText() const { return frozenSegments_ < segments_.size(); }
+
+  /// The end of the context now, for truncate(). Text appended next starts
+  /// a segment of its own.
+  size_t mark();
+  /// Drops everything appended after `mark`. Where the mark lies in frozen
+  /// text, the tokens of that whole freeze are dropped and the text before
+  /// the mark in it is pending again. Returns how many frozen tokens were
+  /// dropped.
+  int64_t truncate(size_t mark);
 
   /// The whole context as text, for debugging: text segments as appended,
   /// token segments (prefix, generated, choices) decoded with special
@@ -111,20 +130,34 @@ public:
   }
 
 private:
-  struct PendingRun {
-    std::string text;
-    bool allowSpecial = false;
+  /// Text (template, program, argument) or token ids (generated, choice).
+  struct Segment {
     SegmentKind kind = SegmentKind::Program;
+    bool allowSpecial = false;
+    std::string text;
+    std::vector<int32_t> ids;
   };
-  void appendText(std::string_view text, bool allowSpecial, SegmentKind kind);
-  /// Credits each of `ids` (the pending runs' tokens) to the run it starts
-  /// in, by the lengths of the bytes the ids decode to.
-  void countRunTokens(const Tokenizer &tokenizer, std::span<const int32_t> ids);
+  /// One freeze: segments from firstSegment up to the next freeze's became
+  /// the tokens from firstToken on.
+  struct Freeze {
+    size_t firstSegment = 0;
+    size_t firstToken = 0;
+    size_t firstTextByte = 0; // in frozenText_
+    std::array<int64_t, kSegmentKindCount> countsBefore{};
+  };
+  void beginFreeze();
+  /// Credits each of `ids` (the pending segments' tokens) to the segment it
+  /// starts in, by the lengths of the bytes the ids decode to.
+  void countPendingTokens(const Tokenizer &tokenizer,
+                          std::span<const int32_t> ids);
 
   bool allowSpecialInArguments_ = false;
+  std::vector<Segment> segments_;
+  size_t frozenSegments_ = 0; // segments_[0, frozenSegments_) are tokens
+  bool startSegment_ = false; // the next text starts a segment (mark())
+  std::vector<Freeze> freezes_;
   std::vector<int32_t> tokens_;
   std::string frozenText_; // text() of the frozen segments
-  std::vector<PendingRun> pending_;
   std::array<int64_t, kSegmentKindCount> counts_{};
 };
 

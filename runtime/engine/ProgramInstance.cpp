@@ -47,8 +47,10 @@ ProgramInstance::ProgramInstance(const LoadedModel &model,
                                  const plan::Program &program,
                                  std::vector<std::string> argValues,
                                  const RunOptions &options)
-    : model_(model), program_(program), options_(options) {
-  context_.setAllowSpecialInArguments(options.allowSpecialTokensInArguments);
+    : model_(model), program_(program), options_(options),
+      conversation_(model.tokenizer(),
+                    model.chatTemplate() ? &*model.chatTemplate() : nullptr,
+                    options.allowSpecialTokensInArguments) {
   slots_.assign(std::max<size_t>(program_.numSlots, argValues.size()), "");
   std::move(argValues.begin(), argValues.end(), slots_.begin());
   // Fail before any work when the program needs a template we lack.
@@ -104,21 +106,19 @@ void ProgramInstance::advance() {
 Status ProgramInstance::step(const Step &s, size_t index) {
   switch (s.kind) {
   case Step::Kind::Text:
-    context_.appendProgramText(s.text);
+    conversation_.appendProgramText(s.text);
     return Status::ok();
   case Step::Kind::Append:
     if (s.slot >= slots_.size())
       return at(s, "append of slot " + std::to_string(s.slot) +
                        " past the program's " + std::to_string(slots_.size()));
     // Arguments and earlier captures are data: never control tokens.
-    context_.appendArgumentText(slots_[s.slot]);
+    conversation_.appendArgumentText(slots_[s.slot]);
     return Status::ok();
   case Step::Kind::RoleBegin:
-    return roleBegin(s);
+    return countRewrites(conversation_.beginMessage(s.role));
   case Step::Kind::RoleEnd:
-    context_.appendTemplateText(model_.chatTemplate()->roleEnd());
-    openRole_.reset();
-    return Status::ok();
+    return countRewrites(conversation_.endMessage());
   case Step::Kind::Gen:
     if (s.slot >= slots_.size())
       return at(s, "gen writes slot " + std::to_string(s.slot) +
@@ -131,21 +131,10 @@ Status ProgramInstance::step(const Step &s, size_t index) {
   return at(s, "unknown step kind");
 }
 
-Status ProgramInstance::roleBegin(const Step &s) {
-  const ChatTemplate &chat = *model_.chatTemplate();
-  // The template's begin text (Llama 3's <|begin_of_text|>) goes first,
-  // once, unless the tokenizer's post-processor already adds it as BOS.
-  if (!begun_ && context_.tokens().empty() && !context_.hasPendingText() &&
-      !chat.beginText().empty()) {
-    std::vector<int32_t> begin =
-        model_.tokenizer().encode(chat.beginText(), false);
-    if (begin != model_.tokenizer().prefixTokens())
-      context_.appendTemplateText(chat.beginText());
-  }
-  begun_ = true;
-  context_.appendTemplateText(chat.roleBegin(s.role));
-  openRole_ = s.role;
-  return Status::ok();
+Status ProgramInstance::countRewrites(Status status) {
+  stats_.templateRewrites = conversation_.rewrites();
+  stats_.templateRewrittenTokens = conversation_.rewrittenTokens();
+  return status;
 }
 
 void ProgramInstance::beginGen(const Step &s, size_t index) {
@@ -161,7 +150,7 @@ void ProgramInstance::beginGen(const Step &s, size_t index) {
   rng_ = Rng(p.seed ? *p.seed : mixSeed(options_.seed, index));
   maxTokens_ = p.maxTokens ? *p.maxTokens : kDefaultMaxTokens;
   stopIds_ = std::set<int32_t>(model_.eosIds().begin(), model_.eosIds().end());
-  if (openRole_ == plan::Role::Assistant)
+  if (conversation_.openRole() == plan::Role::Assistant)
     if (auto eot =
             model_.tokenizer().tokenToId(model_.chatTemplate()->endOfTurn()))
       stopIds_.insert(*eot);
@@ -170,8 +159,7 @@ void ProgramInstance::beginGen(const Step &s, size_t index) {
   out_.clear();
   cut_ = std::string::npos;
   finish_ = GenFinish{slotName(s.slot), FinishReason::MaxTokens, 0};
-  Expected<std::span<const int32_t>> frozen =
-      context_.freeze(model_.tokenizer());
+  Expected<std::span<const int32_t>> frozen = conversation_.freeze();
   if (!frozen) {
     fail(pendingLabel() + frozen.error().message);
     return;
@@ -224,12 +212,13 @@ void ProgramInstance::finishGen(FinishReason reason) {
     bytes += size;
   }
   // The pending text was frozen when the gen began, so this cannot fail.
-  Status appended = context_.appendTokens(
-      tok, std::span<const int32_t>(sampled_).subspan(0, kept));
+  Status appended = conversation_.appendTokens(
+      std::span<const int32_t>(sampled_).subspan(0, kept),
+      SegmentKind::Generated);
   assert(appended && "nothing pending to tokenize");
   (void)appended;
   if (bytes < end)
-    context_.appendArgumentText(
+    conversation_.appendArgumentText(
         std::string_view(out_).substr(bytes, end - bytes));
   std::string capture = sanitizeUtf8(out_.substr(0, end));
   slots_[pending_->slot] = std::move(capture);
@@ -255,8 +244,7 @@ Status ProgramInstance::beginSelect(const Step &s) {
       return at(s, pendingLabel() + "a choice encodes to no tokens");
     choiceTokens_.push_back(ids.take());
   }
-  Expected<std::span<const int32_t>> frozen =
-      context_.freeze(model_.tokenizer());
+  Expected<std::span<const int32_t>> frozen = conversation_.freeze();
   if (!frozen)
     return at(s, pendingLabel() + frozen.error().message);
   state_ = State::NeedsSelect;
@@ -264,8 +252,8 @@ Status ProgramInstance::beginSelect(const Step &s) {
 }
 
 void ProgramInstance::finishSelect(size_t best) {
-  Status appended = context_.appendTokens(
-      model_.tokenizer(), choiceTokens_[best], SegmentKind::Choice);
+  Status appended =
+      conversation_.appendTokens(choiceTokens_[best], SegmentKind::Choice);
   assert(appended && "the context was frozen when the select began");
   (void)appended;
   slots_[pending_->slot] = pending_->choices[best];

@@ -9,10 +9,12 @@
 //            ─▶ NeedsSelect  score choiceTokens(), then finishSelect(best)
 //            ─▶ Done/Failed  result() holds the captures or the error
 //
-// Steps (text, append, role begin/end) only grow the instance's context
-// (ContextSegments): template and program text may spell special tokens,
-// argument and capture text never do; a gen or select freezes the context
-// into tokens first, so tokens the model has seen never change.
+// Steps (text, append, role begin/end) grow the instance's context
+// (Conversation over ContextSegments): template and program text may spell
+// special tokens, argument and capture text never do; a gen or select
+// freezes the context into tokens first. Tokens the model has seen change
+// only where the chat template renders an earlier message anew (Qwen3's
+// dropped reasoning); RunStats counts those rewrites.
 //
 // Generation details:
 // - Stop ids: the model's eos ids (config.json, generation_config.json) and
@@ -34,7 +36,7 @@
 #ifndef SGL_RUNTIME_ENGINE_PROGRAMINSTANCE_H
 #define SGL_RUNTIME_ENGINE_PROGRAMINSTANCE_H
 
-#include "runtime/engine/ContextSegments.h"
+#include "runtime/engine/Conversation.h"
 #include "runtime/engine/LoadedModel.h"
 #include "runtime/engine/RunStats.h"
 #include "runtime/engine/StopMatcher.h"
@@ -85,7 +87,9 @@ public:
 
   /// The frozen context: every token the model must have seen before the
   /// pending gen/select, BOS first.
-  const std::vector<int32_t> &tokens() const { return context_.tokens(); }
+  const std::vector<int32_t> &tokens() const {
+    return conversation_.context().tokens();
+  }
 
   // --- NeedsGen ---
   const SamplingParams &samplingParams() const { return sampling_; }
@@ -119,7 +123,8 @@ public:
 
 private:
   Status step(const plan::Step &s, size_t index);
-  Status roleBegin(const plan::Step &s);
+  /// Copies the conversation's rewrite counts into stats_.
+  Status countRewrites(Status status);
   void beginGen(const plan::Step &s, size_t index);
   Status beginSelect(const plan::Step &s);
   void finishGen(FinishReason reason);
@@ -130,11 +135,9 @@ private:
   const LoadedModel &model_;
   const plan::Program &program_;
   RunOptions options_;
-  ContextSegments context_;
+  Conversation conversation_;
   std::vector<std::string> slots_;
-  std::optional<plan::Role> openRole_;
-  bool begun_ = false; // the template's begin text was handled
-  size_t next_ = 0;    // next step to run
+  size_t next_ = 0; // next step to run
   State state_ = State::Ready;
   std::string error_;
   RunStats stats_;

@@ -42,6 +42,12 @@ struct RunStats {
   int64_t promptTokensComputed = 0;
   /// Tokens computed again after a retraction or a changed context.
   int64_t recomputedTokens = 0;
+  /// Times the chat template rendered an earlier message anew after its
+  /// tokens were frozen (Qwen3 dropping past reasoning), and the frozen
+  /// tokens those rewrites dropped: what came back unchanged keeps its
+  /// keys/values, the rest counts in recomputedTokens.
+  int64_t templateRewrites = 0;
+  int64_t templateRewrittenTokens = 0;
   int64_t generatedTokens = 0; ///< tokens sampled by gens
   /// One entry per gen, in the order they ran.
   std::vector<GenFinish> gens;

@@ -13,7 +13,7 @@ SGL_PACKAGES=(
   clang-format-22
   antlr4 libantlr4-runtime-dev
   libgtest-dev libbenchmark-dev nlohmann-json3-dev libflatbuffers-dev flatbuffers-compiler
-  libpcre2-dev libutf8proc-dev libcli11-dev libopenblas-dev python3-numpy
+  libpcre2-dev libutf8proc-dev libcli11-dev libopenblas-dev python3-numpy python3-jinja2
 )
 
 sgl_log() { echo "[sgl] $*" >&2; }
@@ -49,16 +49,27 @@ sgl_install_npm() {
   fi
 }
 
-# sgl_build BUILD_DIR [cmake options...]
+# sgl_build BUILD_DIR [cmake options...] [-- targets...]
+# Builds every target unless some are named after "--".
 sgl_build() {
   local dir="$1"
   shift
+  local cmake_opts=() targets=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+    cmake_opts+=("$1")
+    shift
+  done
+  if [ $# -gt 0 ]; then
+    shift
+    targets=("$@")
+  fi
   if [ ! -f "$dir/build.ninja" ]; then
     sgl_log "configuring and building $dir (a first build takes a few minutes)"
-    cmake -G Ninja -S "$SGL_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+    cmake -G Ninja -S "$SGL_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release \
+      "${cmake_opts[@]}" >/dev/null
   fi
   # Quiet when up to date; compiler output still shows when something builds.
-  ninja -C "$dir" --quiet | sed -u '/^ninja: no work to do\.$/d'
+  ninja -C "$dir" --quiet "${targets[@]}" | sed -u '/^ninja: no work to do\.$/d'
 }
 
 sgl_setup() {

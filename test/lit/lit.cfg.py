@@ -18,3 +18,4 @@ config.environment["PATH"] = path
 config.substitutions.append(("%examples", os.path.join(config.sgl_src_root, "examples")))
 config.substitutions.append(("%sgl_src_root", config.sgl_src_root))
 config.substitutions.append(("%sgl_obj_root", config.sgl_obj_root))
+config.substitutions.append(("%tokenizers", os.path.join(config.sgl_obj_root, "tokenizers")))

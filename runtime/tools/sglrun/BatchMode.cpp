@@ -55,6 +55,7 @@ int runBatchMode(LoadedModel &model, const plan::Program &program,
   BatchTotals totals;
   Status writeStatus;
   int64_t inFlight = 0;
+  int64_t rewrites = 0, rewrittenTokens = 0; // chat-template rewrites
 
   auto complete = [&](int64_t line, Expected<nlohmann::ordered_json> result) {
     ++counts.done;
@@ -95,6 +96,8 @@ int runBatchMode(LoadedModel &model, const plan::Program &program,
                      totals.promptTokens += st.promptTokens;
                      totals.promptTokensCached += st.promptTokensCached;
                      totals.outputTokens += st.generatedTokens;
+                     rewrites += st.templateRewrites;
+                     rewrittenTokens += st.templateRewrittenTokens;
                      counts.outputTokens += st.generatedTokens;
                      complete(line, done.result());
                      refill();
@@ -124,6 +127,13 @@ int runBatchMode(LoadedModel &model, const plan::Program &program,
                  static_cast<long long>(engine.decodeTokens),
                  static_cast<long long>(engine.retractions),
                  engine.forwardSeconds);
+  if (options.stats && rewrites > 0)
+    std::fprintf(stderr,
+                 "sglrun: %lld chat-template rewrites of earlier messages "
+                 "changed %lld tokens the model had seen (recomputed from the "
+                 "first changed one)\n",
+                 static_cast<long long>(rewrites),
+                 static_cast<long long>(rewrittenTokens));
   if (!ran)
     return reportError(kTool, ran.error().message);
   if (!input->status())

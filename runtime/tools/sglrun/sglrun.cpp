@@ -234,6 +234,13 @@ int run(const Options &o) {
                  static_cast<long long>(e.steps), e.forwardSeconds);
     std::fprintf(stderr, "sglrun: gens finished by %s\n",
                  finishSummary(s).c_str());
+    if (s.templateRewrites > 0)
+      std::fprintf(stderr,
+                   "sglrun: %lld chat-template rewrites of earlier messages "
+                   "changed %lld tokens the model had seen (recomputed from "
+                   "the first changed one)\n",
+                   static_cast<long long>(s.templateRewrites),
+                   static_cast<long long>(s.templateRewrittenTokens));
   }
   return 0;
 }

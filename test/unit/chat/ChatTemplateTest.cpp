@@ -5,16 +5,20 @@
 // 3.1 ones were produced with @lenml/tokenizers' apply_chat_template, the
 // Qwen3 ones derived by hand from its template (its Jinja uses slicing the
 // JavaScript renderer cannot parse) for conversations without tools or
-// thinking.
+// thinking. Qwen3's reasoning handling is checked against its Jinja
+// template rendered by Jinja2 (test/reference/chat_template_ref.py).
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/chat/ChatTemplate.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include <unistd.h>
 
@@ -134,7 +138,7 @@ TEST(ChatTemplate, ReadsTheRealTokenizerConfigs) {
   ASSERT_TRUE(qwen) << qwen.error().message;
   detected = ChatTemplate::detect(*qwen, noTokens);
   ASSERT_TRUE(detected);
-  EXPECT_EQ(detected->kind(), ChatTemplate::Kind::ChatML);
+  EXPECT_EQ(detected->kind(), ChatTemplate::Kind::Qwen3);
 }
 
 class ChatTemplateFiles : public ::testing::Test {
@@ -183,6 +187,115 @@ TEST_F(ChatTemplateFiles, MalformedConfigIsAnError) {
                 ": invalid JSON at line 1, column 3: syntax error while "
                 "parsing object key - invalid literal; last read: '{no'; "
                 "expected string literal");
+}
+
+/// True when SGL_REQUIRE_REFERENCE is set: a missing Jinja2 then fails the
+/// reference test instead of skipping it.
+bool referenceRequired() {
+  const char *value = std::getenv("SGL_REQUIRE_REFERENCE");
+  return value && *value && std::string(value) != "0";
+}
+
+std::string readText(const std::filesystem::path &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+nlohmann::json toJson(const Messages &messages) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const ChatTemplate::Message &m : messages)
+    out.push_back({{"role", plan::roleName(m.role)}, {"content", m.content}});
+  return out;
+}
+
+// Conversations whose assistant messages carry reasoning in every shape the
+// template distinguishes: before and after the last user message, last or
+// not, with and without <think>, newlines around it, several </think>, no
+// user message at all, a system message that is not first.
+TEST_F(ChatTemplateFiles, Qwen3MatchesItsJinjaTemplate) {
+  if (std::system("/usr/bin/python3 -c 'import jinja2' >/dev/null 2>&1") != 0) {
+    if (referenceRequired())
+      FAIL() << "/usr/bin/python3 cannot import jinja2 (Debian package "
+                "python3-jinja2)";
+    GTEST_SKIP() << "no Jinja2 for /usr/bin/python3 (python3-jinja2)";
+  }
+  const std::vector<Messages> conversations = {
+      {{Role::User, "Hi"},
+       {Role::Assistant, "<think>\nR1\n</think>\n\nA1"},
+       {Role::User, "More?"},
+       {Role::Assistant, "<think>R2</think>A2"}},
+      {{Role::System, "Sys"},
+       {Role::User, "Q"},
+       {Role::Assistant, "plain answer"}},
+      {{Role::User, "Q"},
+       {Role::Assistant, "x</think>\n\ny"},
+       {Role::Assistant, "z"}},
+      {{Role::User, "Q"},
+       {Role::Assistant, "<think>\n\n</think>\n\nB"},
+       {Role::User, "q2"}},
+      {{Role::System, "S"}, {Role::Assistant, "<think>r</think>a"}},
+      {{Role::User, "Q"},
+       {Role::Assistant, "a</think>b</think>\n\nc"},
+       {Role::Assistant, "\n\nhello"}},
+      {{Role::User, "u1"},
+       {Role::System, "late system"},
+       {Role::Assistant, "pre <think> mid\n</think> post"},
+       {Role::User, "u2"}},
+      {{Role::User, ""}, {Role::Assistant, ""}},
+  };
+  nlohmann::json input = nlohmann::json::array();
+  for (const Messages &c : conversations)
+    for (bool generation : {false, true})
+      input.push_back(
+          {{"messages", toJson(c)}, {"add_generation_prompt", generation}});
+  write("conversations.json", input.dump());
+  const std::filesystem::path script = std::filesystem::path(SGL_SOURCE_DIR) /
+                                       "test/reference/chat_template_ref.py";
+  const std::filesystem::path config =
+      std::filesystem::path(SGL_TOKENIZERS_DIR) / "qwen3/tokenizer_config.json";
+  const std::string command = "/usr/bin/python3 '" + script.string() + "' '" +
+                              config.string() + "' '" +
+                              (dir_ / "conversations.json").string() + "' > '" +
+                              (dir_ / "rendered.json").string() + "'";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  const nlohmann::json rendered =
+      nlohmann::json::parse(readText(dir_ / "rendered.json"));
+  ASSERT_EQ(rendered.size(), input.size());
+  ChatTemplate qwen = ChatTemplate::qwen3();
+  size_t n = 0;
+  for (const Messages &c : conversations)
+    for (bool generation : {false, true}) {
+      EXPECT_EQ(qwen.render(c, generation), rendered[n].get<std::string>())
+          << "conversation " << n / 2 << ", generation prompt " << generation;
+      ++n;
+    }
+}
+
+TEST(ChatTemplate, Qwen3RendersEarlierReasoningAsDroppedContent) {
+  // The reasoning of the first answer is left out of its pieces once a user
+  // message follows: what remains is a range of the content.
+  const std::string answer = "<think>\nwhy\n</think>\n\nbecause";
+  std::vector<ChatTemplate::MessageView> messages = {{Role::User, "Q"},
+                                                     {Role::Assistant, answer}};
+  ChatTemplate qwen = ChatTemplate::qwen3();
+  using Piece = ChatTemplate::Piece;
+  const size_t because = answer.find("because");
+  EXPECT_EQ(qwen.renderMessage(messages, 1),
+            (std::vector<Piece>{{"<|im_start|>assistant\n<think>\n", 0, 0},
+                                {"", 8, 11},
+                                {"\n</think>\n\n", 0, 0},
+                                {"", because, answer.size()},
+                                {"<|im_end|>\n", 0, 0}}));
+  messages.push_back({Role::User, "and?"});
+  EXPECT_EQ(qwen.renderMessage(messages, 1),
+            (std::vector<Piece>{{"<|im_start|>assistant\n", 0, 0},
+                                {"", because, answer.size()},
+                                {"<|im_end|>\n", 0, 0}}));
+  EXPECT_TRUE(qwen.rewritesHistory());
+  EXPECT_FALSE(ChatTemplate::chatml().rewritesHistory());
+  EXPECT_FALSE(ChatTemplate::llama3().rewritesHistory());
 }
 
 } // namespace

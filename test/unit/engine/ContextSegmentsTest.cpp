@@ -220,5 +220,58 @@ TEST_F(ContextSegmentsTest, TextAndTokenCountsPerKind) {
   EXPECT_STREQ(segmentKindName(SegmentKind::Argument), "argument");
 }
 
+TEST_F(ContextSegmentsTest, TruncatePendingTextKeepsTheFrozenTokens) {
+  ContextSegments context;
+  context.appendProgramText("One two");
+  frozen(context);
+  const std::vector<int32_t> frozenBefore = context.tokens();
+  context.appendProgramText(" three");
+  const size_t mark = context.mark();
+  context.appendProgramText(" four");
+  EXPECT_EQ(context.truncate(mark), 0);
+  EXPECT_EQ(context.tokens(), frozenBefore);
+  EXPECT_EQ(context.text(), "<|begin_of_text|>One two three");
+  EXPECT_EQ(frozen(context), runs({{" three", true}}));
+}
+
+TEST_F(ContextSegmentsTest, TruncateIntoFrozenTextTokenizesItAgainWithTheRest) {
+  ContextSegments context;
+  context.appendProgramText("Say hel");
+  const size_t mark = context.mark();
+  context.appendProgramText("p me");
+  frozen(context);
+  ASSERT_TRUE(context.appendTokens(tok(), std::vector<int32_t>{id("!")}));
+  const int64_t before = static_cast<int64_t>(context.tokens().size());
+  // The whole freeze goes ("Say hel" with it) and the generated id after
+  // it; "Say hel" + "lo" is tokenized as one text.
+  EXPECT_EQ(context.truncate(mark), before);
+  EXPECT_EQ(context.tokens(), std::vector<int32_t>{});
+  EXPECT_TRUE(context.hasPendingText());
+  EXPECT_EQ(context.tokenCount(SegmentKind::Generated), 0);
+  EXPECT_EQ(context.tokenCount(SegmentKind::Prefix), 0);
+  context.appendArgumentText("lo");
+  EXPECT_EQ(frozen(context), tok().encode("Say hello", true));
+  EXPECT_EQ(context.text(), "<|begin_of_text|>Say hello");
+  EXPECT_EQ(context.tokenCount(SegmentKind::Prefix), 1);
+}
+
+TEST_F(ContextSegmentsTest, TruncateAtTokensKeepsTheTextFrozenBeforeThem) {
+  ContextSegments context;
+  context.appendProgramText("Q:");
+  const std::vector<int32_t> question = withPrefix(runs({{"Q:", true}}));
+  const size_t mark = [&] {
+    frozen(context);
+    return context.mark();
+  }();
+  ASSERT_TRUE(context.appendTokens(tok(), std::vector<int32_t>{id("4")}));
+  context.appendProgramText(" ok");
+  EXPECT_EQ(context.truncate(mark), 1);
+  EXPECT_EQ(context.tokens(), question);
+  EXPECT_FALSE(context.hasPendingText());
+  EXPECT_EQ(context.tokenCount(SegmentKind::Generated), 0);
+  EXPECT_EQ(context.tokenCount(SegmentKind::Program),
+            static_cast<int64_t>(question.size()) - 1);
+}
+
 } // namespace
 } // namespace sgl::runtime

@@ -345,7 +345,7 @@ TEST_F(InterpreterTest, RolesWithoutATemplateAreAnError) {
   EXPECT_EQ(runError(*model, p),
             std::string("model at '") + kModelDir +
                 "' has no chat template sglrun knows (supported: llama3, "
-                "chatml); the program uses roles at t.sgl:3:3");
+                "chatml, qwen3); the program uses roles at t.sgl:3:3");
 }
 
 TEST_F(InterpreterTest, ArgumentErrorsNameTheArguments) {
