@@ -13,6 +13,7 @@
 
 #include "runtime/engine/Interpreter.h"
 #include "runtime/engine/Scheduler.h"
+#include "test/unit/support/Sanitizers.h"
 
 #include <gtest/gtest.h>
 
@@ -32,6 +33,18 @@ using namespace sgl::test;
 namespace {
 
 const char *const kModelDir = SGL_DEFAULT_MODEL_DIR;
+
+// Under ThreadSanitizer the heaviest cases run a smaller version of
+// themselves, to keep the TSan run in CI: there they take 15-30 times as
+// long, and a race in the kernels' thread pool (the only threads; the
+// scheduler is single-threaded) shows on a few instances as well as on 64.
+// Fewer instances, configurations and page sizes there, every kind of
+// program and every assertion kept; other builds run the full workload.
+constexpr bool kSmall = kUnderThreadSanitizer;
+/// Instances of mixedWorkload() before its repeated tail: two of each of
+/// the seven programs under TSan (the tests below take at most the first
+/// 14 there).
+constexpr int kMixedFresh = kSmall ? 14 : 60;
 
 /// One instance to run: a program (owned by the fixture), its argument
 /// values in declaration order and its run options.
@@ -189,11 +202,11 @@ protected:
     return "Background notes, read carefully. " + wordText(220, 7) + ".\n";
   }
 
-  /// 64 instances of seven programs: plain greedy gens with different
-  /// prompts behind a long shared prefix, two gens in a row, stop strings,
-  /// a select with multi-token choices followed by a gen, a chat, seeded
-  /// sampling, and short prompts without the prefix; the last four repeat
-  /// the first four exactly.
+  /// 64 instances (18 under TSan) of seven programs: plain greedy gens with
+  /// different prompts behind a long shared prefix, two gens in a row, stop
+  /// strings, a select with multi-token choices followed by a gen, a chat,
+  /// seeded sampling, and short prompts without the prefix; the last four
+  /// repeat the first four exactly.
   std::vector<Job> mixedWorkload() {
     const std::string prefix = sharedPrefix();
     const Program *plain = keep(makeProgram(
@@ -240,7 +253,7 @@ protected:
     const Program *programs[] = {plain, twoGens, stops,   choose,
                                  chat,  sampled, shortOne};
     std::vector<Job> jobs;
-    for (int i = 0; i < 60; ++i) {
+    for (int i = 0; i < kMixedFresh; ++i) {
       Job j;
       j.program = programs[i % 7];
       j.args = {" Question " + std::to_string(i) + ": " +
@@ -265,12 +278,15 @@ protected:
   }
 
   /// Runs `jobs` in pools just above the most pages one of them holds
-  /// alone, for page sizes 16 and 1, cache on and off: every instance must
-  /// finish as alone, and the pool must really have been too small.
+  /// alone, for page sizes 16 and 1 (16 only under TSan), cache on and off:
+  /// every instance must finish as alone, and the pool must really have
+  /// been too small.
   void checkTinyPools(const std::vector<Job> &jobs,
                       const std::vector<Outcome> &want) {
     int64_t retractions = 0;
-    for (int32_t ps : {16, 1}) {
+    const std::vector<int32_t> pageSizes =
+        kSmall ? std::vector<int32_t>{16} : std::vector<int32_t>{16, 1};
+    for (int32_t ps : pageSizes) {
       // The most pages one instance holds at once when alone (no cache).
       int32_t need = 0;
       for (const Job &j : jobs) {
@@ -324,12 +340,16 @@ TEST_F(SchedulerTest, BatchedOutputsEqualEachInstanceAlone) {
   EXPECT_GT(picks, 0);
   EXPECT_GT(sampledOutputs.size(), 1u);
 
-  const SchedulerOptions configs[] = {
+  std::vector<SchedulerOptions> configs = {
       makeOptions(true, 512, 2048, 16), makeOptions(false, 512, 2048, 16),
       makeOptions(true, 7, 64, 1),      makeOptions(false, 7, 2048, 1),
       makeOptions(true, 7, 2048, 64),   makeOptions(false, 512, 64, 64),
       makeOptions(true, 512, 64, 16),   makeOptions(true, 7, 64, 16),
   };
+  // Under TSan: the cache on with chunks, page size 1 and a small budget;
+  // the cache off unchunked.
+  if (kSmall)
+    configs = {configs[2], configs[1]};
   for (const SchedulerOptions &o : configs) {
     const auto started = std::chrono::steady_clock::now();
     EngineStats stats;
@@ -354,10 +374,13 @@ TEST_F(SchedulerTest, BatchedOutputsEqualEachInstanceAlone) {
 TEST_F(SchedulerTest, OneInstanceSchedulerEqualsInterpreter) {
   std::vector<Job> jobs = mixedWorkload();
   jobs.resize(7);
+  std::vector<SchedulerOptions> configs = {makeOptions(true, 7, 64, 1),
+                                           makeOptions(false, 512, 2048, 64)};
+  if (kSmall)
+    configs.resize(1);
   for (const Job &j : jobs) {
     Outcome want = runAlone(j);
-    for (const SchedulerOptions &o :
-         {makeOptions(true, 7, 64, 1), makeOptions(false, 512, 2048, 64)}) {
+    for (const SchedulerOptions &o : configs) {
       std::vector<Outcome> got = runBatch({j}, o);
       expectSame(got, {want}, optionsName(o));
     }
@@ -370,9 +393,9 @@ TEST_F(SchedulerTest, OneInstanceSchedulerEqualsInterpreter) {
 
 TEST_F(SchedulerTest, TinyPoolRetractsGensAndStillMatchesAlone) {
   std::vector<Job> jobs = mixedWorkload();
-  jobs.resize(28);
+  jobs.resize(kSmall ? 14 : 28);
   jobs = withoutSelects(jobs);
-  ASSERT_EQ(jobs.size(), 24u);
+  ASSERT_EQ(jobs.size(), kSmall ? 12u : 24u);
   std::vector<Outcome> want = alone(jobs);
   checkTinyPools(jobs, want);
 }
@@ -384,7 +407,7 @@ TEST_F(SchedulerTest, TinyPoolRetractsGensAndStillMatchesAlone) {
 // instances here failed with "could not get KV pages").
 TEST_F(SchedulerTest, TinyPoolRetractsAndStillMatchesAlone) {
   std::vector<Job> jobs = mixedWorkload();
-  jobs.resize(28);
+  jobs.resize(kSmall ? 14 : 28);
   std::vector<Outcome> want = alone(jobs);
   checkTinyPools(jobs, want);
 }
@@ -443,7 +466,9 @@ TEST_F(SchedulerTest, RetractionWhileBranchesStartSparesTheRestOfTheStep) {
 TEST_F(SchedulerTest, InstanceLargerThanThePoolFailsAloneOthersFinish) {
   constexpr int32_t kPages = 40, kPageSize = 16; // 640 positions
   std::vector<Job> jobs = mixedWorkload();
-  jobs.resize(14);
+  // Under TSan 10: the same layout (the huge select amid the others, the
+  // outgrowing gen last) with fewer around.
+  jobs.resize(kSmall ? 10 : 14);
   // Every instance fits when alone (mixed ones hold < 40 pages).
   const std::string hugePrompt = wordText(900, 3);
   const Program *huge =
@@ -701,9 +726,14 @@ TEST_F(SchedulerTest, SelectPicksTheArgmaxOfDirectScores) {
     }
   };
   check(alone(jobs), "alone");
-  for (const SchedulerOptions &o :
-       {makeOptions(true, 512, 2048, 16), makeOptions(false, 7, 64, 1),
-        makeOptions(true, 7, 64, 64)}) {
+  std::vector<SchedulerOptions> configs = {makeOptions(true, 512, 2048, 16),
+                                           makeOptions(false, 7, 64, 1),
+                                           makeOptions(true, 7, 64, 64)};
+  // Under TSan one: small chunks, no cache, page size 1 (alone() ran the
+  // defaults, whose steps hold a long choice's >64 rows at once).
+  if (kSmall)
+    configs = {configs[1]};
+  for (const SchedulerOptions &o : configs) {
     // Each case twice in the batch: branches of many selects at once.
     std::vector<Job> twice = jobs;
     twice.insert(twice.end(), jobs.begin(), jobs.end());
@@ -721,7 +751,7 @@ TEST_F(SchedulerTest, SelectPicksTheArgmaxOfDirectScores) {
 
 TEST_F(SchedulerTest, FcfsAndLongestPrefixMatchGiveTheSameOutputs) {
   std::vector<Job> jobs = mixedWorkload();
-  jobs.resize(35);
+  jobs.resize(kSmall ? 14 : 35);
   std::vector<Outcome> want = alone(jobs);
   std::vector<Job> gensOnly;
   std::vector<Outcome> wantGens;
@@ -730,8 +760,10 @@ TEST_F(SchedulerTest, FcfsAndLongestPrefixMatchGiveTheSameOutputs) {
       gensOnly.push_back(jobs[i]);
       wantGens.push_back(want[i]);
     }
-  // An ample pool with everything; a small one (retracting) with the gens.
-  for (int32_t numPages : {0, 40}) {
+  // An ample pool with everything; a small one (retracting) with the gens:
+  // 40 pages for 30 of them, 18 for the 12 under TSan (one of them alone
+  // holds up to 17).
+  for (int32_t numPages : {0, kSmall ? 18 : 40}) {
     const std::vector<Job> &js = numPages ? gensOnly : jobs;
     const std::vector<Outcome> &ws = numPages ? wantGens : want;
     SchedulerOptions lpm = makeOptions(true, 64, 512, 16, numPages);
