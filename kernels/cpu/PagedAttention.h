@@ -22,6 +22,7 @@
 namespace sgl::kernels {
 
 inline constexpr int64_t kAttentionKeyBlock = 32;
+static_assert(kAttentionKeyBlock % 8 == 0, "keys are scored 8 at a time");
 /// Largest head_dim the kernel's per-query accumulator holds.
 inline constexpr int64_t kMaxAttentionHeadDim = 512;
 
