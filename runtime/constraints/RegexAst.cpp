@@ -1,0 +1,58 @@
+//===- RegexAst.cpp - Syntax tree of a regular expression -----------------===//
+#include "runtime/constraints/RegexAst.h"
+
+#include <cassert>
+#include <utility>
+
+namespace sgl::runtime::constraints {
+
+namespace {
+RegexNode combine(RegexNode::Kind kind, std::vector<RegexNode> parts,
+                  uint32_t offset) {
+  if (parts.empty())
+    return RegexNode::empty(offset);
+  if (parts.size() == 1)
+    return std::move(parts.front());
+  RegexNode node;
+  node.kind = kind;
+  node.offset = offset;
+  node.children = std::move(parts);
+  return node;
+}
+} // namespace
+
+RegexNode RegexNode::empty(uint32_t offset) {
+  RegexNode node;
+  node.offset = offset;
+  return node;
+}
+
+RegexNode RegexNode::set(CodePointSet codePoints, uint32_t offset) {
+  RegexNode node;
+  node.kind = Kind::CodePoints;
+  node.offset = offset;
+  node.codePoints = std::move(codePoints);
+  return node;
+}
+
+RegexNode RegexNode::concat(std::vector<RegexNode> parts, uint32_t offset) {
+  return combine(Kind::Concat, std::move(parts), offset);
+}
+
+RegexNode RegexNode::alternate(std::vector<RegexNode> parts, uint32_t offset) {
+  return combine(Kind::Alternate, std::move(parts), offset);
+}
+
+RegexNode RegexNode::repeat(RegexNode child, uint32_t minCount,
+                            uint32_t maxCount, uint32_t offset) {
+  assert(minCount <= maxCount && "a repetition's minimum is above its maximum");
+  RegexNode node;
+  node.kind = Kind::Repeat;
+  node.offset = offset;
+  node.minCount = minCount;
+  node.maxCount = maxCount;
+  node.children.push_back(std::move(child));
+  return node;
+}
+
+} // namespace sgl::runtime::constraints
