@@ -1,6 +1,8 @@
 //===- TokenDistances.cpp - Fewest tokens to acceptance -------------------===//
 #include "runtime/constraints/TokenDistances.h"
 
+#include "runtime/constraints/ReverseDistances.h"
+
 #include "runtime/constraints/TrieWalk.h"
 
 #include <algorithm>
@@ -76,38 +78,17 @@ Status TokenDistances::explore(State from) {
 }
 
 void TokenDistances::computeDistances() {
-  // Token edges reversed, in CSR form, over the explored states.
-  int32_t n = dfa_.numStates();
-  std::vector<int32_t> offsets(static_cast<size_t>(n) + 1, 0);
-  for (State s = 0; s < n; ++s)
+  // Token edges reversed, over the explored states (only they have
+  // successors listed).
+  const int32_t n = dfa_.numStates();
+  const ReverseGraph reverse = reverseGraph(n, [&](State s, auto &&visit) {
     for (State next : successors_[s])
-      ++offsets[next + 1];
+      visit(next);
+  });
+  std::vector<uint8_t> targets(n, 0);
   for (State s = 0; s < n; ++s)
-    offsets[s + 1] += offsets[s];
-  std::vector<State> predecessors(offsets.back());
-  std::vector<int32_t> fill(offsets.begin(), offsets.end() - 1);
-  for (State s = 0; s < n; ++s)
-    for (State next : successors_[s])
-      predecessors[fill[next]++] = s;
-
-  std::fill(distance_.begin(), distance_.end(), kNever);
-  std::vector<State> queue;
-  for (State s = 0; s < n; ++s) {
-    if (explored_[s] && dfa_.accepting(s)) {
-      distance_[s] = 0;
-      queue.push_back(s);
-    }
-  }
-  for (size_t head = 0; head < queue.size(); ++head) {
-    State s = queue[head];
-    for (int32_t i = offsets[s]; i < offsets[s + 1]; ++i) {
-      State from = predecessors[i];
-      if (distance_[from] == kNever) {
-        distance_[from] = distance_[s] + 1;
-        queue.push_back(from);
-      }
-    }
-  }
+    targets[s] = explored_[s] && dfa_.accepting(s);
+  distance_ = distancesToTargets(reverse, targets);
 
   for (State s = 0; s < n; ++s) {
     farthest_[s] = 0;
