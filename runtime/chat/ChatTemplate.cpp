@@ -186,27 +186,43 @@ std::string_view ChatTemplate::endOfTurn() const {
 }
 
 std::vector<ChatTemplate::Piece>
-ChatTemplate::renderMessage(std::span<const MessageView> messages,
-                            size_t index) const {
-  const MessageView &m = messages[index];
+ChatTemplate::streamedPieces(plan::Role role, size_t contentSize) const {
   std::vector<Piece> out;
-  if (kind_ == Kind::Qwen3 && m.role == plan::Role::Assistant) {
-    // The last user message; without one the template takes the last
-    // message. (Tool responses, which also come as user messages in its
-    // Jinja, are not a role of ours.)
-    size_t lastQuery = messages.size() - 1;
-    for (size_t i = messages.size(); i-- > 0;)
-      if (messages[i].role == plan::Role::User) {
-        lastQuery = i;
-        break;
-      }
-    renderQwen3Assistant(out, m.content, index > lastQuery,
-                         index + 1 == messages.size());
-    return out;
-  }
-  addText(out, roleBegin(m.role));
-  addContent(out, 0, m.content.size());
+  addText(out, roleBegin(role));
+  addContent(out, 0, contentSize);
   addText(out, roleEnd());
+  return out;
+}
+
+std::string ChatTemplate::spell(std::span<const Piece> pieces,
+                                std::string_view content) {
+  std::string text;
+  for (const Piece &p : pieces)
+    text += p.isContent() ? content.substr(p.begin, p.end - p.begin)
+                          : std::string_view(p.text);
+  return text;
+}
+
+std::vector<std::vector<ChatTemplate::Piece>>
+ChatTemplate::renderMessages(std::span<const MessageView> messages) const {
+  // Qwen3's last user message; without one the template takes the last
+  // message. (Tool responses, which also come as user messages in its
+  // Jinja, are not a role of ours.)
+  size_t lastQuery = messages.empty() ? 0 : messages.size() - 1;
+  for (size_t i = messages.size(); i-- > 0;)
+    if (messages[i].role == plan::Role::User) {
+      lastQuery = i;
+      break;
+    }
+  std::vector<std::vector<Piece>> out(messages.size());
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const MessageView &m = messages[i];
+    if (kind_ == Kind::Qwen3 && m.role == plan::Role::Assistant)
+      renderQwen3Assistant(out[i], m.content, i > lastQuery,
+                           i + 1 == messages.size());
+    else
+      out[i] = streamedPieces(m.role, m.content.size());
+  }
   return out;
 }
 
@@ -216,10 +232,9 @@ std::string ChatTemplate::render(std::span<const Message> messages,
   for (const Message &m : messages)
     views.push_back({m.role, m.content});
   std::string out(beginText());
+  const std::vector<std::vector<Piece>> pieces = renderMessages(views);
   for (size_t i = 0; i < views.size(); ++i)
-    for (const Piece &p : renderMessage(views, i))
-      out += p.isContent() ? views[i].content.substr(p.begin, p.end - p.begin)
-                           : std::string_view(p.text);
+    out += spell(pieces[i], views[i].content);
   if (addGenerationPrompt)
     out += roleBegin(plan::Role::Assistant);
   return out;

@@ -48,7 +48,7 @@ public:
     std::string content;
   };
 
-  /// A message as renderMessage() sees it.
+  /// A message as renderMessages() sees it.
   struct MessageView {
     plan::Role role;
     std::string_view content;
@@ -101,13 +101,22 @@ public:
   /// that earlier text changes as the conversation grows.
   bool rewritesHistory() const { return kind_ == Kind::Qwen3; }
 
-  /// How `messages[index]` renders in the conversation `messages`: every
+  /// How each of `messages` renders in the conversation they form: every
   /// message so far, an open user or system message last with its content
   /// so far (an assistant message being generated is the generation prompt,
   /// not one of them). Adjacent template texts are merged and empty content
   /// ranges left out, so two renderings compare with ==.
-  std::vector<Piece> renderMessage(std::span<const MessageView> messages,
-                                   size_t index) const;
+  std::vector<std::vector<Piece>>
+  renderMessages(std::span<const MessageView> messages) const;
+
+  /// A message as it is written while it streams: the role's header, the
+  /// `contentSize` content bytes, the footer (what renderMessages gives for
+  /// a message the template does nothing else to).
+  std::vector<Piece> streamedPieces(plan::Role role, size_t contentSize) const;
+
+  /// The text `pieces` of a message with `content` spell.
+  static std::string spell(std::span<const Piece> pieces,
+                           std::string_view content);
 
   /// The whole conversation: beginText, then each message's pieces, then an
   /// assistant header when `addGenerationPrompt`.

@@ -115,17 +115,15 @@ Status Conversation::beginMessage(plan::Role role) {
   }
   begun_ = true;
   openRole_ = role;
-  if (!recording()) {
-    context_.appendTemplateText(chat_->roleBegin(role));
-    return Status::ok();
+  if (recording()) {
+    Element e;
+    e.role = role;
+    e.open = true;
+    e.mark = context_.mark();
+    elements_.push_back(std::move(e));
   }
-  Element e;
-  e.role = role;
-  e.open = true;
-  e.mark = context_.mark();
-  elements_.push_back(std::move(e));
   context_.appendTemplateText(chat_->roleBegin(role));
-  return rerender();
+  return recording() ? rerender() : Status::ok();
 }
 
 Status Conversation::endMessage() {
@@ -133,18 +131,9 @@ Status Conversation::endMessage() {
   openRole_.reset();
   if (!recording())
     return Status::ok();
-  // The message as it was streamed: header, content, footer.
   Element &e = elements_.back();
   e.open = false;
-  e.rendered.clear();
-  std::string header = chat_->roleBegin(*e.role);
-  if (e.content.empty()) {
-    e.rendered.push_back({header + std::string(chat_->roleEnd()), 0, 0});
-  } else {
-    e.rendered.push_back({header, 0, 0});
-    e.rendered.push_back({std::string(), 0, e.content.size()});
-    e.rendered.push_back({std::string(chat_->roleEnd()), 0, 0});
-  }
+  e.rendered = chat_->streamedPieces(*e.role, e.content.size());
   return rerender();
 }
 
@@ -200,17 +189,6 @@ Status Conversation::appendContent(const Element &e, size_t begin, size_t end) {
   return Status::ok();
 }
 
-std::string
-Conversation::renderedText(const Element &e,
-                           std::span<const ChatTemplate::Piece> pieces) {
-  std::string text;
-  for (const ChatTemplate::Piece &p : pieces)
-    text += p.isContent()
-                ? std::string_view(e.content).substr(p.begin, p.end - p.begin)
-                : std::string_view(p.text);
-  return text;
-}
-
 Status Conversation::rerender() {
   // What the template sees: the closed messages, and an open user or
   // system message with its content so far (an open assistant message is
@@ -224,19 +202,22 @@ Status Conversation::rerender() {
     viewOf[i] = views.size();
     views.push_back({*e.role, e.content});
   }
+  std::vector<std::vector<ChatTemplate::Piece>> rendered =
+      chat_->renderMessages(views);
   std::vector<std::vector<ChatTemplate::Piece>> fresh(elements_.size());
   size_t first = elements_.size();
   for (size_t i = 0; i < elements_.size(); ++i) {
     Element &e = elements_[i];
     if (!e.role || e.open)
       continue;
-    fresh[i] = chat_->renderMessage(views, viewOf[i]);
+    fresh[i] = std::move(rendered[viewOf[i]]);
     if (first < elements_.size() || fresh[i] == e.rendered)
       continue;
     // Different pieces may still spell the same text (Qwen3 renders a
     // <think> block the program wrote as its own template text): then the
     // context stands.
-    if (renderedText(e, fresh[i]) == renderedText(e, e.rendered))
+    if (ChatTemplate::spell(fresh[i], e.content) ==
+        ChatTemplate::spell(e.rendered, e.content))
       e.rendered = std::move(fresh[i]);
     else
       first = i;

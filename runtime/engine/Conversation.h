@@ -92,9 +92,6 @@ private:
   /// At a freeze or after appended ids: counts a rewrite of what the model
   /// saw, and remembers how much it sees now.
   void noteSeen();
-  /// The text `pieces` of `e` spell.
-  static std::string renderedText(const Element &e,
-                                  std::span<const ChatTemplate::Piece> pieces);
   /// Renders every closed message again and, from the first whose
   /// rendering changed, truncates and appends the conversation anew.
   Status rerender();

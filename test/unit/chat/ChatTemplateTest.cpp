@@ -282,14 +282,14 @@ TEST(ChatTemplate, Qwen3RendersEarlierReasoningAsDroppedContent) {
   ChatTemplate qwen = ChatTemplate::qwen3();
   using Piece = ChatTemplate::Piece;
   const size_t because = answer.find("because");
-  EXPECT_EQ(qwen.renderMessage(messages, 1),
+  EXPECT_EQ(qwen.renderMessages(messages)[1],
             (std::vector<Piece>{{"<|im_start|>assistant\n<think>\n", 0, 0},
                                 {"", 8, 11},
                                 {"\n</think>\n\n", 0, 0},
                                 {"", because, answer.size()},
                                 {"<|im_end|>\n", 0, 0}}));
   messages.push_back({Role::User, "and?"});
-  EXPECT_EQ(qwen.renderMessage(messages, 1),
+  EXPECT_EQ(qwen.renderMessages(messages)[1],
             (std::vector<Piece>{{"<|im_start|>assistant\n", 0, 0},
                                 {"", because, answer.size()},
                                 {"<|im_end|>\n", 0, 0}}));
