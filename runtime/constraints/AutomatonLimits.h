@@ -27,6 +27,9 @@ struct AutomatonLimits {
   /// NFA states visited by subset construction, all DFA states together:
   /// its running time, whatever the number of states.
   int64_t maxSubsetVisits = 50'000'000;
+  /// Rules of one grammar, and DFA states of all its rules together.
+  int32_t maxGrammarRules = 10'000;
+  int64_t maxGrammarStates = 200'000;
 };
 
 } // namespace sgl::runtime::constraints

@@ -4,6 +4,8 @@
 #include "runtime/constraints/ReverseDistances.h"
 
 #include <cassert>
+#include <functional>
+#include <queue>
 #include <utility>
 
 namespace sgl::runtime::constraints {
@@ -24,10 +26,54 @@ std::vector<uint32_t> distancesToAcceptance(const DfaTable &table) {
   return distancesToTargets(reverse, table.accepting);
 }
 
+/// The same with calls, which cost their callee's shortest match:
+/// Dijkstra's algorithm backwards from the accepting states.
+std::vector<uint32_t>
+distancesWithCalls(const DfaTable &table,
+                   std::span<const uint32_t> callLengths) {
+  const int32_t columns = table.numColumns();
+  auto weight = [&](int32_t column) -> uint64_t {
+    return column < table.numClasses ? 1
+                                     : callLengths[column - table.numClasses];
+  };
+  std::vector<std::vector<std::pair<int32_t, int32_t>>> into(
+      table.numStates()); // target -> (source, column)
+  for (int32_t s = 0; s < table.numStates(); ++s)
+    for (int32_t c = 0; c < columns; ++c)
+      if (c < table.numClasses || callLengths[c - table.numClasses] != kNoPath)
+        into[table.target(s, c)].emplace_back(s, c);
+  std::vector<uint64_t> best(table.numStates(), kNoPath);
+  using Entry = std::pair<uint64_t, int32_t>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
+  for (int32_t s = 0; s < table.numStates(); ++s)
+    if (table.accepting[s])
+      queue.emplace(best[s] = 0, s);
+  while (!queue.empty()) {
+    auto [distance, state] = queue.top();
+    queue.pop();
+    if (distance != best[state])
+      continue;
+    for (auto [source, column] : into[state]) {
+      uint64_t through = distance + weight(column);
+      if (through < best[source])
+        queue.emplace(best[source] = through, source);
+    }
+  }
+  std::vector<uint32_t> shortest(best.size());
+  for (size_t s = 0; s < best.size(); ++s)
+    shortest[s] = static_cast<uint32_t>(std::min<uint64_t>(best[s], kNoPath));
+  return shortest;
+}
+
 } // namespace
 
-ByteDfa::ByteDfa(DfaTable table)
-    : table_(std::move(table)), shortest_(distancesToAcceptance(table_)) {
+ByteDfa::ByteDfa(DfaTable table, std::span<const uint32_t> callLengths)
+    : table_(std::move(table)),
+      shortest_(table_.callRules.empty()
+                    ? distancesToAcceptance(table_)
+                    : distancesWithCalls(table_, callLengths)) {
+  assert(callLengths.size() == table_.callRules.size() &&
+         "one length per call column");
   assert(numStates() > 0 && shortest_[kDead] == kNever &&
          "state 0 must be the dead state");
 #ifndef NDEBUG

@@ -20,6 +20,10 @@
 // remaining byte budget. The object is immutable and safe to share between
 // threads.
 //
+// The DFA of a grammar rule (Grammar.h) also has call columns: from a state,
+// a whole match of rule callRule(j) leads to callTarget(state, j). Its
+// shortestAccept counts such a call as the callee's shortest match.
+//
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_CONSTRAINTS_BYTEDFA_H
 #define SGL_RUNTIME_CONSTRAINTS_BYTEDFA_H
@@ -28,6 +32,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -43,8 +48,9 @@ public:
   static constexpr uint32_t kNever = std::numeric_limits<uint32_t>::max();
 
   /// Wraps a minimal table, as minimizeDfa returns it: state 0 is the only
-  /// state that cannot reach an accepting one.
-  explicit ByteDfa(DfaTable table);
+  /// state that cannot reach an accepting one. `callLengths[j]` is the
+  /// shortest match of callRule(j), one per call column.
+  explicit ByteDfa(DfaTable table, std::span<const uint32_t> callLengths = {});
 
   State start() const { return table_.start; }
   State step(State state, uint8_t byte) const {
@@ -67,6 +73,16 @@ public:
   int32_t numStates() const { return table_.numStates(); }
   /// Classes of bytes that every state treats alike (at most 256).
   int32_t numByteClasses() const { return table_.numClasses; }
+
+  /// Call columns; none for a regular expression.
+  int32_t numCalls() const {
+    return static_cast<int32_t>(table_.callRules.size());
+  }
+  int32_t callRule(int32_t call) const { return table_.callRules[call]; }
+  /// The state after a whole match of callRule(call) from `state`.
+  State callTarget(State state, int32_t call) const {
+    return table_.target(state, table_.numClasses + call);
+  }
 
 private:
   DfaTable table_;

@@ -60,7 +60,11 @@ private:
   }
   int32_t addEpsilon() { return add(NfaState{}); }
   int32_t addSplit(int32_t out, int32_t out1) {
-    return add(NfaState{NfaState::Kind::Split, 0, 0, out, out1});
+    NfaState split;
+    split.kind = NfaState::Kind::Split;
+    split.out = out;
+    split.out1 = out1;
+    return add(split);
   }
   void join(int32_t exit, int32_t target) { states_[exit].out = target; }
   Fragment emptyFragment() {
@@ -83,6 +87,15 @@ private:
   std::optional<uint32_t> blamedRepeat_;
 };
 
+NfaState byteState(ByteRange range, int32_t out) {
+  NfaState state;
+  state.kind = NfaState::Kind::Byte;
+  state.lo = range.lo;
+  state.hi = range.hi;
+  state.out = out;
+  return state;
+}
+
 Fragment NfaBuilder::build(const RegexNode &node) {
   switch (node.kind) {
   case RegexNode::Kind::Empty:
@@ -100,6 +113,14 @@ Fragment NfaBuilder::build(const RegexNode &node) {
   }
   case RegexNode::Kind::Alternate:
     return buildAlternate(node.children);
+  case RegexNode::Kind::Call: {
+    int32_t exit = addEpsilon();
+    NfaState call;
+    call.kind = NfaState::Kind::Call;
+    call.out = exit;
+    call.rule = node.rule;
+    return {add(call), exit};
+  }
   case RegexNode::Kind::Repeat: {
     bool outermost = !outerRepeat_;
     if (outermost)
@@ -130,8 +151,7 @@ Fragment NfaBuilder::buildSet(const CodePointSet &set) {
       auto [it, inserted] =
           shared.try_emplace(std::make_tuple(range.lo, range.hi, next), 0);
       if (inserted)
-        it->second =
-            add(NfaState{NfaState::Kind::Byte, range.lo, range.hi, next, -1});
+        it->second = add(byteState(range, next));
       next = it->second;
     }
     firsts.push_back(next);

@@ -22,16 +22,18 @@
 namespace sgl::runtime::constraints {
 
 /// One NFA state. Byte states consume one byte in [lo, hi] and go to `out`;
+/// Call states consume a whole match of grammar rule `rule` (Grammar.h);
 /// Split and Epsilon states move to `out` (and `out1`) without consuming;
 /// Match accepts. An `out` of -1 leads nowhere.
 struct NfaState {
-  enum class Kind : uint8_t { Byte, Split, Epsilon, Match };
+  enum class Kind : uint8_t { Byte, Call, Split, Epsilon, Match };
 
   Kind kind = Kind::Epsilon;
   uint8_t lo = 0;
   uint8_t hi = 0;
   int32_t out = -1;
   int32_t out1 = -1; ///< Split only
+  int32_t rule = -1; ///< Call only
 };
 
 /// A Thompson NFA with one start and one Match state.

@@ -3,7 +3,8 @@
 // A DFA state is identified by the sorted set of NFA Byte and Match states
 // in its epsilon closure; Split and Epsilon states only lead to those.
 // Transitions are computed per byte class, the classes being the coarsest
-// partition of 0..255 that no Byte state's range cuts.
+// partition of 0..255 that no Byte state's range cuts, and per called rule:
+// Call states are kept in the sets like Byte states.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/constraints/Determinize.h"
@@ -36,7 +37,9 @@ public:
   Expected<DfaTable> run();
 
 private:
+  /// Byte classes and call columns.
   void computeByteClasses();
+  int32_t callColumn(int32_t rule) const;
   /// The sorted Byte and Match states reachable from `seeds` by epsilons.
   StateSet closure(const std::vector<int32_t> &seeds);
   /// The DFA state of `set`, added when new; -1 past the state limit.
@@ -68,6 +71,20 @@ void SubsetBuilder::computeByteClasses() {
     table_.byteClass[byte] = static_cast<uint8_t>(current);
   }
   table_.numClasses = current + 1;
+  for (const NfaState &state : nfa_.states)
+    if (state.kind == NfaState::Kind::Call)
+      table_.callRules.push_back(state.rule);
+  std::sort(table_.callRules.begin(), table_.callRules.end());
+  table_.callRules.erase(
+      std::unique(table_.callRules.begin(), table_.callRules.end()),
+      table_.callRules.end());
+}
+
+int32_t SubsetBuilder::callColumn(int32_t rule) const {
+  auto it =
+      std::lower_bound(table_.callRules.begin(), table_.callRules.end(), rule);
+  return table_.numClasses +
+         static_cast<int32_t>(it - table_.callRules.begin());
 }
 
 StateSet SubsetBuilder::closure(const std::vector<int32_t> &seeds) {
@@ -84,6 +101,7 @@ StateSet SubsetBuilder::closure(const std::vector<int32_t> &seeds) {
     const NfaState &state = nfa_.states[id];
     switch (state.kind) {
     case NfaState::Kind::Byte:
+    case NfaState::Kind::Call:
     case NfaState::Kind::Match:
       set.push_back(id);
       break;
@@ -113,7 +131,7 @@ int32_t SubsetBuilder::intern(StateSet set) {
   it = ids_.emplace(std::move(set), id).first;
   sets_.push_back(&it->first);
   table_.accepting.push_back(accepting ? 1 : 0);
-  table_.next.resize(table_.next.size() + table_.numClasses, 0);
+  table_.next.resize(table_.next.size() + table_.numColumns(), 0);
   return id;
 }
 
@@ -128,13 +146,16 @@ Expected<DfaTable> SubsetBuilder::run() {
   table_.start = intern(closure({nfa_.start}));
   if (table_.start < 0)
     return tooManyStates();
-  std::vector<std::vector<int32_t>> seeds(table_.numClasses);
+  const int32_t columns = table_.numColumns();
+  std::vector<std::vector<int32_t>> seeds(columns);
   // States are numbered as they are found, so this is a breadth-first walk.
   for (int32_t from = 0; from < table_.numStates(); ++from) {
     for (std::vector<int32_t> &classSeeds : seeds)
       classSeeds.clear();
     for (int32_t id : *sets_[from]) {
       const NfaState &state = nfa_.states[id];
+      if (state.kind == NfaState::Kind::Call)
+        seeds[callColumn(state.rule)].push_back(state.out);
       if (state.kind != NfaState::Kind::Byte)
         continue;
       for (int c = table_.byteClass[state.lo]; c <= table_.byteClass[state.hi];
@@ -142,12 +163,12 @@ Expected<DfaTable> SubsetBuilder::run() {
         seeds[c].push_back(state.out);
     }
     // An index, not a pointer: intern() grows the table.
-    size_t row = static_cast<size_t>(from) * table_.numClasses;
-    for (int32_t c = 0; c < table_.numClasses; ++c) {
+    size_t row = static_cast<size_t>(from) * columns;
+    for (int32_t c = 0; c < columns; ++c) {
       if (seeds[c].empty())
         continue; // to the dead state
       // Neighbouring classes often lead to the same NFA states.
-      if (c > 0 && seeds[c] == seeds[c - 1]) {
+      if (c > 0 && c < table_.numClasses && seeds[c] == seeds[c - 1]) {
         table_.next[row + c] = table_.next[row + c - 1];
         continue;
       }

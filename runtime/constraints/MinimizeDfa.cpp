@@ -92,7 +92,7 @@ struct ReverseEdges {
   std::vector<int32_t> sources;
 
   explicit ReverseEdges(const DfaTable &dfa) {
-    int32_t n = dfa.numStates(), k = dfa.numClasses;
+    int32_t n = dfa.numStates(), k = dfa.numColumns();
     offsets.assign(static_cast<size_t>(n) * k + 1, 0);
     for (int32_t s = 0; s < n; ++s)
       for (int32_t c = 0; c < k; ++c)
@@ -110,7 +110,7 @@ struct ReverseEdges {
 /// Refines the partition of `dfa`'s states until it is the coarsest
 /// partition into blocks of equivalent states.
 Partition equivalenceClasses(const DfaTable &dfa) {
-  int32_t k = dfa.numClasses;
+  int32_t k = dfa.numColumns();
   Partition partition(dfa.numStates());
   std::vector<int32_t> worklist;
   std::vector<uint8_t> inWorklist;
@@ -159,9 +159,11 @@ Partition equivalenceClasses(const DfaTable &dfa) {
 }
 
 /// Merges byte classes that every state of `dfa` sends to the same places:
-/// after minimization, `[0-9]+` needs only digits and everything else.
+/// after minimization, `[0-9]+` needs only digits and everything else. Call
+/// columns stay as they are.
 void mergeAlikeByteClasses(DfaTable &dfa) {
   int32_t n = dfa.numStates(), k = dfa.numClasses;
+  int32_t calls = static_cast<int32_t>(dfa.callRules.size());
   std::map<std::vector<int32_t>, int32_t> classOfColumn;
   std::vector<int32_t> newClass(k);
   std::vector<int32_t> firstOldClass; // by new class
@@ -178,11 +180,16 @@ void mergeAlikeByteClasses(DfaTable &dfa) {
   int32_t merged = static_cast<int32_t>(firstOldClass.size());
   if (merged == k)
     return;
-  std::vector<int32_t> next(static_cast<size_t>(n) * merged);
-  for (int32_t s = 0; s < n; ++s)
+  int32_t columns = merged + calls;
+  std::vector<int32_t> next(static_cast<size_t>(n) * columns);
+  for (int32_t s = 0; s < n; ++s) {
     for (int32_t c = 0; c < merged; ++c)
-      next[static_cast<size_t>(s) * merged + c] =
+      next[static_cast<size_t>(s) * columns + c] =
           dfa.target(s, firstOldClass[c]);
+    for (int32_t j = 0; j < calls; ++j)
+      next[static_cast<size_t>(s) * columns + merged + j] =
+          dfa.target(s, k + j);
+  }
   for (uint8_t &byteClass : dfa.byteClass)
     byteClass = static_cast<uint8_t>(newClass[byteClass]);
   dfa.next = std::move(next);
@@ -194,7 +201,7 @@ void mergeAlikeByteClasses(DfaTable &dfa) {
 DfaTable minimizeDfa(const DfaTable &dfa) {
   assert(dfa.numStates() > 0 && !dfa.accepting[0] && "no dead state 0");
   Partition partition = equivalenceClasses(dfa);
-  int32_t k = dfa.numClasses;
+  int32_t k = dfa.numColumns();
 
   // Number the blocks: the dead state's first, then breadth-first.
   std::vector<int32_t> newId(partition.numBlocks(), -1);
@@ -209,7 +216,8 @@ DfaTable minimizeDfa(const DfaTable &dfa) {
   number(partition.blockOf(0));
   DfaTable minimal;
   minimal.byteClass = dfa.byteClass;
-  minimal.numClasses = k;
+  minimal.numClasses = dfa.numClasses;
+  minimal.callRules = dfa.callRules;
   minimal.start = number(partition.blockOf(dfa.start));
   for (size_t i = 0; i < order.size(); ++i) {
     int32_t representative = *partition.begin(order[i]);

@@ -55,4 +55,13 @@ RegexNode RegexNode::repeat(RegexNode child, uint32_t minCount,
   return node;
 }
 
+RegexNode RegexNode::call(int32_t rule, uint32_t offset) {
+  assert(rule >= 0 && "a call to no rule");
+  RegexNode node;
+  node.kind = Kind::Call;
+  node.offset = offset;
+  node.rule = rule;
+  return node;
+}
+
 } // namespace sgl::runtime::constraints

@@ -26,6 +26,7 @@ struct RegexNode {
     Concat,     ///< the children one after another
     Alternate,  ///< any one child
     Repeat,     ///< children[0], between minCount and maxCount times
+    Call,       ///< the whole of grammar rule `rule` (Grammar.h)
   };
   static constexpr uint32_t kUnbounded = std::numeric_limits<uint32_t>::max();
 
@@ -37,6 +38,7 @@ struct RegexNode {
   std::vector<RegexNode> children; ///< Concat, Alternate: >= 2; Repeat: 1
   uint32_t minCount = 0;           ///< Repeat
   uint32_t maxCount = 0;           ///< Repeat: >= minCount, or kUnbounded
+  int32_t rule = -1;               ///< Call: index into the grammar's rules
 
   static RegexNode empty(uint32_t offset);
   static RegexNode set(CodePointSet codePoints, uint32_t offset);
@@ -45,6 +47,8 @@ struct RegexNode {
   static RegexNode alternate(std::vector<RegexNode> parts, uint32_t offset);
   static RegexNode repeat(RegexNode child, uint32_t minCount, uint32_t maxCount,
                           uint32_t offset);
+  /// A call edge to grammar rule `rule`: only compileGrammar accepts these.
+  static RegexNode call(int32_t rule, uint32_t offset);
 };
 
 } // namespace sgl::runtime::constraints

@@ -16,6 +16,8 @@ Expected<ByteDfa> compileRegexTree(const RegexNode &root,
   Expected<DfaTable> dfa = determinize(*nfa, limits);
   if (!dfa)
     return dfa.error();
+  if (!dfa->callRules.empty())
+    return makeError("a regular expression cannot call grammar rules");
   return ByteDfa(minimizeDfa(*dfa));
 }
 

@@ -16,4 +16,16 @@ VocabularyTrie buildVocabularyTrie(const Tokenizer &tokenizer) {
   return VocabularyTrie(tokens, tokenizer.vocabSize());
 }
 
+ConstraintVocabulary buildConstraintVocabulary(const Tokenizer &tokenizer,
+                                               std::vector<int32_t> eosIds) {
+  std::vector<std::string> bytes(tokenizer.vocabSize());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    auto id = static_cast<int32_t>(i);
+    if (!tokenizer.isSpecial(id))
+      bytes[i] = std::string(tokenizer.tokenBytes(id));
+  }
+  return ConstraintVocabulary{buildVocabularyTrie(tokenizer), std::move(bytes),
+                              std::move(eosIds)};
+}
+
 } // namespace sgl::runtime::constraints

@@ -2,8 +2,8 @@
 //
 // Which tokens a constrained value may be made of: every token that decodes
 // to at least one byte and is not special. Special tokens (<|eot_id|>,
-// <|start_header_id|>, ...) are never text of a value; a gen's EOS is given
-// to TokenMaskCache separately.
+// <|start_header_id|>, ...) are never text of a value; the ids that end a
+// gen are given separately.
 //
 // In its own library, SGLConstraintsTokenizer, so that SGLConstraints does
 // not depend on the tokenizer.
@@ -12,6 +12,7 @@
 #ifndef SGL_RUNTIME_CONSTRAINTS_TOKENIZERVOCABULARY_H
 #define SGL_RUNTIME_CONSTRAINTS_TOKENIZERVOCABULARY_H
 
+#include "runtime/constraints/Constraint.h"
 #include "runtime/constraints/VocabularyTrie.h"
 #include "runtime/tokenizer/Tokenizer.h"
 
@@ -20,6 +21,11 @@ namespace sgl::runtime::constraints {
 /// The trie of `tokenizer`'s non-special tokens, over vocabSize() ids. It
 /// views the tokenizer's bytes only while building: it may outlive it.
 VocabularyTrie buildVocabularyTrie(const Tokenizer &tokenizer);
+
+/// The trie and the bytes of every non-special token of `tokenizer`, with
+/// `eosIds` (each below vocabSize()) as the ids that end a gen.
+ConstraintVocabulary buildConstraintVocabulary(const Tokenizer &tokenizer,
+                                               std::vector<int32_t> eosIds);
 
 } // namespace sgl::runtime::constraints
 

@@ -1,0 +1,221 @@
+//===- ConstraintMasksTest.cpp - Grammar token masks by brute force -------===//
+//
+// Along random walks through recursive grammars, every mask is compared
+// with the brute-force one: each token's bytes run through the grammar's
+// stacks from the walk's text so far, with no trie, no per-top split and no
+// cache. Budget-aware masks are checked against their definition, and the
+// promise behind them: draws within a budget that covers the shortest
+// match always end accepted.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/constraints/Constraint.h"
+#include "runtime/constraints/GrammarFrames.h"
+
+#include "GeneratedVocabulary.h"
+#include "GrammarReference.h"
+#include "TestGrammars.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace sgl::runtime::constraints;
+using namespace sgl::runtime::constraints::test;
+
+namespace {
+
+ConstraintVocabulary makeVocabulary(const GeneratedVocabulary &generated) {
+  return ConstraintVocabulary{
+      VocabularyTrie(generated.tokens(), generated.vocabSize()),
+      generated.bytes,
+      {generated.eosId}};
+}
+
+bool allows(std::span<const uint64_t> mask, int32_t id) {
+  return (mask[static_cast<size_t>(id) / 64] >> (id % 64)) & 1;
+}
+
+/// The stacks after `text`, from scratch.
+std::vector<Frame> stacksAfter(FrameStepper &stepper, std::string_view text) {
+  std::vector<Frame> frames = stepper.initial();
+  for (char byte : text)
+    stepper.step(frames, static_cast<uint8_t>(byte));
+  return frames;
+}
+
+/// Bytes still needed after `text`: kNoPath when it cannot be finished.
+uint32_t bytesLeft(const Grammar &grammar, std::string_view text) {
+  FrameArena arena;
+  FrameStepper stepper(grammar, arena);
+  std::vector<Frame> frames = stacksAfter(stepper, text);
+  return frames.empty() ? UINT32_MAX : stepper.shortest(frames);
+}
+
+struct Walker {
+  std::mt19937_64 rng;
+  /// A random allowed token, EOS only when it is the only one (or by luck
+  /// once the text is long), -1 when none is allowed.
+  int32_t pick(std::span<const uint64_t> mask, size_t vocab, int32_t eos,
+               size_t length) {
+    std::vector<int32_t> allowed;
+    for (size_t id = 0; id < vocab; ++id)
+      if (allows(mask, static_cast<int32_t>(id)))
+        allowed.push_back(static_cast<int32_t>(id));
+    if (allowed.empty())
+      return -1;
+    bool eosAllowed = allows(mask, eos);
+    if (eosAllowed && (allowed.size() == 1 || (length > 30 && rng() % 4 == 0)))
+      return eos;
+    int32_t id;
+    do
+      id = allowed[rng() % allowed.size()];
+    while (id == eos);
+    return id;
+  }
+};
+
+TEST(ConstraintMasks, EqualBruteForceAlongRandomWalks) {
+  GeneratedVocabulary generated = generateVocabulary(/*seed=*/5, 600);
+  ConstraintVocabulary vocabulary = makeVocabulary(generated);
+  const auto vocab = static_cast<int32_t>(generated.vocabSize());
+  int64_t pairs = 0, allowedTotal = 0;
+  Walker walker{std::mt19937_64(11)};
+  for (const NamedGrammar &g : testGrammars()) {
+    SCOPED_TRACE(g.name);
+    auto constraint = Constraint::fromGrammar(*compileGrammar(g.source));
+    ConstraintMasks masks(constraint, vocabulary);
+    for (int walk = 0; walk < 80; ++walk) {
+      ConstraintMatcher matcher(masks);
+      std::string text;
+      for (int step = 0; step < 25 && !matcher.finished(); ++step) {
+        std::span<const uint64_t> mask = matcher.allowedTokens(1u << 30);
+        FrameArena arena;
+        FrameStepper stepper(constraint->grammar(), arena);
+        for (int32_t id = 0; id < vocab; ++id) {
+          bool expected;
+          if (id == generated.eosId) {
+            expected = GrammarReference(g.source, text).matches();
+          } else if (generated.bytes[id].empty()) {
+            expected = false;
+          } else {
+            expected =
+                !stacksAfter(stepper, text + generated.bytes[id]).empty();
+          }
+          ASSERT_EQ(allows(mask, id), expected)
+              << "after '" << text << "' token " << id << " '"
+              << generated.bytes[id] << "'";
+          allowedTotal += expected;
+        }
+        ++pairs;
+        ASSERT_EQ(matcher.accepting(),
+                  GrammarReference(g.source, text).matches());
+        int32_t id = walker.pick(mask, generated.vocabSize(), generated.eosId,
+                                 text.size());
+        ASSERT_GE(id, 0) << "a live walk with no token allowed after " << text;
+        ASSERT_TRUE(matcher.accept(id));
+        if (id != generated.eosId) {
+          text += generated.bytes[id];
+          ASSERT_TRUE(GrammarReference(g.source, text).viable()) << text;
+        }
+      }
+    }
+    ConstraintMasks::Stats stats = masks.stats();
+    EXPECT_GT(stats.masksCached, 0);
+  }
+  EXPECT_GE(pairs, 1000);
+  EXPECT_GT(allowedTotal, pairs); // masks are not trivially tiny
+}
+
+TEST(ConstraintMasks, BudgetsAreExactInBytesAndAlwaysEndAccepted) {
+  GeneratedVocabulary generated = generateVocabulary(/*seed=*/8, 600);
+  ConstraintVocabulary vocabulary = makeVocabulary(generated);
+  const auto vocab = static_cast<int32_t>(generated.vocabSize());
+  Walker walker{std::mt19937_64(3)};
+  int64_t narrowedSteps = 0;
+  for (const NamedGrammar &g : testGrammars()) {
+    SCOPED_TRACE(g.name);
+    auto constraint = Constraint::fromGrammar(*compileGrammar(g.source));
+    ConstraintMasks masks(constraint, vocabulary);
+    for (int walk = 0; walk < 60; ++walk) {
+      uint32_t budget = constraint->shortestBytes() + walk % 24;
+      ConstraintMatcher matcher(masks);
+      std::string text;
+      bool ended = false;
+      for (uint32_t left = budget; left > 0 && !ended; --left) {
+        std::vector<uint64_t> full(matcher.allowedTokens(1u << 30).begin(),
+                                   matcher.allowedTokens(1u << 30).end());
+        std::span<const uint64_t> mask = matcher.allowedTokens(left);
+        for (int32_t id = 0; id < vocab; ++id) {
+          if (!allows(full, id) || id == generated.eosId) {
+            ASSERT_EQ(allows(mask, id), allows(full, id)) << id;
+            continue;
+          }
+          bool fits = bytesLeft(constraint->grammar(),
+                                text + generated.bytes[id]) <= left - 1;
+          ASSERT_EQ(allows(mask, id), fits)
+              << "after '" << text << "' with " << left << " left, token '"
+              << generated.bytes[id] << "'";
+          narrowedSteps += !fits;
+        }
+        int32_t id = walker.pick(mask, generated.vocabSize(), generated.eosId,
+                                 text.size());
+        ASSERT_GE(id, 0) << "stuck after '" << text << "' with " << left;
+        ASSERT_TRUE(matcher.accept(id));
+        if (id == generated.eosId)
+          ended = true;
+        else
+          text += generated.bytes[id];
+        ended = ended || matcher.finished();
+      }
+      ASSERT_TRUE(matcher.accepting())
+          << "budget " << budget << " ended at '" << text << "'";
+    }
+  }
+  EXPECT_GT(narrowedSteps, 100); // the budgets did bite
+}
+
+TEST(ConstraintMatcher, FollowsARegex) {
+  GeneratedVocabulary generated = generateVocabulary(/*seed=*/2, 200);
+  ConstraintVocabulary vocabulary = makeVocabulary(generated);
+  auto constraint = Constraint::fromRegex("ab(c|d)[0-9]{2}");
+  ASSERT_TRUE(constraint);
+  EXPECT_EQ((*constraint)->shortestBytes(), 5u);
+  ConstraintMasks masks(*constraint, vocabulary);
+  ConstraintMatcher matcher(masks);
+  EXPECT_EQ(matcher.forcedBytes(), "ab");
+  EXPECT_FALSE(matcher.accept('x'));
+  EXPECT_FALSE(matcher.accept(generated.eosId)); // not accepting yet
+  for (char c : std::string("abd4"))
+    ASSERT_TRUE(matcher.accept(static_cast<uint8_t>(c)));
+  EXPECT_FALSE(matcher.accepting());
+  EXPECT_FALSE(matcher.finished());
+  EXPECT_EQ(matcher.forcedBytes(), "");
+  ASSERT_TRUE(matcher.accept('2'));
+  EXPECT_TRUE(matcher.accepting());
+  EXPECT_TRUE(matcher.finished()); // nothing can follow
+  std::span<const uint64_t> mask = matcher.allowedTokens(10);
+  for (int32_t id = 0; id < static_cast<int32_t>(generated.vocabSize()); ++id)
+    EXPECT_EQ(allows(mask, id), id == generated.eosId) << id;
+  EXPECT_TRUE(matcher.accept(generated.eosId));
+  EXPECT_FALSE(matcher.accept(generated.eosId));
+}
+
+TEST(Constraint, ChoicesAndTheirErrors) {
+  std::vector<std::string> choices = {"yes", "no", "naïve"};
+  auto constraint = Constraint::fromChoices(choices);
+  ASSERT_TRUE(constraint);
+  EXPECT_TRUE((*constraint)->check("naïve").accepted);
+  EXPECT_FALSE((*constraint)->check("nay").accepted);
+  EXPECT_EQ((*constraint)->check("nay").errorOffset, 2u);
+  EXPECT_EQ((*constraint)->check("ye").errorOffset, 2u);
+  EXPECT_EQ((*constraint)->shortestBytes(), 2u);
+  std::vector<std::string> bad = {"ok", "\xff"};
+  EXPECT_EQ(Constraint::fromChoices(bad).error().message,
+            "choices: choice 2 is not valid UTF-8");
+  EXPECT_EQ(Constraint::fromChoices({}).error().message,
+            "choices: at least one choice is needed");
+  EXPECT_EQ(Constraint::fromRegex("a(").error().message,
+            "regex: 1: missing ')' for this '('");
+}
+
+} // namespace

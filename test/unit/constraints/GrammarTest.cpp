@@ -1,0 +1,167 @@
+//===- GrammarTest.cpp - Grammars against a backtracking reference --------===//
+//
+// Grammar::matches and Constraint::check against GrammarReference, which
+// reads the rule trees rather than their automata, on texts drawn from each
+// grammar and mutated; then the errors compileGrammar promises.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/constraints/Grammar.h"
+#include "runtime/constraints/Constraint.h"
+
+#include "GrammarReference.h"
+#include "TestGrammars.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace sgl::runtime::constraints;
+using namespace sgl::runtime::constraints::test;
+using sgl::Expected;
+
+namespace {
+
+/// `text` with a few random edits from the grammar's own characters.
+std::string mutate(std::string text, std::mt19937_64 &rng) {
+  static const std::string kAlphabet = "0123456789[], {}\":abcxyz()";
+  int edits = 1 + static_cast<int>(rng() % 3);
+  for (int i = 0; i < edits; ++i) {
+    size_t at = text.empty() ? 0 : rng() % (text.size() + 1);
+    char c = kAlphabet[rng() % kAlphabet.size()];
+    switch (rng() % 3) {
+    case 0:
+      text.insert(text.begin() + at, c);
+      break;
+    case 1:
+      if (at < text.size())
+        text.erase(at, 1);
+      break;
+    default:
+      if (at < text.size())
+        text[at] = c;
+      break;
+    }
+  }
+  return text;
+}
+
+TEST(Grammar, MatchesAsTheReferenceOnDrawnAndMutatedTexts) {
+  std::mt19937_64 rng(7);
+  int64_t checks = 0, accepted = 0;
+  for (const NamedGrammar &g : testGrammars()) {
+    SCOPED_TRACE(g.name);
+    Expected<Grammar> grammar = compileGrammar(g.source);
+    ASSERT_TRUE(grammar) << grammar.error().message;
+    auto constraint = Constraint::fromGrammar(std::move(*grammar));
+    for (int i = 0; i < 3000; ++i) {
+      std::string text = randomText(g.source, rng, 1 + i % 5);
+      ASSERT_TRUE(constraint->grammar().matches(text)) << text;
+      for (const std::string &candidate : {text, mutate(text, rng)}) {
+        GrammarReference reference(g.source, candidate);
+        bool expected = reference.matches();
+        ASSERT_EQ(constraint->grammar().matches(candidate), expected)
+            << candidate;
+        ConstraintCheck check = constraint->check(candidate);
+        ASSERT_EQ(check.accepted, expected) << candidate;
+        if (!expected) {
+          // The longest viable prefix ends just before errorOffset.
+          std::string_view view(candidate);
+          ASSERT_TRUE(
+              GrammarReference(g.source, view.substr(0, check.errorOffset))
+                  .viable())
+              << candidate;
+          if (check.errorOffset < candidate.size()) {
+            ASSERT_FALSE(GrammarReference(g.source,
+                                          view.substr(0, check.errorOffset + 1))
+                             .viable())
+                << candidate;
+          }
+        }
+        accepted += expected;
+        checks += 1;
+      }
+    }
+  }
+  EXPECT_GT(accepted, checks / 3);
+  EXPECT_LT(accepted, checks);
+}
+
+TEST(Grammar, ShortestLengthsCountCalls) {
+  std::vector<NamedGrammar> grammars = testGrammars();
+  Expected<Grammar> arrays = compileGrammar(grammars[0].source);
+  ASSERT_TRUE(arrays);
+  EXPECT_EQ(arrays->shortestLength(0), 1u); // a digit
+  EXPECT_EQ(arrays->shortestLength(1), 2u); // []
+  Expected<Grammar> ambiguous = compileGrammar(grammars[2].source);
+  ASSERT_TRUE(ambiguous);
+  EXPECT_EQ(ambiguous->shortestLength(0), 1u); // c
+  EXPECT_EQ(ambiguous->shortestLength(1), 0u);
+  EXPECT_FALSE(ambiguous->isRegular());
+}
+
+GrammarSource rules(std::vector<GrammarRuleSource> list, int32_t root = 0) {
+  GrammarSource source;
+  source.rules = std::move(list);
+  source.root = root;
+  return source;
+}
+
+std::string errorOf(const GrammarSource &source,
+                    const AutomatonLimits &limits = {}) {
+  Expected<Grammar> grammar = compileGrammar(source, limits);
+  return grammar ? "compiled" : grammar.error().message;
+}
+
+TEST(Grammar, RefusesLeftRecursion) {
+  EXPECT_EQ(errorOf(rules({{"list", alt({re("a"), seq({call(0), re("a")})})}})),
+            "rule 'list' calls itself before consuming any input, which "
+            "recurses without end");
+  // Through a rule that may match nothing first.
+  EXPECT_EQ(errorOf(rules({{"a", alt({re("z"), seq({re("b?"), call(1)})})},
+                           {"b", seq({re("x?"), call(0), re("y")})}})),
+            "rule 'a' calls 'b' before consuming any input, which recurses "
+            "without end");
+  // Recursion after a byte is fine.
+  EXPECT_EQ(
+      errorOf(rules(
+          {{"list", alt({re("a"), seq({re("\\("), call(0), re("\\)")})})}})),
+      "compiled");
+}
+
+TEST(Grammar, RefusesRulesThatMatchNothing) {
+  EXPECT_EQ(
+      errorOf(rules({{"root", call(1)}, {"loop", seq({re("a"), call(1)})}})),
+      "rule 'root' matches no text");
+  // A rule that matches nothing only removes its alternative.
+  Expected<Grammar> grammar = compileGrammar(rules(
+      {{"root", alt({re("x"), call(1)})}, {"loop", seq({re("a"), call(1)})}}));
+  ASSERT_TRUE(grammar) << grammar.error().message;
+  EXPECT_TRUE(grammar->matches("x"));
+  EXPECT_FALSE(grammar->matches("a"));
+  EXPECT_FALSE(grammar->matches("aa"));
+}
+
+TEST(Grammar, RefusesBadSources) {
+  EXPECT_EQ(errorOf(GrammarSource{}), "a grammar needs at least one rule");
+  EXPECT_EQ(errorOf(rules({{"root", call(3)}})),
+            "rule 'root' calls rule 3, which does not exist");
+  EXPECT_EQ(errorOf(rules({{"root", re("a")}}, 2)),
+            "the root rule 2 does not exist");
+  AutomatonLimits limits;
+  limits.maxGrammarRules = 1;
+  EXPECT_EQ(errorOf(rules({{"a", call(1)}, {"b", re("b")}}), limits),
+            "grammar has 2 rules, more than the limit of 1");
+  limits = {};
+  limits.maxGrammarStates = 10;
+  EXPECT_EQ(errorOf(rules({{"a", seq({re("[a-z]{8}"), call(1)})},
+                           {"b", re("[0-9]{8}")}}),
+                    limits),
+            "grammar needs more than 10 automaton states");
+  limits = {};
+  limits.maxDfaStates = 5;
+  EXPECT_EQ(
+      errorOf(rules({{"a", call(1)}, {"digits", re("[0-9]{8}")}}), limits),
+      "rule 'digits': automaton exceeds 5 states");
+}
+
+} // namespace
