@@ -187,10 +187,21 @@ std::vector<uint32_t> ruleLengths(const std::vector<ByteNfa> &nfas) {
 
 } // namespace
 
+Grammar::Rule::Rule(std::string name, ByteDfa dfa)
+    : name(std::move(name)), dfa(std::move(dfa)),
+      expands(this->dfa.numStates(), 0) {
+  for (ByteDfa::State s = 1; s < this->dfa.numStates(); ++s) {
+    bool expanding = this->dfa.accepting(s);
+    for (int32_t call = 0; call < this->dfa.numCalls() && !expanding; ++call)
+      expanding = !this->dfa.isDead(this->dfa.callTarget(s, call));
+    expands[s] = expanding ? 1 : 0;
+  }
+}
+
 Grammar Grammar::regular(std::string name, ByteDfa dfa) {
   Grammar grammar;
   grammar.shortest_.push_back(dfa.shortestAccept(dfa.start()));
-  grammar.rules_.push_back({std::move(name), std::move(dfa)});
+  grammar.rules_.emplace_back(std::move(name), std::move(dfa));
   return grammar;
 }
 
@@ -283,8 +294,8 @@ Expected<Grammar> compileGrammar(const GrammarSource &source,
       return makeError("grammar needs more than " +
                        std::to_string(limits.maxGrammarStates) +
                        " automaton states");
-    grammar.rules_.push_back(
-        {source.rules[r].name, ByteDfa(std::move(minimal), callLengths)});
+    grammar.rules_.emplace_back(source.rules[r].name,
+                                ByteDfa(std::move(minimal), callLengths));
   }
   return grammar;
 }

@@ -51,6 +51,11 @@ public:
     /// calling rule dfa.callRule(j). shortestAccept() counts a call as the
     /// callee's shortest length.
     ByteDfa dfa;
+    /// Per state: 1 when a stack with this top can grow or shrink without
+    /// a byte (a live call, or accepting), so its closure is not itself.
+    std::vector<uint8_t> expands;
+
+    Rule(std::string name, ByteDfa dfa);
   };
 
   /// The grammar of one regular language: a single rule, no calls.

@@ -5,43 +5,84 @@
 #include "runtime/constraints/TrieWalk.h"
 
 #include <algorithm>
+#include <string>
+#include <utility>
 
 namespace sgl::runtime::constraints {
 
 namespace {
 
-/// The trie walked next to a set of stacks: calls onTokens(node, after) for
-/// every node with tokens whose bytes some stack consumes, `after` being
-/// the stacks then, and onContext(node) for every node no stack consumes
-/// while some way returned past a kBase frame before its last byte: every
-/// token of its subtree then depends on the caller. Returns the steps.
+/// The trie walked next to a set of stacks from the root: calls
+/// onTokens(node, after) for every node with tokens whose bytes some stack
+/// consumes, `after` being the stacks then, and onContext(node) for every
+/// node no stack consumes while some way returned past a kBase frame before
+/// its last byte: every token of its subtree then depends on the caller.
+/// With `only` (sorted subtree roots, none inside another), tokens are
+/// reported only within those subtrees and nothing else is walked but
+/// their ancestors. Returns the steps.
 template <typename OnTokens, typename OnContext>
 int64_t walkStacks(FrameStepper &stepper, const VocabularyTrie &trie,
-                   const std::vector<Frame> &start, OnTokens &&onTokens,
+                   const std::vector<Frame> &frames, TrieWalkScratch &scratch,
+                   const std::vector<int32_t> *only, OnTokens &&onTokens,
                    OnContext &&onContext) {
   using Node = VocabularyTrie::Node;
   const size_t levels = static_cast<size_t>(trie.maxDepth()) + 1;
-  // The closure after each live ancestor, and whether a way returned to
-  // the caller before the next byte.
-  std::vector<std::vector<Frame>> closed(levels);
-  std::vector<uint8_t> returned(levels, 0);
-  std::vector<Frame> after;
-  stepper.closure(start, closed[0]);
+  scratch.closed.resize(levels);
+  scratch.returned.resize(levels);
+  std::vector<std::vector<Frame>> &closed = scratch.closed;
+  std::vector<uint8_t> &returned = scratch.returned;
+  std::vector<Frame> &after = scratch.after;
+  stepper.closure(frames, closed[0]);
   returned[0] = stepper.hasAcceptingOn(closed[0], Frame::kBase);
+  const Grammar &grammar = stepper.grammar();
+  size_t nextRoot = 0;
   int64_t steps = 0;
   for (Node node = VocabularyTrie::kRoot + 1; node < trie.numNodes();) {
-    int32_t depth = trie.depth(node);
-    stepper.stepClosed(closed[depth - 1], trie.byte(node), after);
+    bool report = true;
+    if (only) {
+      while (nextRoot < only->size() &&
+             trie.subtreeEnd((*only)[nextRoot]) <= node)
+        ++nextRoot;
+      if (nextRoot == only->size())
+        break;
+      Node root = (*only)[nextRoot];
+      if (node < root && trie.subtreeEnd(node) <= root) {
+        node = trie.subtreeEnd(node); // holds no root
+        continue;
+      }
+      report = node >= root; // else an ancestor of the root
+    }
+    const int32_t depth = trie.depth(node);
+    const std::vector<Frame> &from = closed[depth - 1];
+    const bool hasChildren = trie.subtreeEnd(node) > node + 1;
     ++steps;
+    if (from.size() == 1) {
+      // The common case, one stack on a plain state: a DFA step.
+      Frame frame = from.front();
+      const Grammar::Rule &rule = grammar.rule(frame.rule);
+      frame.state = rule.dfa.step(frame.state, trie.byte(node));
+      if (frame.state != ByteDfa::kDead && !rule.expands[frame.state]) {
+        after.assign(1, frame);
+        if (report && trie.hasTokens(node))
+          onTokens(node, std::as_const(after));
+        if (hasChildren) {
+          closed[depth].assign(1, frame);
+          returned[depth] = returned[depth - 1];
+        }
+        ++node;
+        continue;
+      }
+    }
+    stepper.stepClosed(from, trie.byte(node), after);
     if (after.empty()) {
       if (returned[depth - 1])
         onContext(node);
       node = trie.subtreeEnd(node);
       continue;
     }
-    if (trie.hasTokens(node))
-      onTokens(node, after);
-    if (trie.subtreeEnd(node) > node + 1) {
+    if (report && trie.hasTokens(node))
+      onTokens(node, std::as_const(after));
+    if (hasChildren) {
       stepper.closure(after, closed[depth]);
       returned[depth] = returned[depth - 1] ||
                         stepper.hasAcceptingOn(closed[depth], Frame::kBase);
@@ -54,10 +95,6 @@ int64_t walkStacks(FrameStepper &stepper, const VocabularyTrie &trie,
 void setTokens(std::vector<uint64_t> &words, std::span<const int32_t> ids) {
   for (int32_t id : ids)
     words[static_cast<size_t>(id) / 64] |= uint64_t{1} << (id % 64);
-}
-
-bool hasToken(const std::vector<uint64_t> &words, int32_t id) {
-  return (words[static_cast<size_t>(id) / 64] >> (id % 64)) & 1;
 }
 
 } // namespace
@@ -106,30 +143,29 @@ GrammarMasks::TopSplit GrammarMasks::buildTopSplit(int32_t rule,
     return split;
   }
   stats_.automatonSteps += walkStacks(
-      stepper_, trie, {Frame{rule, state, Frame::kBase}},
+      stepper_, trie, {Frame{rule, state, Frame::kBase}}, scratch_, nullptr,
       [&](VocabularyTrie::Node node, const std::vector<Frame> &after) {
         setTokens(split.accepted, trie.tokensAt(node));
         split.longestLeft =
             std::max(split.longestLeft, stepper_.shortest(after));
       },
-      [&](VocabularyTrie::Node node) {
-        for (VocabularyTrie::Node n = node; n < trie.subtreeEnd(node); ++n)
-          for (int32_t id : trie.tokensAt(n))
-            split.contextTokens.push_back(id);
-      });
+      [&](VocabularyTrie::Node node) { split.contextRoots.push_back(node); });
   return split;
 }
 
-std::optional<uint32_t> GrammarMasks::bytesLeftAfter(const Frame &frame,
-                                                     int32_t token) {
-  walkA_.assign(1, frame);
-  for (char byte : vocabulary_.tokenBytes[token]) {
-    stepper_.step(walkA_, static_cast<uint8_t>(byte));
-    ++stats_.automatonSteps;
-    if (walkA_.empty())
-      return std::nullopt;
-  }
-  return stepper_.shortest(walkA_);
+uint32_t GrammarMasks::addContextTokens(const Frame &frame,
+                                        const std::vector<int32_t> &roots,
+                                        Words &mask) {
+  uint32_t longest = 0;
+  const VocabularyTrie &trie = vocabulary_.trie;
+  stats_.automatonSteps += walkStacks(
+      stepper_, trie, {frame}, scratch_, &roots,
+      [&](VocabularyTrie::Node node, const std::vector<Frame> &after) {
+        setTokens(mask, trie.tokensAt(node));
+        longest = std::max(longest, stepper_.shortest(after));
+      },
+      [](VocabularyTrie::Node) {}); // a real stack: no unknown caller
+  return longest;
 }
 
 GrammarMasks::StacksMask
@@ -144,14 +180,10 @@ GrammarMasks::buildStacksMask(const std::vector<Frame> &frames) {
     mask.longestLeft = static_cast<uint32_t>(std::min<uint64_t>(
         std::max<uint64_t>(mask.longestLeft, split.longestLeft + below),
         kNoPath));
-    for (int32_t token : split.contextTokens) {
-      if (hasToken(mask.words, token))
-        continue;
-      if (std::optional<uint32_t> left = bytesLeftAfter(frame, token)) {
-        setTokens(mask.words, {&token, 1});
-        mask.longestLeft = std::max(mask.longestLeft, *left);
-      }
-    }
+    if (!split.contextRoots.empty())
+      mask.longestLeft =
+          std::max(mask.longestLeft,
+                   addContextTokens(frame, split.contextRoots, mask.words));
   }
   if (stepper_.accepting(frames))
     setEos(mask.words);
@@ -164,7 +196,7 @@ GrammarMasks::buildNarrowedMask(const std::vector<Frame> &frames,
   const VocabularyTrie &trie = vocabulary_.trie;
   Words words(numWords_, 0);
   stats_.automatonSteps += walkStacks(
-      stepper_, trie, frames,
+      stepper_, trie, frames, scratch_, nullptr,
       [&](VocabularyTrie::Node node, const std::vector<Frame> &after) {
         if (stepper_.shortest(after) <= tokensLeft - 1)
           setTokens(words, trie.tokensAt(node));

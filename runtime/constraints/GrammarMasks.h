@@ -7,9 +7,10 @@
 // those it refuses whatever lies below, and the context-dependent ones,
 // whose bytes run past the end of the top's rule. That split is cached per
 // top. A set of stacks then allows the union of its tops' accepted tokens
-// and of the context-dependent ones that its real stacks consume, checked
-// token by token; the result is cached per set of stacks, since the same
-// positions in a structure recur across the outputs of one schema.
+// and of the context-dependent ones that its real stacks consume, found by
+// walking just those subtrees of the trie from the real stacks; the result is
+// cached per set of stacks, since the same positions in a structure recur
+// across the outputs of one schema.
 //
 // A regular grammar (one rule, no calls) walks its top splits as a plain
 // DFA (TrieWalk.h), several times faster, and has no context-dependent
@@ -38,6 +39,15 @@
 
 namespace sgl::runtime::constraints {
 
+/// What a walk of the trie keeps per depth, reused from walk to walk.
+struct TrieWalkScratch {
+  /// The closure after each live ancestor, and whether a way returned to
+  /// the caller before the next byte.
+  std::vector<std::vector<Frame>> closed;
+  std::vector<uint8_t> returned;
+  std::vector<Frame> after;
+};
+
 /// The stacks of one matcher: sorted, distinct frames.
 struct GrammarStacks {
   std::vector<Frame> frames;
@@ -60,7 +70,8 @@ private:
   using Words = std::vector<uint64_t>;
   struct TopSplit {
     Words accepted;
-    std::vector<int32_t> contextTokens;
+    /// Trie subtrees whose tokens depend on the caller, in preorder.
+    std::vector<int32_t> contextRoots;
     /// The most bytes any accepted token leaves to finish the top's rule
     /// and what it pushed.
     uint32_t longestLeft = 0;
@@ -80,9 +91,10 @@ private:
   StacksMask buildStacksMask(const std::vector<Frame> &frames);
   Words buildNarrowedMask(const std::vector<Frame> &frames,
                           uint32_t tokensLeft);
-  /// The bytes left after `token` from `frame` alone (its real stack), or
-  /// nullopt when the token cannot follow.
-  std::optional<uint32_t> bytesLeftAfter(const Frame &frame, int32_t token);
+  /// Adds the tokens below `roots` that `frame`'s real stack takes to
+  /// `mask`; returns the most bytes one of them leaves.
+  uint32_t addContextTokens(const Frame &frame,
+                            const std::vector<int32_t> &roots, Words &mask);
   void setEos(Words &words) const;
 
   const Grammar &grammar_;
@@ -96,7 +108,7 @@ private:
   std::unordered_map<std::vector<Frame>, std::unordered_map<uint32_t, Words>,
                      FramesHash>
       narrowed_;
-  std::vector<Frame> walkA_, walkB_;
+  TrieWalkScratch scratch_;
   ConstraintMasks::Stats stats_;
 };
 
