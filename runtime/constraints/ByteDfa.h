@@ -73,6 +73,7 @@ public:
   int32_t numStates() const { return table_.numStates(); }
   /// Classes of bytes that every state treats alike (at most 256).
   int32_t numByteClasses() const { return table_.numClasses; }
+  int32_t byteClass(uint8_t byte) const { return table_.byteClass[byte]; }
 
   /// Call columns; none for a regular expression.
   int32_t numCalls() const {

@@ -36,7 +36,8 @@
 namespace sgl::runtime::constraints {
 
 class GrammarMasks;
-class GrammarStacks;
+struct GrammarStacks;
+class StringSlice;
 
 /// The tokens of one tokenizer as the engine needs them, built once per
 /// model (TokenizerVocabulary.h builds it from a Tokenizer).
@@ -47,6 +48,9 @@ struct ConstraintVocabulary {
   std::vector<std::string> tokenBytes;
   /// The ids that end a gen (e.g. Llama 3's <|eot_id|>, <|end_of_text|>).
   std::vector<int32_t> eosIds;
+  /// The tokens that are JSON string content (StringSlice.h), which make
+  /// first masks inside strings cheap; masks are the same without it.
+  std::shared_ptr<const StringSlice> stringSlice;
 };
 
 /// The verdict of Constraint::check.
@@ -106,6 +110,8 @@ public:
     int64_t masksBuilt = 0;  ///< masks computed (cache misses)
     int64_t masksCached = 0; ///< masks answered from the cache
     int64_t automatonSteps = 0;
+    /// Per-state splits that took their string content from the slice.
+    int64_t sliceSplits = 0;
   };
   Stats stats() const;
 

@@ -2,6 +2,7 @@
 #include "runtime/constraints/GrammarMasks.h"
 
 #include "runtime/constraints/ReverseDistances.h"
+#include "runtime/constraints/StringSlice.h"
 #include "runtime/constraints/TrieWalk.h"
 
 #include <algorithm>
@@ -19,12 +20,14 @@ namespace {
 /// its last byte: every token of its subtree then depends on the caller.
 /// With `only` (sorted subtree roots, none inside another), tokens are
 /// reported only within those subtrees and nothing else is walked but
-/// their ancestors. Returns the steps.
-template <typename OnTokens, typename OnContext>
+/// their ancestors. Subtrees for which skip(node) holds are left out.
+/// Returns the steps.
+template <typename OnTokens, typename OnContext,
+          typename Skip = WalkEverySubtree>
 int64_t walkStacks(FrameStepper &stepper, const VocabularyTrie &trie,
                    const std::vector<Frame> &frames, TrieWalkScratch &scratch,
                    const std::vector<int32_t> *only, OnTokens &&onTokens,
-                   OnContext &&onContext) {
+                   OnContext &&onContext, Skip &&skip = {}) {
   using Node = VocabularyTrie::Node;
   const size_t levels = static_cast<size_t>(trie.maxDepth()) + 1;
   scratch.closed.resize(levels);
@@ -51,6 +54,10 @@ int64_t walkStacks(FrameStepper &stepper, const VocabularyTrie &trie,
         continue;
       }
       report = node >= root; // else an ancestor of the root
+    }
+    if (skip(node)) {
+      node = trie.subtreeEnd(node);
+      continue;
     }
     const int32_t depth = trie.depth(node);
     const std::vector<Frame> &from = closed[depth - 1];
@@ -132,14 +139,34 @@ GrammarMasks::TopSplit GrammarMasks::buildTopSplit(int32_t rule,
   TopSplit split;
   split.accepted.assign(numWords_, 0);
   const ByteDfa &dfa = grammar_.rule(rule).dfa;
+  // Runs of string content the state survives: their tokens come from the
+  // slice's mask, and the walk skips the subtrees that hold only those.
+  uint8_t sliceChars = 0;
+  if (const StringSlice *slice = vocabulary_.stringSlice.get()) {
+    StringSlice::Absorption absorbed = slice->absorb(dfa, state);
+    sliceChars = slice->maskCountAtMost(absorbed.chars);
+    if (sliceChars > 0) {
+      std::span<const uint64_t> tokens = slice->tokensUpTo(sliceChars);
+      for (size_t w = 0; w < numWords_; ++w)
+        split.accepted[w] |= tokens[w];
+      split.longestLeft = absorbed.longestLeft;
+      ++stats_.sliceSplits;
+    }
+  }
+  auto known = [&](VocabularyTrie::Node node) {
+    return sliceChars > 0 &&
+           vocabulary_.stringSlice->coversSubtree(node, sliceChars);
+  };
   if (grammar_.isRegular()) {
     // One DFA and nothing below it: the plain walk, several times faster.
     stats_.automatonSteps += walkLiveTokens(
-        dfa, trie, state, [&](VocabularyTrie::Node node, ByteDfa::State next) {
+        dfa, trie, state,
+        [&](VocabularyTrie::Node node, ByteDfa::State next) {
           setTokens(split.accepted, trie.tokensAt(node));
           split.longestLeft =
               std::max(split.longestLeft, dfa.shortestAccept(next));
-        });
+        },
+        known);
     return split;
   }
   stats_.automatonSteps += walkStacks(
@@ -149,7 +176,8 @@ GrammarMasks::TopSplit GrammarMasks::buildTopSplit(int32_t rule,
         split.longestLeft =
             std::max(split.longestLeft, stepper_.shortest(after));
       },
-      [&](VocabularyTrie::Node node) { split.contextRoots.push_back(node); });
+      [&](VocabularyTrie::Node node) { split.contextRoots.push_back(node); },
+      known);
   return split;
 }
 

@@ -1,6 +1,8 @@
 //===- TokenizerVocabulary.cpp - The trie of a tokenizer's tokens ---------===//
 #include "runtime/constraints/TokenizerVocabulary.h"
 
+#include "runtime/constraints/StringSlice.h"
+
 #include <vector>
 
 namespace sgl::runtime::constraints {
@@ -24,8 +26,10 @@ ConstraintVocabulary buildConstraintVocabulary(const Tokenizer &tokenizer,
     if (!tokenizer.isSpecial(id))
       bytes[i] = std::string(tokenizer.tokenBytes(id));
   }
-  return ConstraintVocabulary{buildVocabularyTrie(tokenizer), std::move(bytes),
-                              std::move(eosIds)};
+  ConstraintVocabulary vocabulary{buildVocabularyTrie(tokenizer),
+                                  std::move(bytes), std::move(eosIds), nullptr};
+  vocabulary.stringSlice = std::make_shared<StringSlice>(vocabulary.trie);
+  return vocabulary;
 }
 
 } // namespace sgl::runtime::constraints

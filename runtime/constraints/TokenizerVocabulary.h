@@ -23,7 +23,8 @@ namespace sgl::runtime::constraints {
 VocabularyTrie buildVocabularyTrie(const Tokenizer &tokenizer);
 
 /// The trie and the bytes of every non-special token of `tokenizer`, with
-/// `eosIds` (each below vocabSize()) as the ids that end a gen.
+/// `eosIds` (each below vocabSize()) as the ids that end a gen, and its
+/// string slice.
 ConstraintVocabulary buildConstraintVocabulary(const Tokenizer &tokenizer,
                                                std::vector<int32_t> eosIds);
 

@@ -18,12 +18,19 @@
 
 namespace sgl::runtime::constraints {
 
+/// The subtrees to walk: all of them.
+struct WalkEverySubtree {
+  bool operator()(VocabularyTrie::Node) const { return false; }
+};
+
 /// Calls `onTokens(node, next)` for every trie node with tokens whose bytes
-/// lead `dfa` from `state` to a live state `next`, in preorder. Returns the
-/// DFA steps taken.
-template <typename OnTokens>
+/// lead `dfa` from `state` to a live state `next`, in preorder, except in
+/// subtrees for which `skip(node)` says the caller knows them already.
+/// Returns the DFA steps taken.
+template <typename OnTokens, typename Skip = WalkEverySubtree>
 int64_t walkLiveTokens(const ByteDfa &dfa, const VocabularyTrie &trie,
-                       ByteDfa::State state, OnTokens &&onTokens) {
+                       ByteDfa::State state, OnTokens &&onTokens,
+                       Skip &&skip = {}) {
   using Node = VocabularyTrie::Node;
   if (dfa.isDead(state))
     return 0;
@@ -33,6 +40,10 @@ int64_t walkLiveTokens(const ByteDfa &dfa, const VocabularyTrie &trie,
   stateAt[0] = state;
   int64_t steps = 0;
   for (Node node = VocabularyTrie::kRoot + 1; node < trie.numNodes();) {
+    if (skip(node)) {
+      node = trie.subtreeEnd(node);
+      continue;
+    }
     int32_t depth = trie.depth(node);
     ByteDfa::State next = dfa.step(stateAt[depth - 1], trie.byte(node));
     ++steps;

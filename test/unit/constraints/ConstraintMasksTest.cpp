@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/constraints/Constraint.h"
 #include "runtime/constraints/GrammarFrames.h"
+#include "runtime/constraints/RegexCompiler.h"
+#include "runtime/constraints/StringSlice.h"
 
 #include "GeneratedVocabulary.h"
 #include "GrammarReference.h"
@@ -216,6 +218,95 @@ TEST(Constraint, ChoicesAndTheirErrors) {
             "choices: at least one choice is needed");
   EXPECT_EQ(Constraint::fromRegex("a(").error().message,
             "regex: 1: missing ')' for this '('");
+}
+
+} // namespace
+
+namespace {
+
+TEST(StringSlice, AbsorbsTheRunsAStateSurvives) {
+  GeneratedVocabulary generated = generateVocabulary(/*seed=*/4, 300);
+  VocabularyTrie trie(generated.tokens(), generated.vocabSize());
+  StringSlice slice(trie);
+  auto absorbed = [&](const char *pattern, size_t prefix = 0) {
+    ByteDfa dfa = *compileRegex(pattern);
+    std::string_view text(pattern);
+    return slice.absorb(dfa, dfa.walk(dfa.start(), text.substr(0, prefix)))
+        .chars;
+  };
+  EXPECT_EQ(absorbed("\"([^\"\\\\]|\\\\.)*\"", 1), StringSlice::kAny);
+  EXPECT_EQ(absorbed(".*"), StringSlice::kAny);
+  EXPECT_EQ(absorbed("[^\"]{0,3}x"), 3);
+  EXPECT_EQ(absorbed("[a-z]*"), 0);
+  EXPECT_EQ(slice.maskCountAtMost(3), 3);
+  EXPECT_EQ(slice.maskCountAtMost(7), 6);
+  EXPECT_EQ(slice.maskCountAtMost(0), 0);
+  // The mask of one character: single characters, whole or cut.
+  std::span<const uint64_t> one = slice.tokensUpTo(1);
+  EXPECT_TRUE(allows(one, 'a'));
+  EXPECT_FALSE(allows(one, '"'));
+  EXPECT_FALSE(allows(one, '\\'));
+  EXPECT_FALSE(allows(one, '\n'));
+  EXPECT_TRUE(allows(one, 0xc3));  // a lead byte: a cut character
+  EXPECT_FALSE(allows(one, 0xa9)); // a continuation byte cannot start
+}
+
+/// Grammars whose states sit inside strings: free, bounded and escaped.
+std::vector<NamedGrammar> stringGrammars() {
+  std::vector<NamedGrammar> grammars = testGrammars();
+  GrammarSource strings;
+  strings.rules.push_back(
+      {"list",
+       seq({re("\\["), opt(seq({call(1), star(seq({re(", "), call(1)}))})),
+            re("\\]")})});
+  strings.rules.push_back({"item", alt({re("\"([^\"\\\\]|\\\\[\"\\\\n])*\""),
+                                        re("\"[^\"\\\\]{0,4}\""), call(0)})});
+  grammars.push_back({"strings", std::move(strings)});
+  return grammars;
+}
+
+TEST(StringSlice, MasksAreTheSameWithAndWithoutIt) {
+  GeneratedVocabulary generated = generateVocabulary(/*seed=*/6, 800);
+  ConstraintVocabulary plain = makeVocabulary(generated);
+  ConstraintVocabulary sliced = makeVocabulary(generated);
+  sliced.stringSlice = std::make_shared<StringSlice>(sliced.trie);
+  Walker walker{std::mt19937_64(9)};
+  int64_t compared = 0;
+  std::vector<NamedGrammar> grammars = stringGrammars();
+  std::vector<std::shared_ptr<Constraint>> constraints;
+  for (const NamedGrammar &g : grammars)
+    constraints.push_back(Constraint::fromGrammar(*compileGrammar(g.source)));
+  constraints.push_back(*Constraint::fromRegex("\"([^\"\\\\]|\\\\.){0,40}\""));
+  for (size_t c = 0; c < constraints.size(); ++c) {
+    const auto &constraint = constraints[c];
+    ConstraintMasks plainMasks(constraint, plain);
+    ConstraintMasks slicedMasks(constraint, sliced);
+    for (int walk = 0; walk < 30; ++walk) {
+      ConstraintMatcher a(plainMasks), b(slicedMasks);
+      size_t length = 0;
+      for (int step = 0; step < 30 && !a.finished(); ++step) {
+        uint32_t left = step % 3 == 0 ? 6 : 1u << 30; // budgets too
+        std::span<const uint64_t> expected = a.allowedTokens(left);
+        std::span<const uint64_t> actual = b.allowedTokens(left);
+        ASSERT_TRUE(std::equal(expected.begin(), expected.end(), actual.begin(),
+                               actual.end()))
+            << "walk " << walk << " step " << step;
+        ++compared;
+        int32_t id =
+            walker.pick(a.allowedTokens(1u << 30), generated.vocabSize(),
+                        generated.eosId, length);
+        ASSERT_GE(id, 0);
+        ASSERT_TRUE(a.accept(id));
+        ASSERT_TRUE(b.accept(id));
+        length += generated.bytes[id].size();
+      }
+    }
+    EXPECT_EQ(plainMasks.stats().sliceSplits, 0);
+    // The test grammars' strings hold only [a-z ]: no slice there.
+    if (c >= testGrammars().size())
+      EXPECT_GT(slicedMasks.stats().sliceSplits, 0);
+  }
+  EXPECT_GT(compared, 1000);
 }
 
 } // namespace
