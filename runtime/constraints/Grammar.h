@@ -70,7 +70,7 @@ public:
   int64_t numStates() const;
 
   /// Whether the grammar has one rule and no calls: a plain regular
-  /// language, for which exact token distances are cheap.
+  /// language, whose masks need no stacks.
   bool isRegular() const;
 
   /// Whether `text` is a whole match of the root rule.

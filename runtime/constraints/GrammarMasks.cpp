@@ -121,8 +121,12 @@ GrammarMasks::GrammarMasks(const Grammar &grammar,
       stepper_(grammar, arena_), none_(numWords_, 0),
       tops_(grammar.numRules()) {}
 
-void GrammarMasks::setEos(Words &words) const {
-  setTokens(words, vocabulary_.eosIds);
+void GrammarMasks::markEos(Words &words, bool accepting) const {
+  for (int32_t id : vocabulary_.eosIds) {
+    uint64_t bit = uint64_t{1} << (id % 64);
+    uint64_t &word = words[static_cast<size_t>(id) / 64];
+    word = accepting ? word | bit : word & ~bit;
+  }
 }
 
 const GrammarMasks::TopSplit &GrammarMasks::topSplit(int32_t rule,
@@ -213,8 +217,7 @@ GrammarMasks::buildStacksMask(const std::vector<Frame> &frames) {
           std::max(mask.longestLeft,
                    addContextTokens(frame, split.contextRoots, mask.words));
   }
-  if (stepper_.accepting(frames))
-    setEos(mask.words);
+  markEos(mask.words, stepper_.accepting(frames));
   return mask;
 }
 
@@ -230,8 +233,7 @@ GrammarMasks::buildNarrowedMask(const std::vector<Frame> &frames,
           setTokens(words, trie.tokensAt(node));
       },
       [](VocabularyTrie::Node) {}); // real stacks: no unknown caller
-  if (stepper_.accepting(frames))
-    setEos(words);
+  markEos(words, stepper_.accepting(frames));
   return words;
 }
 

@@ -95,7 +95,9 @@ private:
   /// `mask`; returns the most bytes one of them leaves.
   uint32_t addContextTokens(const Frame &frame,
                             const std::vector<int32_t> &roots, Words &mask);
-  void setEos(Words &words) const;
+  /// Sets the EOS bits when `accepting`, clears them otherwise: an id that
+  /// ends a gen may also spell text in a hand-built vocabulary.
+  void markEos(Words &words, bool accepting) const;
 
   const Grammar &grammar_;
   const ConstraintVocabulary &vocabulary_;

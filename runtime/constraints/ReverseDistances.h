@@ -1,8 +1,7 @@
 //===- ReverseDistances.h - Fewest edges to a target state ------*- C++ -*-===//
 //
-// A breadth-first search backwards from a set of target states, shared by
-// the byte distances of a ByteDfa (edges: byte classes) and the token
-// distances of TokenDistances (edges: tokens).
+// A breadth-first search backwards from a set of target states: the byte
+// distances of a ByteDfa without calls (edges: byte classes).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_CONSTRAINTS_REVERSEDISTANCES_H

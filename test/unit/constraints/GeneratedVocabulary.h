@@ -12,9 +12,12 @@
 #ifndef SGL_TEST_UNIT_CONSTRAINTS_GENERATEDVOCABULARY_H
 #define SGL_TEST_UNIT_CONSTRAINTS_GENERATEDVOCABULARY_H
 
+#include "runtime/constraints/Constraint.h"
+#include "runtime/constraints/StringSlice.h"
 #include "runtime/constraints/VocabularyTrie.h"
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -33,6 +36,15 @@ struct GeneratedVocabulary {
       if (static_cast<int32_t>(id) != eosId)
         list.push_back({static_cast<int32_t>(id), bytes[id]});
     return list;
+  }
+  /// What ConstraintMasks takes: the trie, the bytes, EOS, and the string
+  /// slice unless `withSlice` is false (masks are the same either way).
+  ConstraintVocabulary constraintVocabulary(bool withSlice = true) const {
+    ConstraintVocabulary vocabulary{
+        VocabularyTrie(tokens(), vocabSize()), bytes, {eosId}, nullptr};
+    if (withSlice)
+      vocabulary.stringSlice = std::make_shared<StringSlice>(vocabulary.trie);
+    return vocabulary;
   }
 };
 
