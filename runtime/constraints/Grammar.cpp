@@ -228,6 +228,34 @@ bool Grammar::matches(std::string_view text) const {
   return stepper.accepting(frames);
 }
 
+namespace {
+
+/// `node` with every call's rule moved up by `offset`.
+void shiftCalls(RegexNode &node, int32_t offset) {
+  if (node.kind == RegexNode::Kind::Call)
+    node.rule += offset;
+  for (RegexNode &child : node.children)
+    shiftCalls(child, offset);
+}
+
+} // namespace
+
+GrammarSource unionOf(std::vector<GrammarSource> sources, std::string name) {
+  GrammarSource merged;
+  merged.rules.push_back({std::move(name), RegexNode::empty(0)});
+  std::vector<RegexNode> roots;
+  for (GrammarSource &source : sources) {
+    auto offset = static_cast<int32_t>(merged.rules.size());
+    roots.push_back(RegexNode::call(source.root + offset, 0));
+    for (GrammarRuleSource &rule : source.rules) {
+      shiftCalls(rule.body, offset);
+      merged.rules.push_back(std::move(rule));
+    }
+  }
+  merged.rules.front().body = RegexNode::alternate(std::move(roots), 0);
+  return merged;
+}
+
 Expected<Grammar> compileGrammar(const GrammarSource &source,
                                  const AutomatonLimits &limits) {
   const auto numRules = static_cast<int32_t>(source.rules.size());

@@ -86,6 +86,11 @@ private:
   int32_t root_ = 0;
 };
 
+/// One grammar whose outputs are those of any of `sources` (e.g. the
+/// parameter schemas of every tool a model may call): their rules side by
+/// side, renumbered, under a new root rule `name` that calls each root.
+GrammarSource unionOf(std::vector<GrammarSource> sources, std::string name);
+
 /// Compiles every rule; fails with the first rule's error prefixed by
 /// "rule '<name>': ", on left recursion ("rule 'a' calls 'b' before
 /// consuming any input, which recurses without end") or when the root

@@ -165,3 +165,29 @@ TEST(Grammar, RefusesBadSources) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Grammar, UnionMatchesWhatAnyPartMatches) {
+  std::vector<NamedGrammar> parts = testGrammars();
+  std::vector<GrammarSource> sources;
+  for (const NamedGrammar &g : parts)
+    sources.push_back(g.source);
+  GrammarSource merged = unionOf(sources, "any");
+  EXPECT_EQ(merged.rules.front().name, "any");
+  Expected<Grammar> grammar = compileGrammar(merged);
+  ASSERT_TRUE(grammar) << grammar.error().message;
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 500; ++i) {
+    const NamedGrammar &part = parts[i % parts.size()];
+    std::string text = randomText(part.source, rng);
+    EXPECT_TRUE(grammar->matches(text)) << text;
+    std::string other = mutate(text, rng);
+    bool expected = false;
+    for (const NamedGrammar &g : parts)
+      expected |= GrammarReference(g.source, other).matches();
+    EXPECT_EQ(grammar->matches(other), expected) << other;
+  }
+}
+
+} // namespace
