@@ -162,6 +162,20 @@ private:
     }
   }
 
+  void dump(const GenConstraint &constraint, unsigned depth) {
+    if (constraint.kind == GenConstraint::Kind::None)
+      return;
+    line(depth) << "Constraint "
+                << (constraint.kind == GenConstraint::Kind::Regex
+                        ? "regex"
+                        : "json_schema")
+                << (constraint.schemaPath.empty()
+                        ? ""
+                        : " from " + quote(constraint.schemaPath))
+                << ", shortest output " << constraint.shortestBytes
+                << " bytes\n";
+  }
+
   void dump(const Stmt &stmt, unsigned depth) {
     if (auto *text = dynCast<TextStmt>(&stmt)) {
       line(depth) << (text->text.raw ? "RawText " : "Text ") << at(stmt.range)
@@ -175,6 +189,7 @@ private:
                   << " " << at(stmt.range) << "\n";
       for (const GenOption &option : gen->options)
         dump(option.value, option.name, depth + 1);
+      dump(gen->params.constraint, depth + 1);
     } else if (auto *select = dynCast<SelectStmt>(&stmt)) {
       line(depth) << "Select " << select->name << " -> capture #"
                   << select->captureIndex << " " << at(stmt.range) << "\n";

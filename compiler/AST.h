@@ -80,6 +80,21 @@ struct GenOption {
   OptionValue value;
 };
 
+/// What a gen's output must match: `regex: "..."` or `json_schema: ...`,
+/// compiled by Sema with the constraint engine.
+struct GenConstraint {
+  enum class Kind { None, Regex, JsonSchema };
+  Kind kind = Kind::None;
+  /// The pattern, or the schema's JSON text (a file schema's contents).
+  std::string text;
+  /// The file a schema came from, as written in the source ("" inline).
+  std::string schemaPath;
+  /// The option's value, where its diagnostics point.
+  SourceRange valueRange;
+  /// The fewest bytes of an output the constraint accepts.
+  uint32_t shortestBytes = 0;
+};
+
 /// Sampling and stopping parameters of a `gen`, validated by Sema.
 struct GenParams {
   std::optional<int64_t> maxTokens;
@@ -88,6 +103,7 @@ struct GenParams {
   std::optional<double> topP;
   std::optional<int64_t> topK;
   std::optional<int64_t> seed;
+  GenConstraint constraint;
 };
 
 enum class Role { System, User, Assistant };

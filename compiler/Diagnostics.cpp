@@ -50,6 +50,8 @@ void DiagnosticEngine::report(Severity severity, SourceRange range,
     }
     ++errors_;
   }
+  if (severity == Severity::Warning)
+    ++warnings_;
   std::string text = sgl::abbreviate(message, kMaxMessageBytes);
   const SourceLoc &begin = range.begin;
   if (!begin.isValid()) {

@@ -46,6 +46,9 @@ public:
   void error(SourceRange range, const std::string &message) {
     report(Severity::Error, range, message);
   }
+  void warning(SourceRange range, const std::string &message) {
+    report(Severity::Warning, range, message);
+  }
   void note(SourceRange range, const std::string &message) {
     report(Severity::Note, range, message);
   }
@@ -62,11 +65,16 @@ public:
   /// Errors reported (those dropped past the limit are not counted).
   unsigned errorCount() const { return errors_; }
   bool hasErrors() const { return errors_ != 0; }
+  unsigned warningCount() const { return warnings_; }
+
+  /// The files locations refer to, for checks that read source text.
+  const SourceManager &sources() const { return sources_; }
 
 private:
   const SourceManager &sources_;
   std::ostream &out_;
   unsigned errors_ = 0;
+  unsigned warnings_ = 0;
   unsigned errorLimit_ = kDefaultErrorLimit;
   bool limitReached_ = false;
 };

@@ -1,6 +1,7 @@
 //===- GenOptions.cpp - Validation of `gen` options -----------------------===//
 
 #include "compiler/GenOptions.h"
+#include "compiler/GenConstraintCheck.h"
 
 #include <cmath>
 #include <cstdint>
@@ -15,11 +16,19 @@ namespace {
 /// plan stores it in (runtime/plan/Plan.fbs), so a checked value survives
 /// the narrowing on the way there unchanged: a value that only breaks
 /// after narrowing is reported here, at the literal.
-enum class OptionType { Integer, Temperature, Probability, StopList };
+enum class OptionType {
+  Integer,
+  Temperature,
+  Probability,
+  StopList,
+  Constraint
+};
 
 struct OptionSpec {
   const char *name;
   OptionType type;
+  /// Constraint options: which constraint.
+  GenConstraint::Kind constraint = GenConstraint::Kind::None;
   /// Integer options: the accepted range and the GenParams field.
   int64_t min = 0;
   int64_t max = 0;
@@ -29,16 +38,19 @@ struct OptionSpec {
 constexpr int64_t kMaxU32 = std::numeric_limits<uint32_t>::max();
 
 constexpr OptionSpec kOptions[] = {
-    {"max_tokens", OptionType::Integer, 1, int64_t{1} << 31,
-     &GenParams::maxTokens},
+    {"max_tokens", OptionType::Integer, GenConstraint::Kind::None, 1,
+     int64_t{1} << 31, &GenParams::maxTokens},
     {"stop", OptionType::StopList},
     {"temperature", OptionType::Temperature},
     {"top_p", OptionType::Probability},
     // uint32 in the plan.
-    {"top_k", OptionType::Integer, 0, kMaxU32, &GenParams::topK},
+    {"top_k", OptionType::Integer, GenConstraint::Kind::None, 0, kMaxU32,
+     &GenParams::topK},
     // uint64 in the plan; integer literals stop at INT64_MAX.
-    {"seed", OptionType::Integer, 0, std::numeric_limits<int64_t>::max(),
-     &GenParams::seed},
+    {"seed", OptionType::Integer, GenConstraint::Kind::None, 0,
+     std::numeric_limits<int64_t>::max(), &GenParams::seed},
+    {"regex", OptionType::Constraint, GenConstraint::Kind::Regex},
+    {"json_schema", OptionType::Constraint, GenConstraint::Kind::JsonSchema},
 };
 
 const OptionSpec *findOption(const std::string &name) {
@@ -150,6 +162,18 @@ void checkOption(const GenOption &option, const OptionSpec &spec,
     params.topP = number;
     return;
   }
+  case OptionType::Constraint:
+    if (value.kind != OptionValue::Kind::String)
+      return typeError(diags, option, "a string");
+    if (!value.string.isConstant())
+      return diags.error(value.range,
+                         "option '" + option.name +
+                             "' must be constant; interpolation is not "
+                             "allowed (write '{{' for a literal brace)");
+    params.constraint.kind = spec.constraint;
+    params.constraint.text = value.string.constantText();
+    params.constraint.valueRange = value.range;
+    return;
   case OptionType::StopList:
     if (value.kind == OptionValue::Kind::String) {
       if (checkStopString(value.string, diags))
@@ -171,11 +195,13 @@ void checkOption(const GenOption &option, const OptionSpec &spec,
 } // namespace
 
 const char *genOptionNames() {
-  return "max_tokens, stop, temperature, top_p, top_k, seed";
+  return "max_tokens, stop, temperature, top_p, top_k, seed, regex, "
+         "json_schema";
 }
 
 void checkGenOptions(GenStmt &gen, DiagnosticEngine &diags) {
   std::map<std::string, const GenOption *> seen;
+  const GenOption *constraint = nullptr;
   for (const GenOption &option : gen.options) {
     const OptionSpec *spec = findOption(option.name);
     if (!spec) {
@@ -191,9 +217,21 @@ void checkGenOptions(GenStmt &gen, DiagnosticEngine &diags) {
       diags.note(it->second->nameRange, "previous value is here");
       continue;
     }
+    if (spec->type == OptionType::Constraint) {
+      if (constraint) {
+        diags.error(option.nameRange,
+                    "gen " + quoteSource(gen.name) + " has two constraints, '" +
+                        constraint->name + "' and '" + option.name +
+                        "'; a gen takes at most one");
+        diags.note(constraint->nameRange, "the first one is here");
+        continue;
+      }
+      constraint = &option;
+    }
     if (!option.value.invalid)
       checkOption(option, *spec, gen.params, diags);
   }
+  checkGenConstraint(gen, diags);
 }
 
 } // namespace sgl::compiler

@@ -196,6 +196,11 @@ private:
       op.setTopKAttr(builder.getI64IntegerAttr(*params.topK));
     if (params.seed)
       op.setSeedAttr(builder.getI64IntegerAttr(*params.seed));
+    const GenConstraint &constraint = params.constraint;
+    if (constraint.kind == GenConstraint::Kind::Regex)
+      op.setRegexAttr(builder.getStringAttr(constraint.text));
+    if (constraint.kind == GenConstraint::Kind::JsonSchema)
+      op.setJsonSchemaAttr(builder.getStringAttr(constraint.text));
     ctx = op.getNextCtx();
     recordCapture(stmt.captureIndex, op.getGenerated(), loc(stmt.nameRange),
                   stmt.name);

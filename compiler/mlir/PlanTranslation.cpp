@@ -178,6 +178,12 @@ private:
       step.gen.topK = static_cast<uint32_t>(attr.getInt());
     if (IntegerAttr attr = gen.getSeedAttr())
       step.gen.seed = static_cast<uint64_t>(attr.getInt());
+    if (StringAttr regex = gen.getRegexAttr())
+      step.gen.constraint = {plan::GenConstraint::Kind::Regex,
+                             regex.getValue().str()};
+    if (StringAttr schema = gen.getJsonSchemaAttr())
+      step.gen.constraint = {plan::GenConstraint::Kind::JsonSchema,
+                             schema.getValue().str()};
     current = gen.getNextCtx();
     return success();
   }

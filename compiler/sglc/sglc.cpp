@@ -48,9 +48,21 @@ struct Options {
   unsigned errorLimit = DiagnosticEngine::kDefaultErrorLimit;
 };
 
+/// "2 warnings and 1 error generated.", as clang counts them.
+std::string countLine(const DiagnosticEngine &diags) {
+  auto count = [](unsigned n, const char *what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  std::string line;
+  if (unsigned w = diags.warningCount())
+    line = count(w, "warning");
+  if (unsigned e = diags.errorCount())
+    line += (line.empty() ? "" : " and ") + count(e, "error");
+  return line + " generated.\n";
+}
+
 int reportErrors(const DiagnosticEngine &diags) {
-  unsigned n = diags.errorCount();
-  std::cerr << n << (n == 1 ? " error" : " errors") << " generated.\n";
+  std::cerr << countLine(diags);
   return 1;
 }
 
@@ -107,6 +119,8 @@ int run(const Options &options) {
     checkModule(ast, diags);
   if (diags.hasErrors())
     return reportErrors(diags);
+  if (diags.warningCount())
+    std::cerr << countLine(diags);
   if (ast.programs.empty()) {
     std::cerr << options.input << ": error: no program in file\n";
     return 1;

@@ -14,14 +14,17 @@ namespace sgl::runtime::constraints {
 namespace {
 
 /// The trie walked next to a set of stacks from the root: calls
-/// onTokens(node, after) for every node with tokens whose bytes some stack
-/// consumes, `after` being the stacks then, and onContext(node) for every
-/// node no stack consumes while some way returned past a kBase frame before
-/// its last byte: every token of its subtree then depends on the caller.
-/// With `only` (sorted subtree roots, none inside another), tokens are
-/// reported only within those subtrees and nothing else is walked but
-/// their ancestors. Subtrees for which skip(node) holds are left out.
-/// Returns the steps.
+/// onTokens(node, bytesLeft) for every node with tokens whose bytes some
+/// stack consumes, bytesLeft being the fewest bytes that then finish, and
+/// onContext(node) for every node no stack consumes while some way
+/// returned past a kBase frame before its last byte: every token of its
+/// subtree then depends on the caller. With `only` (sorted subtree roots,
+/// none inside another), tokens are reported only within those subtrees
+/// and nothing else is walked but their ancestors. Subtrees for which
+/// skip(node) holds are left out. Returns the steps.
+///
+/// Most levels hold one stack whose top neither calls nor accepts; those
+/// take a plain DFA step, with no closure and no vectors.
 template <typename OnTokens, typename OnContext,
           typename Skip = WalkEverySubtree>
 int64_t walkStacks(FrameStepper &stepper, const VocabularyTrie &trie,
@@ -29,15 +32,39 @@ int64_t walkStacks(FrameStepper &stepper, const VocabularyTrie &trie,
                    const std::vector<int32_t> *only, OnTokens &&onTokens,
                    OnContext &&onContext, Skip &&skip = {}) {
   using Node = VocabularyTrie::Node;
+  const Grammar &grammar = stepper.grammar();
   const size_t levels = static_cast<size_t>(trie.maxDepth()) + 1;
   scratch.closed.resize(levels);
   scratch.returned.resize(levels);
+  scratch.single.resize(levels);
+  scratch.isSingle.resize(levels);
+  scratch.below.resize(levels);
   std::vector<std::vector<Frame>> &closed = scratch.closed;
   std::vector<uint8_t> &returned = scratch.returned;
+  std::vector<Frame> &single = scratch.single;
+  std::vector<uint8_t> &isSingle = scratch.isSingle;
+  std::vector<uint32_t> &below = scratch.below;
   std::vector<Frame> &after = scratch.after;
-  stepper.closure(frames, closed[0]);
-  returned[0] = stepper.hasAcceptingOn(closed[0], Frame::kBase);
-  const Grammar &grammar = stepper.grammar();
+  auto plain = [&](const Frame &frame) {
+    return !grammar.rule(frame.rule).expands[frame.state];
+  };
+  // Level `depth` after `after`: one plain stack, or a closure.
+  auto enter = [&](int32_t depth, bool returnedAbove) {
+    if (after.size() == 1 && plain(after.front())) {
+      isSingle[depth] = 1;
+      single[depth] = after.front();
+      below[depth] =
+          stepper.arena().shortestBelow(grammar, single[depth].parent);
+      returned[depth] = returnedAbove;
+      return;
+    }
+    isSingle[depth] = 0;
+    stepper.closure(after, closed[depth]);
+    returned[depth] =
+        returnedAbove || stepper.hasAcceptingOn(closed[depth], Frame::kBase);
+  };
+  after = frames;
+  enter(0, false);
   size_t nextRoot = 0;
   int64_t steps = 0;
   for (Node node = VocabularyTrie::kRoot + 1; node < trie.numNodes();) {
@@ -60,40 +87,48 @@ int64_t walkStacks(FrameStepper &stepper, const VocabularyTrie &trie,
       continue;
     }
     const int32_t depth = trie.depth(node);
-    const std::vector<Frame> &from = closed[depth - 1];
     const bool hasChildren = trie.subtreeEnd(node) > node + 1;
+    const bool reportHere = report && trie.hasTokens(node);
     ++steps;
-    if (from.size() == 1) {
-      // The common case, one stack on a plain state: a DFA step.
-      Frame frame = from.front();
+    if (isSingle[depth - 1]) {
+      const Frame &frame = single[depth - 1];
       const Grammar::Rule &rule = grammar.rule(frame.rule);
-      frame.state = rule.dfa.step(frame.state, trie.byte(node));
-      if (frame.state != ByteDfa::kDead && !rule.expands[frame.state]) {
-        after.assign(1, frame);
-        if (report && trie.hasTokens(node))
-          onTokens(node, std::as_const(after));
+      ByteDfa::State next = rule.dfa.step(frame.state, trie.byte(node));
+      if (next == ByteDfa::kDead) {
+        if (returned[depth - 1])
+          onContext(node);
+        node = trie.subtreeEnd(node);
+        continue;
+      }
+      if (!rule.expands[next]) {
+        if (reportHere)
+          onTokens(node, static_cast<uint32_t>(std::min<uint64_t>(
+                             uint64_t{rule.dfa.shortestAccept(next)} +
+                                 below[depth - 1],
+                             kNoPath)));
         if (hasChildren) {
-          closed[depth].assign(1, frame);
+          isSingle[depth] = 1;
+          single[depth] = {frame.rule, next, frame.parent};
+          below[depth] = below[depth - 1];
           returned[depth] = returned[depth - 1];
         }
         ++node;
         continue;
       }
+      after.assign(1, Frame{frame.rule, next, frame.parent});
+    } else {
+      stepper.stepClosed(closed[depth - 1], trie.byte(node), after);
+      if (after.empty()) {
+        if (returned[depth - 1])
+          onContext(node);
+        node = trie.subtreeEnd(node);
+        continue;
+      }
     }
-    stepper.stepClosed(from, trie.byte(node), after);
-    if (after.empty()) {
-      if (returned[depth - 1])
-        onContext(node);
-      node = trie.subtreeEnd(node);
-      continue;
-    }
-    if (report && trie.hasTokens(node))
-      onTokens(node, std::as_const(after));
-    if (hasChildren) {
-      stepper.closure(after, closed[depth]);
-      returned[depth] = returned[depth - 1] ||
-                        stepper.hasAcceptingOn(closed[depth], Frame::kBase);
-    }
+    if (reportHere)
+      onTokens(node, stepper.shortest(after));
+    if (hasChildren)
+      enter(depth, returned[depth - 1]);
     ++node;
   }
   return steps;
@@ -143,17 +178,33 @@ GrammarMasks::TopSplit GrammarMasks::buildTopSplit(int32_t rule,
   TopSplit split;
   split.accepted.assign(numWords_, 0);
   const ByteDfa &dfa = grammar_.rule(rule).dfa;
-  // Runs of string content the state survives: their tokens come from the
-  // slice's mask, and the walk skips the subtrees that hold only those.
+  // Runs of string content the top survives, by itself or in a rule it
+  // calls first (a string's content is often a rule of its own): their
+  // tokens come from the slice's mask, and the walk skips the subtrees
+  // that hold only those.
   uint8_t sliceChars = 0;
   if (const StringSlice *slice = vocabulary_.stringSlice.get()) {
-    StringSlice::Absorption absorbed = slice->absorb(dfa, state);
-    sliceChars = slice->maskCountAtMost(absorbed.chars);
+    StringSlice::Absorption best;
+    std::vector<Frame> closed;
+    stepper_.closure({Frame{rule, state, Frame::kBase}}, closed);
+    for (const Frame &frame : closed) {
+      StringSlice::Absorption absorbed =
+          slice->absorb(grammar_.rule(frame.rule).dfa, frame.state);
+      absorbed.longestLeft = static_cast<uint32_t>(
+          std::min<uint64_t>(uint64_t{absorbed.longestLeft} +
+                                 arena_.shortestBelow(grammar_, frame.parent),
+                             kNoPath));
+      if (absorbed.chars > best.chars ||
+          (absorbed.chars == best.chars &&
+           absorbed.longestLeft < best.longestLeft))
+        best = absorbed;
+    }
+    sliceChars = slice->maskCountAtMost(best.chars);
     if (sliceChars > 0) {
       std::span<const uint64_t> tokens = slice->tokensUpTo(sliceChars);
       for (size_t w = 0; w < numWords_; ++w)
         split.accepted[w] |= tokens[w];
-      split.longestLeft = absorbed.longestLeft;
+      split.longestLeft = best.longestLeft;
       ++stats_.sliceSplits;
     }
   }
@@ -175,10 +226,9 @@ GrammarMasks::TopSplit GrammarMasks::buildTopSplit(int32_t rule,
   }
   stats_.automatonSteps += walkStacks(
       stepper_, trie, {Frame{rule, state, Frame::kBase}}, scratch_, nullptr,
-      [&](VocabularyTrie::Node node, const std::vector<Frame> &after) {
+      [&](VocabularyTrie::Node node, uint32_t left) {
         setTokens(split.accepted, trie.tokensAt(node));
-        split.longestLeft =
-            std::max(split.longestLeft, stepper_.shortest(after));
+        split.longestLeft = std::max(split.longestLeft, left);
       },
       [&](VocabularyTrie::Node node) { split.contextRoots.push_back(node); },
       known);
@@ -192,9 +242,9 @@ uint32_t GrammarMasks::addContextTokens(const Frame &frame,
   const VocabularyTrie &trie = vocabulary_.trie;
   stats_.automatonSteps += walkStacks(
       stepper_, trie, {frame}, scratch_, &roots,
-      [&](VocabularyTrie::Node node, const std::vector<Frame> &after) {
+      [&](VocabularyTrie::Node node, uint32_t left) {
         setTokens(mask, trie.tokensAt(node));
-        longest = std::max(longest, stepper_.shortest(after));
+        longest = std::max(longest, left);
       },
       [](VocabularyTrie::Node) {}); // a real stack: no unknown caller
   return longest;
@@ -228,8 +278,8 @@ GrammarMasks::buildNarrowedMask(const std::vector<Frame> &frames,
   Words words(numWords_, 0);
   stats_.automatonSteps += walkStacks(
       stepper_, trie, frames, scratch_, nullptr,
-      [&](VocabularyTrie::Node node, const std::vector<Frame> &after) {
-        if (stepper_.shortest(after) <= tokensLeft - 1)
+      [&](VocabularyTrie::Node node, uint32_t left) {
+        if (left <= tokensLeft - 1)
           setTokens(words, trie.tokensAt(node));
       },
       [](VocabularyTrie::Node) {}); // real stacks: no unknown caller

@@ -45,6 +45,11 @@ struct TrieWalkScratch {
   /// the caller before the next byte.
   std::vector<std::vector<Frame>> closed;
   std::vector<uint8_t> returned;
+  /// Levels that hold one stack whose top neither calls nor accepts: that
+  /// frame, and the bytes the frames below it need.
+  std::vector<Frame> single;
+  std::vector<uint8_t> isSingle;
+  std::vector<uint32_t> below;
   std::vector<Frame> after;
 };
 

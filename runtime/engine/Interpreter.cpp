@@ -69,14 +69,26 @@ int64_t contextTokenBound(const LoadedModel &model,
 Interpreter::Interpreter(LoadedModel &model, SchedulerOptions scheduler)
     : model_(model), scheduler_(scheduler) {}
 
-Expected<nlohmann::ordered_json> Interpreter::run(const plan::Program &program,
-                                                  const ProgramArgs &args,
-                                                  const RunOptions &options) {
+Expected<nlohmann::ordered_json>
+Interpreter::run(const plan::Program &program, const ProgramArgs &args,
+                 const RunOptions &options, GenConstraintMasks *constraints) {
   stats_ = RunStats();
   engineStats_ = EngineStats();
   Expected<std::vector<std::string>> values = bindProgramArgs(program, args);
   if (!values)
     return values.error();
+  std::unique_ptr<GenConstraintMasks> ownMasks;
+  if (!constraints) {
+    Expected<ProgramConstraints> compiled =
+        ProgramConstraints::compile(program);
+    if (!compiled)
+      return compiled.error();
+    if (!compiled->empty()) {
+      ownMasks = std::make_unique<GenConstraintMasks>(model_, program,
+                                                      compiled.take());
+      constraints = ownMasks.get();
+    }
+  }
   SchedulerOptions schedulerOptions = scheduler_;
   if (schedulerOptions.numPages == 0) {
     // Room for the most this run's context can grow to, no more.
@@ -99,7 +111,7 @@ Expected<nlohmann::ordered_json> Interpreter::run(const plan::Program &program,
       makeError("the program did not finish");
   (*scheduler)
       ->submit(std::make_unique<ProgramInstance>(model_, program, values.take(),
-                                                 options),
+                                                 options, constraints),
                [&](ProgramInstance &done) {
                  result = done.result();
                  stats_ = done.stats();

@@ -9,6 +9,7 @@
 #ifndef SGL_RUNTIME_ENGINE_INTERPRETER_H
 #define SGL_RUNTIME_ENGINE_INTERPRETER_H
 
+#include "runtime/engine/GenConstraints.h"
 #include "runtime/engine/LoadedModel.h"
 #include "runtime/engine/ProgramArgs.h"
 #include "runtime/engine/ProgramInstance.h"
@@ -39,10 +40,13 @@ public:
   explicit Interpreter(LoadedModel &model, SchedulerOptions scheduler = {});
 
   /// Runs `program` with `args` (each program argument exactly once, no
-  /// others). Returns {capture name: value} in plan order.
-  Expected<nlohmann::ordered_json> run(const plan::Program &program,
-                                       const ProgramArgs &args,
-                                       const RunOptions &options = {});
+  /// others). Returns {capture name: value} in plan order. `constraints`
+  /// are the masks of the program's constrained gens; when null they are
+  /// compiled for this run.
+  Expected<nlohmann::ordered_json>
+  run(const plan::Program &program, const ProgramArgs &args,
+      const RunOptions &options = {},
+      GenConstraintMasks *constraints = nullptr);
 
   /// Counters of the last run().
   const RunStats &stats() const { return stats_; }

@@ -1,6 +1,7 @@
 //===- ProgramInstance.cpp - One program run as a resumable state machine -===//
 #include "runtime/engine/ProgramInstance.h"
 
+#include "runtime/support/MessageText.h"
 #include "runtime/tokenizer/Utf8.h"
 
 #include <algorithm>
@@ -20,14 +21,17 @@ std::string_view finishReasonName(FinishReason reason) {
     return "max_tokens";
   case FinishReason::ContextLimit:
     return "context_limit";
+  case FinishReason::ConstraintEnd:
+    return "constraint_end";
   }
   return "unknown";
 }
 
 std::string_view apiFinishReason(FinishReason reason) {
-  return reason == FinishReason::Eos || reason == FinishReason::StopString
-             ? "stop"
-             : "length";
+  return reason == FinishReason::MaxTokens ||
+                 reason == FinishReason::ContextLimit
+             ? "length"
+             : "stop";
 }
 
 int64_t RunStats::gensFinishedBy(FinishReason reason) const {
@@ -46,8 +50,10 @@ std::string formatLocation(const plan::SourceLocation &loc) {
 ProgramInstance::ProgramInstance(const LoadedModel &model,
                                  const plan::Program &program,
                                  std::vector<std::string> argValues,
-                                 const RunOptions &options)
+                                 const RunOptions &options,
+                                 GenConstraintMasks *constraints)
     : model_(model), program_(program), options_(options),
+      constraints_(constraints),
       conversation_(model.tokenizer(),
                     model.chatTemplate() ? &*model.chatTemplate() : nullptr,
                     options.allowSpecialTokensInArguments) {
@@ -149,16 +155,29 @@ void ProgramInstance::beginGen(const Step &s, size_t index) {
     sampling_.topK = *p.topK;
   rng_ = Rng(p.seed ? *p.seed : mixSeed(options_.seed, index));
   maxTokens_ = p.maxTokens ? *p.maxTokens : kDefaultMaxTokens;
-  stopIds_ = std::set<int32_t>(model_.eosIds().begin(), model_.eosIds().end());
-  if (conversation_.openRole() == plan::Role::Assistant)
-    if (auto eot =
-            model_.tokenizer().tokenToId(model_.chatTemplate()->endOfTurn()))
-      stopIds_.insert(*eot);
+  const std::vector<int32_t> ends =
+      model_.genEndIds(conversation_.openRole() == plan::Role::Assistant);
+  stopIds_ = std::set<int32_t>(ends.begin(), ends.end());
   stops_.emplace(p.stop);
   sampled_.clear();
   out_.clear();
   cut_ = std::string::npos;
   finish_ = GenFinish{slotName(s.slot), FinishReason::MaxTokens, 0};
+  matcher_.reset();
+  if (p.constraint.kind != plan::GenConstraint::Kind::None) {
+    constraints::ConstraintMasks *masks =
+        constraints_ && &constraints_->program() == &program_
+            ? constraints_->forStep(index)
+            : nullptr;
+    if (!masks) {
+      fail(pendingLabel() + "its " + constraintKindName(p.constraint.kind) +
+           " constraint was not compiled for this run (the instance was "
+           "made without its program's GenConstraintMasks)");
+      return;
+    }
+    matcher_.emplace(*masks);
+    constraintShortest_ = masks->constraint().shortestBytes();
+  }
   Expected<std::span<const int32_t>> frozen = conversation_.freeze();
   if (!frozen) {
     fail(pendingLabel() + frozen.error().message);
@@ -167,10 +186,33 @@ void ProgramInstance::beginGen(const Step &s, size_t index) {
   state_ = State::NeedsGen;
 }
 
+uint32_t ProgramInstance::tokensLeft() const {
+  return finish_.tokens >= static_cast<int64_t>(maxTokens_)
+             ? 0
+             : maxTokens_ - static_cast<uint32_t>(finish_.tokens);
+}
+
+std::span<const uint64_t> ProgramInstance::allowedTokens(uint32_t tokensLeft) {
+  assert(matcher_ && "allowedTokens of an unconstrained gen");
+  return matcher_->allowedTokens(tokensLeft);
+}
+
+bool ProgramInstance::endConstrainedGen(uint32_t tokensLeft) {
+  endTokensLeft_ = tokensLeft;
+  finishGen(FinishReason::ConstraintEnd);
+  return true;
+}
+
 bool ProgramInstance::acceptToken(int32_t id, bool contextFull) {
   const Tokenizer &tok = model_.tokenizer();
   ++stats_.generatedTokens;
   ++finish_.tokens;
+  if (matcher_ && !matcher_->accept(id)) {
+    // The scheduler samples from the matcher's own mask.
+    fail(pendingLabel() + "sampled token " + std::to_string(id) +
+         ", which its constraint does not allow");
+    return true;
+  }
   if (stopIds_.count(id)) {
     finishGen(FinishReason::Eos);
     return true;
@@ -184,6 +226,10 @@ bool ProgramInstance::acceptToken(int32_t id, bool contextFull) {
     finishGen(FinishReason::StopString);
     return true;
   }
+  if (matcher_ && matcher_->finished()) {
+    finishGen(FinishReason::ConstraintEnd);
+    return true;
+  }
   if (finish_.tokens == static_cast<int64_t>(maxTokens_)) {
     finishGen(FinishReason::MaxTokens);
     return true;
@@ -195,10 +241,32 @@ bool ProgramInstance::acceptToken(int32_t id, bool contextFull) {
   return false;
 }
 
+std::string ProgramInstance::unacceptedMessage(FinishReason reason) const {
+  const char *kind = constraintKindName(pending_->gen.constraint.kind);
+  std::string why = reason == FinishReason::MaxTokens ? "it reached max_tokens"
+                    : reason == FinishReason::ContextLimit
+                        ? "it reached the model's context limit"
+                        : "no token could continue it into a match of its " +
+                              std::string(kind) + " within the " +
+                              std::to_string(endTokensLeft_) + " tokens left";
+  return pendingLabel() + "its output " + quoted(sanitizeUtf8(out_), 80) +
+         " does not match its " + kind + " constraint: the gen stopped after " +
+         std::to_string(finish_.tokens) + " tokens because " + why +
+         "; raise max_tokens (the shortest output the constraint accepts is " +
+         std::to_string(constraintShortest_) + " bytes)";
+}
+
 void ProgramInstance::finishGen(FinishReason reason) {
   const Tokenizer &tok = model_.tokenizer();
   finish_.reason = reason;
   stats_.gens.push_back(finish_);
+  if (matcher_ && !matcher_->accepting()) {
+    fail(unacceptedMessage(reason));
+    sampled_.clear();
+    matcher_.reset();
+    return;
+  }
+  matcher_.reset();
   // The context keeps the sampled ids that end before the capture does,
   // then the capture's remaining bytes as text.
   const size_t end = cut_ == std::string::npos ? out_.size() : cut_;
@@ -271,9 +339,30 @@ Expected<nlohmann::ordered_json> ProgramInstance::result() const {
       return makeError("capture '" + c.name + "' names slot " +
                        std::to_string(c.slot) + " of " +
                        std::to_string(slots_.size()));
-    out[c.name] = slots_[c.slot];
+    Expected<nlohmann::ordered_json> value = captureValue(c.slot);
+    if (!value)
+      return makeError("capture '" + c.name + "': " + value.error().message);
+    out[c.name] = value.take();
   }
   return out;
+}
+
+Expected<nlohmann::ordered_json>
+ProgramInstance::captureValue(uint32_t slot) const {
+  const std::string &text = slots_[slot];
+  for (const Step &s : program_.steps)
+    if (s.kind == Step::Kind::Gen && s.slot == slot &&
+        s.gen.constraint.kind == plan::GenConstraint::Kind::JsonSchema) {
+      // The schema accepted the text, so it is one JSON value; only a
+      // number beyond a double's range cannot be held.
+      try {
+        return nlohmann::ordered_json::parse(text);
+      } catch (const nlohmann::json::exception &e) {
+        return makeError("its JSON output " + quoted(text, 80) +
+                         " cannot be returned as a JSON value: " + e.what());
+      }
+    }
+  return nlohmann::ordered_json(text);
 }
 
 } // namespace sgl::runtime

@@ -31,12 +31,20 @@
 // - The context keeps the sampled ids whose bytes lie before the end of the
 //   capture, then the rest of the capture as text: later steps see exactly
 //   the captured text (repaired to valid UTF-8 in the capture itself).
+// - Constraints (regex, json_schema): a ConstraintMatcher follows the gen
+//   over its site's shared masks (GenConstraints.h); the scheduler samples
+//   from allowedTokens(). The gen ends when the matcher is finished (an
+//   end id accepted, or nothing can follow) or its budget is spent; one
+//   that ends before its constraint accepts fails the instance, naming the
+//   gen. A json_schema capture is returned as the JSON value it spells.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_ENGINE_PROGRAMINSTANCE_H
 #define SGL_RUNTIME_ENGINE_PROGRAMINSTANCE_H
 
+#include "runtime/constraints/Constraint.h"
 #include "runtime/engine/Conversation.h"
+#include "runtime/engine/GenConstraints.h"
 #include "runtime/engine/LoadedModel.h"
 #include "runtime/engine/RunStats.h"
 #include "runtime/engine/StopMatcher.h"
@@ -71,10 +79,12 @@ public:
   enum class State { Ready, NeedsGen, NeedsSelect, Done, Failed };
 
   /// `argValues` are the program's arguments in declaration order
-  /// (bindProgramArgs gives them).
+  /// (bindProgramArgs gives them). `constraints` holds the masks of the
+  /// program's constrained gens (it may be null when it has none) and
+  /// must outlive the instance.
   ProgramInstance(const LoadedModel &model, const plan::Program &program,
-                  std::vector<std::string> argValues,
-                  const RunOptions &options);
+                  std::vector<std::string> argValues, const RunOptions &options,
+                  GenConstraintMasks *constraints = nullptr);
 
   State state() const { return state_; }
   bool finished() const {
@@ -98,8 +108,20 @@ public:
   const std::vector<int32_t> &sampled() const { return sampled_; }
   /// Takes one sampled token; `contextFull` says that no further token fits
   /// the model's positions. Returns true when the gen is over (the instance
-  /// is then Ready again).
+  /// is then Ready again, or Failed when a constrained gen ended before its
+  /// constraint accepted).
   bool acceptToken(int32_t id, bool contextFull);
+  /// Tokens the pending gen may still sample under max_tokens.
+  uint32_t tokensLeft() const;
+  /// Whether the pending gen has a constraint.
+  bool constrained() const { return matcher_.has_value(); }
+  /// The tokens a constrained gen may sample next when at most
+  /// `tokensLeft` more fit (ConstraintMatcher::allowedTokens).
+  std::span<const uint64_t> allowedTokens(uint32_t tokensLeft);
+  /// Ends a constrained gen whose mask for `tokensLeft` allows nothing: no
+  /// token leads to an accepted output within them. Returns true, as
+  /// acceptToken does at the end of a gen.
+  bool endConstrainedGen(uint32_t tokensLeft);
 
   // --- NeedsSelect ---
   /// Each choice tokenized alone, as plain text (never empty).
@@ -128,6 +150,12 @@ private:
   void beginGen(const plan::Step &s, size_t index);
   Status beginSelect(const plan::Step &s);
   void finishGen(FinishReason reason);
+  /// The error of a constrained gen that stopped for `reason` before its
+  /// constraint accepted the output.
+  std::string unacceptedMessage(FinishReason reason) const;
+  /// A capture's value: the slot's text, parsed as JSON for a json_schema
+  /// gen.
+  Expected<nlohmann::ordered_json> captureValue(uint32_t slot) const;
   Status setSlot(const plan::Step &s, std::string value);
   Error at(const plan::Step &s, const std::string &message) const;
   std::string slotName(uint32_t slot) const;
@@ -135,6 +163,7 @@ private:
   const LoadedModel &model_;
   const plan::Program &program_;
   RunOptions options_;
+  GenConstraintMasks *constraints_;
   Conversation conversation_;
   std::vector<std::string> slots_;
   size_t next_ = 0; // next step to run
@@ -153,6 +182,9 @@ private:
   std::string out_;
   size_t cut_ = std::string::npos; // where a stop string begins in out_
   GenFinish finish_;
+  std::optional<constraints::ConstraintMatcher> matcher_;
+  uint32_t constraintShortest_ = 0; // bytes, for messages
+  uint32_t endTokensLeft_ = 0;      // the budget an empty mask was for
 
   // The pending select.
   std::vector<std::vector<int32_t>> choiceTokens_;

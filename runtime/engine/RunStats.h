@@ -15,12 +15,15 @@ enum class FinishReason {
   StopString,   ///< the text reached one of its stop strings
   MaxTokens,    ///< sampled max_tokens tokens
   ContextLimit, ///< the context filled max_position_embeddings
+  /// A constrained gen's output admits no further token, not even an end
+  /// id (its constraint's language holds nothing longer).
+  ConstraintEnd,
 };
 
-/// "eos", "stop_string", "max_tokens", "context_limit".
+/// "eos", "stop_string", "max_tokens", "context_limit", "constraint_end".
 std::string_view finishReasonName(FinishReason reason);
-/// The OpenAI-style finish_reason: "stop" (Eos, StopString) or "length"
-/// (MaxTokens, ContextLimit).
+/// The OpenAI-style finish_reason: "stop" (Eos, StopString, ConstraintEnd)
+/// or "length" (MaxTokens, ContextLimit).
 std::string_view apiFinishReason(FinishReason reason);
 
 /// How one gen ended.

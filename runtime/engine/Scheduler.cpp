@@ -458,13 +458,31 @@ bool Scheduler::buildBatch(StepBatch &batch) {
   return !batch.entries.empty();
 }
 
-void Scheduler::onSampled(Sequence &seq, std::span<const float> logits) {
+void Scheduler::onSampled(Sequence &seq, std::span<float> logits) {
   ProgramInstance &inst = *seq.inst;
-  const int32_t id = sampleToken(logits, inst.samplingParams(), inst.rng());
+  const int64_t maxPositions = model_.model().config().maxPositions;
+  int32_t id;
+  if (inst.constrained()) {
+    // The token sampled now and every later one need a position, except
+    // the last, which is never fed back: the context has room for
+    // maxPositions - size + 1 more samples.
+    const int64_t room =
+        maxPositions - static_cast<int64_t>(seq.tokens.size()) + 1;
+    const auto left = static_cast<uint32_t>(std::clamp<int64_t>(
+        std::min<int64_t>(inst.tokensLeft(), room), 1, UINT32_MAX));
+    const TokenMask mask{inst.allowedTokens(left)};
+    if (std::all_of(mask.words.begin(), mask.words.end(),
+                    [](uint64_t word) { return word == 0; })) {
+      inst.endConstrainedGen(left);
+      return resume(seq);
+    }
+    id = sampleMaskedToken(logits, mask, inst.samplingParams(), inst.rng());
+  } else {
+    id = sampleToken(logits, inst.samplingParams(), inst.rng());
+  }
   if (id < 0)
     return failSequence(seq, "the model produced no usable logits (NaN)");
   ++stats_.generatedTokens;
-  const int64_t maxPositions = model_.model().config().maxPositions;
   const bool contextFull =
       static_cast<int64_t>(seq.tokens.size()) >= maxPositions;
   if (!inst.acceptToken(id, contextFull)) {
@@ -598,8 +616,9 @@ void Scheduler::afterForward(StepBatch &batch) {
     cacheComputedPages(seq);
     if (e.logitRow < 0)
       continue;
-    std::span<const float> row(logits_.data() + e.logitRow * vocab,
-                               static_cast<size_t>(vocab));
+    // Mutable: a constrained gen masks its row in place.
+    std::span<float> row(logits_.data() + e.logitRow * vocab,
+                         static_cast<size_t>(vocab));
     if (seq.inst->state() == ProgramInstance::State::NeedsGen) {
       onSampled(seq, row);
     } else if (seq.inst->state() == ProgramInstance::State::NeedsSelect) {

@@ -114,7 +114,7 @@ private:
   bool branchesDone(const Sequence &seq) const;
   void finishBranches(Sequence &seq);
   void afterForward(StepBatch &batch);
-  void onSampled(Sequence &seq, std::span<const float> logits);
+  void onSampled(Sequence &seq, std::span<float> logits);
   void resume(Sequence &seq);
   void syncTokens(Sequence &seq);
   void finish(Sequence &seq);

@@ -37,6 +37,18 @@ const char *stepKindName(Step::Kind kind) {
   return "?";
 }
 
+const char *constraintKindName(GenConstraint::Kind kind) {
+  switch (kind) {
+  case GenConstraint::Kind::None:
+    return "none";
+  case GenConstraint::Kind::Regex:
+    return "regex";
+  case GenConstraint::Kind::JsonSchema:
+    return "json_schema";
+  }
+  return "?";
+}
+
 const Program *Plan::findProgram(const std::string &name) const {
   for (const Program &program : programs)
     if (program.name == name)

@@ -23,7 +23,7 @@ namespace sgl::runtime::plan {
 /// Format version written by this build. A reader accepts exactly this major
 /// version and any minor version up to kMinorVersion.
 inline constexpr uint16_t kMajorVersion = 1;
-inline constexpr uint16_t kMinorVersion = 0;
+inline constexpr uint16_t kMinorVersion = 1;
 /// FlatBuffers file identifier (bytes 4..8 of the file).
 inline constexpr const char kFileIdentifier[] = "SGLP";
 
@@ -41,6 +41,25 @@ struct SourceLocation {
   bool operator==(const SourceLocation &) const = default;
 };
 
+/// What a gen's output must match (format 1.1): a regular expression or a
+/// JSON Schema, as the compiler checked it; the runtime compiles it again
+/// when it loads the plan.
+struct GenConstraint {
+  enum class Kind : uint8_t {
+    None,       ///< unconstrained
+    Regex,      ///< `text` is the pattern (docs/constraints.md)
+    JsonSchema, ///< `text` is the schema's JSON text
+  };
+  Kind kind = Kind::None;
+  std::string text;
+
+  bool operator==(const GenConstraint &) const = default;
+};
+
+/// "regex", "json_schema" or "none": the names of the JSON rendering and
+/// of messages.
+const char *constraintKindName(GenConstraint::Kind kind);
+
 struct GenParams {
   std::optional<uint32_t> maxTokens;
   std::vector<std::string> stop;
@@ -48,6 +67,7 @@ struct GenParams {
   std::optional<float> topP;
   std::optional<uint32_t> topK;
   std::optional<uint64_t> seed;
+  GenConstraint constraint;
 
   bool operator==(const GenParams &) const = default;
 };

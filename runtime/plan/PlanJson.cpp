@@ -65,6 +65,8 @@ Json stepToJson(const Step &step) {
       out["top_k"] = *gen.topK;
     if (gen.seed)
       out["seed"] = *gen.seed;
+    if (gen.constraint.kind != GenConstraint::Kind::None)
+      out[constraintKindName(gen.constraint.kind)] = gen.constraint.text;
     break;
   }
   case Step::Kind::Select:

@@ -99,6 +99,13 @@ public:
       out.topK = *v;
     if (auto v = gen.seed())
       out.seed = *v;
+    const fb::GenConstraint *constraint = gen.constraint();
+    if (constraint && constraint->kind() != fb::ConstraintKind_None) {
+      // An unknown kind is kept as it is, for PlanVerifier to name.
+      out.constraint.kind =
+          static_cast<GenConstraint::Kind>(constraint->kind());
+      out.constraint.text = str(constraint->text());
+    }
     return out;
   }
 

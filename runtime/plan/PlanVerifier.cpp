@@ -78,6 +78,20 @@ sgl::Status checkGenParams(const std::string &where, const GenParams &gen) {
   for (const std::string &stop : gen.stop)
     if (stop.empty())
       return makeError(where + ": gen stop strings must not be empty");
+  const GenConstraint &constraint = gen.constraint;
+  if (static_cast<uint8_t>(constraint.kind) >
+      static_cast<uint8_t>(GenConstraint::Kind::JsonSchema))
+    return makeError(where + ": unknown gen constraint kind " +
+                     std::to_string(static_cast<unsigned>(constraint.kind)));
+  // A stop string would cut the output short of what the constraint
+  // accepts; the constraint alone decides where a constrained gen ends.
+  if (constraint.kind != GenConstraint::Kind::None && !gen.stop.empty())
+    return makeError(where + ": a gen with a " +
+                     constraintKindName(constraint.kind) +
+                     " constraint cannot have stop strings");
+  if (constraint.kind == GenConstraint::Kind::JsonSchema &&
+      constraint.text.empty())
+    return makeError(where + ": gen json_schema is empty");
   return Status::ok();
 }
 

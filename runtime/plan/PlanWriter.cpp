@@ -39,7 +39,17 @@ stringsOrNull(FlatBufferBuilder &fbb, const std::vector<std::string> &v) {
 
 bool hasGenParams(const GenParams &gen) {
   return gen.maxTokens || !gen.stop.empty() || gen.temperature || gen.topP ||
-         gen.topK || gen.seed;
+         gen.topK || gen.seed ||
+         gen.constraint.kind != GenConstraint::Kind::None;
+}
+
+Offset<fb::GenConstraint> writeConstraint(FlatBufferBuilder &fbb,
+                                          const GenConstraint &constraint) {
+  if (constraint.kind == GenConstraint::Kind::None)
+    return 0;
+  auto text = stringOrNull(fbb, constraint.text);
+  return fb::CreateGenConstraint(
+      fbb, static_cast<fb::ConstraintKind>(constraint.kind), text);
 }
 
 Offset<fb::GenParams> writeGenParams(FlatBufferBuilder &fbb,
@@ -47,6 +57,7 @@ Offset<fb::GenParams> writeGenParams(FlatBufferBuilder &fbb,
   if (!hasGenParams(gen))
     return 0;
   auto stop = stringsOrNull(fbb, gen.stop);
+  auto constraint = writeConstraint(fbb, gen.constraint);
   fb::GenParamsBuilder b(fbb);
   if (gen.maxTokens)
     b.add_max_tokens(*gen.maxTokens);
@@ -59,6 +70,7 @@ Offset<fb::GenParams> writeGenParams(FlatBufferBuilder &fbb,
     b.add_top_k(*gen.topK);
   if (gen.seed)
     b.add_seed(*gen.seed);
+  b.add_constraint(constraint);
   return b.Finish();
 }
 

@@ -14,6 +14,7 @@ SGL_PACKAGES=(
   antlr4 libantlr4-runtime-dev
   libgtest-dev libbenchmark-dev nlohmann-json3-dev libflatbuffers-dev flatbuffers-compiler
   libpcre2-dev libutf8proc-dev libcli11-dev libopenblas-dev python3-numpy python3-jinja2
+  python3-jsonschema
 )
 
 sgl_log() { echo "[sgl] $*" >&2; }

@@ -6,6 +6,7 @@
 # comment ("//   sglrun x.sglp --args '{...}'", else {}), and check that
 #   - sglrun exits 0, prints exactly one line and nothing on stderr,
 #   - the line is a JSON object whose keys are the plan's captures, in order,
+#     each a string (a json_schema gen's: any JSON value),
 #   - a second run prints the same bytes.
 # Prints "ok NAME: OUTPUT" per example and "examples: N ok" at the end.
 # sglc and sglrun are taken from PATH.
@@ -52,12 +53,17 @@ captures = json.loads(lines[0], object_pairs_hook=list)
 if not isinstance(captures, list):
     sys.exit(f"FAIL {name}: output is not a JSON object")
 plan = json.load(open(plan_path, encoding="utf-8"))
-want = [c["name"] for c in plan["programs"][0]["captures"]]
+program = plan["programs"][0]
+want = [c["name"] for c in program["captures"]]
 got = [k for k, v in captures]
 if got != want:
     sys.exit(f"FAIL {name}: captures {got}, plan has {want}")
+# A json_schema gen's capture is the JSON value it generated.
+slots = {c["name"]: c["slot"] for c in program["captures"]}
+typed = {s["slot"] for s in program["steps"]
+         if s["op"] == "gen" and "json_schema" in s}
 for k, v in captures:
-    if not isinstance(v, str):
+    if slots[k] not in typed and not isinstance(v, str):
         sys.exit(f"FAIL {name}: capture {k} is not a string")
 PY
   echo "ok $name: $(cat "$work/$name.out1")"

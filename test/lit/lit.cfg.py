@@ -18,4 +18,6 @@ config.environment["PATH"] = path
 config.substitutions.append(("%examples", os.path.join(config.sgl_src_root, "examples")))
 config.substitutions.append(("%sgl_src_root", config.sgl_src_root))
 config.substitutions.append(("%sgl_obj_root", config.sgl_obj_root))
+# Debian's Python, whose packages (jsonschema, numpy) the checks import.
+config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%tokenizers", os.path.join(config.sgl_obj_root, "tokenizers")))

@@ -151,6 +151,18 @@ LogicalResult GenOp::verify() {
            << kMaxU32 << "], got " << attr.getInt();
   if (IntegerAttr attr = getSeedAttr(); attr && attr.getInt() < 0)
     return emitOpError("seed must be >= 0, got ") << attr.getInt();
+  if (getRegexAttr() && getJsonSchemaAttr())
+    return emitOpError("has both a regex and a json_schema constraint; a gen "
+                       "takes at most one");
+  StringRef constraint = getRegexAttr() ? "regex" : "json_schema";
+  if ((getRegexAttr() || getJsonSchemaAttr()) && getStopAttr())
+    return emitOpError("has a ")
+           << constraint
+           << " constraint and stop strings; the constraint alone decides "
+              "where its output ends";
+  if (StringAttr schema = getJsonSchemaAttr();
+      schema && schema.getValue().empty())
+    return emitOpError("json_schema must not be empty");
   return success();
 }
 

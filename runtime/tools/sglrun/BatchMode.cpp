@@ -32,8 +32,8 @@ constexpr int64_t kWindow = 1024;
 
 int runBatchMode(LoadedModel &model, const plan::Program &program,
                  const SchedulerOptions &schedulerOptions,
-                 const RunOptions &runOptions,
-                 const BatchModeOptions &options) {
+                 const RunOptions &runOptions, const BatchModeOptions &options,
+                 GenConstraintMasks *constraints) {
   Expected<ResultWriter> writer =
       ResultWriter::open(options.output, options.resume);
   if (!writer)
@@ -88,8 +88,8 @@ int runBatchMode(LoadedModel &model, const plan::Program &program,
       ++inFlight;
       const int64_t line = in.line;
       (*scheduler)
-          ->submit(std::make_unique<ProgramInstance>(model, program,
-                                                     values.take(), runOptions),
+          ->submit(std::make_unique<ProgramInstance>(
+                       model, program, values.take(), runOptions, constraints),
                    [&, line](ProgramInstance &done) {
                      --inFlight;
                      const RunStats &st = done.stats();

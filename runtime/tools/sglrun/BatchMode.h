@@ -3,6 +3,7 @@
 #ifndef SGL_TOOLS_SGLRUN_BATCHMODE_H
 #define SGL_TOOLS_SGLRUN_BATCHMODE_H
 
+#include "runtime/engine/GenConstraints.h"
 #include "runtime/engine/LoadedModel.h"
 #include "runtime/engine/ProgramInstance.h"
 #include "runtime/engine/Scheduler.h"
@@ -21,9 +22,12 @@ struct BatchModeOptions {
 
 /// Runs `program` once per input line (see docs/batch.md) and returns the
 /// exit status: 0, or 1 when a line failed or the run could not go on.
+/// Every instance shares `constraints`, the masks of the program's
+/// constrained gens (null when it has none).
 int runBatchMode(LoadedModel &model, const plan::Program &program,
                  const SchedulerOptions &scheduler, const RunOptions &run,
-                 const BatchModeOptions &options);
+                 const BatchModeOptions &options,
+                 GenConstraintMasks *constraints);
 
 } // namespace sgl::runtime
 

@@ -12,6 +12,7 @@
 // is used: <exe dir>/../share/sgl/models/default, else $SGL_DEFAULT_MODEL.
 //
 //===----------------------------------------------------------------------===//
+#include "runtime/engine/GenConstraints.h"
 #include "runtime/engine/Interpreter.h"
 #include "runtime/engine/LoadedModel.h"
 #include "runtime/engine/ProgramArgs.h"
@@ -81,7 +82,7 @@ std::string listNames(const std::vector<plan::Program> &programs) {
 std::string finishSummary(const RunStats &stats) {
   constexpr FinishReason kReasons[] = {
       FinishReason::Eos, FinishReason::StopString, FinishReason::MaxTokens,
-      FinishReason::ContextLimit};
+      FinishReason::ContextLimit, FinishReason::ConstraintEnd};
   std::string out;
   for (FinishReason reason : kReasons) {
     int64_t n = stats.gensFinishedBy(reason);
@@ -155,6 +156,19 @@ int run(const Options &o) {
                 listNames(plan->programs) + ")");
   }
 
+  // Every constraint is compiled before the model loads: a broken one (a
+  // hand-edited plan) fails fast, naming its gen.
+  std::vector<ProgramConstraints> constraints;
+  for (const plan::Program &p : plan->programs) {
+    sgl::Expected<ProgramConstraints> compiled = ProgramConstraints::compile(p);
+    if (!compiled)
+      return fail(o.planPath + ": program '" + sgl::abbreviate(p.name, 80) +
+                  "': " + compiled.error().message);
+    constraints.push_back(compiled.take());
+  }
+  ProgramConstraints &programConstraints =
+      constraints[static_cast<size_t>(program - plan->programs.data())];
+
   const bool batch = !o.inputs.empty();
   if (o.resume && (o.output == "-" || o.output.empty()))
     return sgl::reportUsageError(kTool, "--resume needs --output to name a "
@@ -196,6 +210,12 @@ int run(const Options &o) {
     scheduler.numPages =
         kvPagesFor(model->model(), sgl::physicalMemoryBytes() / 4, o.pageSize);
   }
+  // One set of masks per gen site for this model, shared by every
+  // instance.
+  std::unique_ptr<GenConstraintMasks> masks;
+  if (!programConstraints.empty())
+    masks = std::make_unique<GenConstraintMasks>(*model, *program,
+                                                 std::move(programConstraints));
   RunOptions options;
   options.seed = o.seed;
   options.allowSpecialTokensInArguments = o.allowSpecialInArgs;
@@ -205,11 +225,11 @@ int run(const Options &o) {
     b.output = o.output;
     b.resume = o.resume;
     b.stats = o.stats;
-    return runBatchMode(*model, *program, scheduler, options, b);
+    return runBatchMode(*model, *program, scheduler, options, b, masks.get());
   }
   Interpreter interpreter(*model, scheduler);
   sgl::Expected<nlohmann::ordered_json> captures =
-      interpreter.run(*program, *args, options);
+      interpreter.run(*program, *args, options, masks.get());
   if (!captures)
     return fail(captures.error().message);
   std::string line =

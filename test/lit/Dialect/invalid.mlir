@@ -229,3 +229,41 @@ sgl.program @unknown_role args [] {
   }
   sgl.yield %c1
 }
+
+// -----
+
+// A gen takes at most one constraint.
+sgl.program @two_constraints args [] {
+^bb0(%c0: !sgl.ctx):
+  // expected-error @+1 {{'sgl.gen' op has both a regex and a json_schema constraint; a gen takes at most one}}
+  %c1, %s = sgl.gen %c0 {regex = "[0-9]+", json_schema = "{}"}
+  sgl.yield %c1
+}
+
+// -----
+
+// The constraint alone decides where a constrained gen ends.
+sgl.program @constraint_and_stop args [] {
+^bb0(%c0: !sgl.ctx):
+  // expected-error @+1 {{'sgl.gen' op has a regex constraint and stop strings; the constraint alone decides where its output ends}}
+  %c1, %s = sgl.gen %c0 {regex = "[0-9]+", stop = ["\n"]}
+  sgl.yield %c1
+}
+
+// -----
+
+sgl.program @schema_and_stop args [] {
+^bb0(%c0: !sgl.ctx):
+  // expected-error @+1 {{'sgl.gen' op has a json_schema constraint and stop strings; the constraint alone decides where its output ends}}
+  %c1, %s = sgl.gen %c0 {json_schema = "{}", stop = ["\n"]}
+  sgl.yield %c1
+}
+
+// -----
+
+sgl.program @empty_schema args [] {
+^bb0(%c0: !sgl.ctx):
+  // expected-error @+1 {{'sgl.gen' op json_schema must not be empty}}
+  %c1, %s = sgl.gen %c0 {json_schema = ""}
+  sgl.yield %c1
+}

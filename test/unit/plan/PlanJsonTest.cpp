@@ -33,7 +33,7 @@ TEST(PlanJson, GoldenSmallPlan) {
 
   const char *expected = R"({
   "format": "sgl-plan",
-  "version": "1.0",
+  "version": "1.1",
   "producer": "sglc 0.1",
   "programs": [
     {
@@ -100,7 +100,7 @@ TEST(PlanJson, EmptyPlan) {
   Plan plan;
   EXPECT_EQ(planToJson(plan), R"({
   "format": "sgl-plan",
-  "version": "1.0",
+  "version": "1.1",
   "producer": "",
   "programs": []
 }

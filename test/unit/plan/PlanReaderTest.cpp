@@ -67,12 +67,12 @@ TEST(PlanReader, WrongMajorVersion) {
   Plan plan = smallPlan();
   plan.majorVersion = 2;
   EXPECT_EQ(readError(serializePlan(plan)),
-            "plan format version 2.0 is not supported by this runtime "
-            "(supports 1.0)");
+            "plan format version 2.1 is not supported by this runtime "
+            "(supports 1.1)");
   plan.majorVersion = 0;
   EXPECT_EQ(readError(serializePlan(plan)),
-            "plan format version 0.0 is not supported by this runtime "
-            "(supports 1.0)");
+            "plan format version 0.1 is not supported by this runtime "
+            "(supports 1.1)");
 }
 
 TEST(PlanReader, NewerMinorVersion) {
@@ -80,7 +80,7 @@ TEST(PlanReader, NewerMinorVersion) {
   plan.minorVersion = kMinorVersion + 1;
   EXPECT_EQ(readError(serializePlan(plan)),
             "plan format version 1." + std::to_string(kMinorVersion + 1) +
-                " is not supported by this runtime (supports 1.0)");
+                " is not supported by this runtime (supports 1.1)");
 }
 
 TEST(PlanReader, VersionIsCheckedBeforeStructure) {
@@ -91,8 +91,8 @@ TEST(PlanReader, VersionIsCheckedBeforeStructure) {
   std::string bytes = serializePlan(plan);
   bytes.resize(bytes.size() - 16);
   EXPECT_EQ(readError(bytes),
-            "plan format version 3.0 is not supported by this runtime "
-            "(supports 1.0)");
+            "plan format version 3.1 is not supported by this runtime "
+            "(supports 1.1)");
   // The same truncation of a current-version plan is reported as such.
   std::string current = serializePlan(fullPlan());
   size_t size = current.size();

@@ -47,8 +47,8 @@ TEST(PlanVerifier, ValidPlansPass) {
 TEST(PlanVerifier, UnsupportedVersion) {
   Plan plan = smallPlan();
   plan.majorVersion = 2;
-  EXPECT_EQ(check(plan), "plan format version 2.0 is not supported by this "
-                         "runtime (supports 1.0)");
+  EXPECT_EQ(check(plan), "plan format version 2.1 is not supported by this "
+                         "runtime (supports 1.1)");
 }
 
 TEST(PlanVerifier, EmptyProgramName) {

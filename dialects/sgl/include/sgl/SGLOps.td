@@ -184,8 +184,15 @@ def SGL_GenOp : SGL_Op<"gen"> {
     `seed` (>= 0). Not `Pure`: two generations from the same context are two
     samples and must not be merged.
 
+    A constraint makes the output match a regular expression (`regex`, the
+    pattern) or a JSON Schema (`json_schema`, the schema's JSON text); the
+    front end has checked that it compiles. A gen has at most one, and no
+    `stop` strings with it: the constraint decides where the output ends.
+
     ```mlir
     %c1, %s = sgl.gen %c0 {max_tokens = 128 : i64, stop = ["\n"], temperature = 0.7 : f64}
+    %c2, %n = sgl.gen %c1 {max_tokens = 8 : i64, regex = "[0-9]{3}"}
+    %c3, %p = sgl.gen %c2 {json_schema = "{\"type\": \"integer\"}"}
     ```
   }];
   let arguments = (ins SGL_CtxType:$ctx,
@@ -194,7 +201,9 @@ def SGL_GenOp : SGL_Op<"gen"> {
                        OptionalAttr<F64Attr>:$temperature,
                        OptionalAttr<F64Attr>:$top_p,
                        OptionalAttr<I64Attr>:$top_k,
-                       OptionalAttr<I64Attr>:$seed);
+                       OptionalAttr<I64Attr>:$seed,
+                       OptionalAttr<StrAttr>:$regex,
+                       OptionalAttr<StrAttr>:$json_schema);
   let results = (outs SGL_CtxType:$next_ctx, SGL_StrType:$generated);
   let assemblyFormat = "$ctx attr-dict";
   let hasVerifier = 1;
@@ -203,7 +212,8 @@ def SGL_GenOp : SGL_Op<"gen"> {
     OpBuilder<(ins "::mlir::Value":$ctx), [{
       ::mlir::MLIRContext *context = $_builder.getContext();
       build($_builder, $_state, CtxType::get(context), StrType::get(context), ctx,
-            nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+            nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+            nullptr);
     }]>
   ];
 }
