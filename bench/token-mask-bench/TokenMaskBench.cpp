@@ -3,15 +3,15 @@
 //   sgl-token-mask-bench --tokenizer DIR [--reps 5]
 //
 // Builds the constraint vocabulary of the tokenizer in DIR (a
-// tokenizer.json, or a directory holding one: trie, token bytes and string
-// slice) and, for a few regex constraints, leads a ConstraintMatcher to
+// tokenizer.json, or a directory holding one: trie, token bytes and token
+// slices) and, for a few regex constraints, leads a ConstraintMatcher to
 // every live DFA state (untimed) and times:
 //   - mask: the first allowedTokens there (a trie walk), mean per state and
 //     the slowest state;
 //   - cached: the same calls again (a lookup);
-//   - no slice: the first masks again with the vocabulary's string slice
-//     left out, to show what the slice saves; "slice splits" counts the
-//     states whose masks took tokens from it.
+//   - no slice: the first masks again with the vocabulary's token slices
+//     left out, to show what they save; "slice splits" counts the states
+//     whose masks took tokens from one.
 // Each is `mean ± std` over --reps fresh ConstraintMasks, in CPU time of
 // the benchmark's thread, so that other load on the machine does not
 // count; "steps" are the DFA steps one first-visit mask takes on average
@@ -174,13 +174,13 @@ int run(const std::string &tokenizerPath, int reps) {
   }
   const VocabularyTrie &trie = vocabulary->trie;
   std::printf("trie: %d tokens of %zu ids, %d nodes, max depth %d, "
-              "%.2f MiB; vocabulary (trie, bytes, string slice) built in "
+              "%.2f MiB; vocabulary (trie, bytes, token slices) built in "
               "%s ms\n\n",
               trie.numTokens(), trie.vocabSize(), trie.numNodes(),
               trie.maxDepth(), trie.memoryBytes() / 1048576.0,
               meanStd(buildSeconds, 1e3, 1).c_str());
   ConstraintVocabulary withoutSlice = *vocabulary;
-  withoutSlice.stringSlice = nullptr;
+  withoutSlice.slices = nullptr;
   std::vector<int32_t> byteTokens(256, -1);
   for (size_t id = vocabulary->tokenBytes.size(); id-- > 0;)
     if (vocabulary->tokenBytes[id].size() == 1)

@@ -23,6 +23,7 @@
 
 #include "runtime/constraints/AutomatonLimits.h"
 #include "runtime/constraints/Grammar.h"
+#include "runtime/constraints/TokenSlice.h"
 #include "runtime/constraints/VocabularyTrie.h"
 #include "runtime/support/Expected.h"
 
@@ -37,7 +38,6 @@ namespace sgl::runtime::constraints {
 
 class GrammarMasks;
 struct GrammarStacks;
-class StringSlice;
 
 /// The tokens of one tokenizer as the engine needs them, built once per
 /// model (TokenizerVocabulary.h builds it from a Tokenizer).
@@ -48,9 +48,10 @@ struct ConstraintVocabulary {
   std::vector<std::string> tokenBytes;
   /// The ids that end a gen (e.g. Llama 3's <|eot_id|>, <|end_of_text|>).
   std::vector<int32_t> eosIds;
-  /// The tokens that are JSON string content (StringSlice.h), which make
-  /// first masks inside strings cheap; masks are the same without it.
-  std::shared_ptr<const StringSlice> stringSlice;
+  /// Tokens made of one class of characters (TokenSlice.h), which make
+  /// first masks inside strings and patterns cheap; masks are the same
+  /// without them.
+  std::shared_ptr<const std::vector<TokenSlice>> slices;
 };
 
 /// The verdict of Constraint::check.
@@ -110,8 +111,10 @@ public:
     int64_t masksBuilt = 0;  ///< masks computed (cache misses)
     int64_t masksCached = 0; ///< masks answered from the cache
     int64_t automatonSteps = 0;
-    /// Per-state splits that took their string content from the slice.
+    /// Per-state splits that took tokens from a slice's mask, and trie
+    /// subtrees taken whole because a slice covered them.
     int64_t sliceSplits = 0;
+    int64_t sliceSubtrees = 0;
   };
   Stats stats() const;
 

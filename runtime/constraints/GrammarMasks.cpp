@@ -2,7 +2,7 @@
 #include "runtime/constraints/GrammarMasks.h"
 
 #include "runtime/constraints/ReverseDistances.h"
-#include "runtime/constraints/StringSlice.h"
+#include "runtime/constraints/TokenSlice.h"
 #include "runtime/constraints/TrieWalk.h"
 
 #include <algorithm>
@@ -13,6 +13,16 @@ namespace sgl::runtime::constraints {
 
 namespace {
 
+/// No tokens taken below any node.
+struct TakeNothing {
+  bool operator()(VocabularyTrie::Node, std::span<const Frame>) const {
+    return false;
+  }
+};
+
+/// Subtrees smaller than this are walked rather than offered to takeBelow.
+constexpr int32_t kMinSubtreeToTake = 8;
+
 /// The trie walked next to a set of stacks from the root: calls
 /// onTokens(node, bytesLeft) for every node with tokens whose bytes some
 /// stack consumes, bytesLeft being the fewest bytes that then finish, and
@@ -21,16 +31,19 @@ namespace {
 /// subtree then depends on the caller. With `only` (sorted subtree roots,
 /// none inside another), tokens are reported only within those subtrees
 /// and nothing else is walked but their ancestors. Subtrees for which
-/// skip(node) holds are left out. Returns the steps.
+/// skip(node) holds are left out, and so are those below a node for which
+/// takeBelow(node, frames there) took all tokens at once. Returns the
+/// steps.
 ///
 /// Most levels hold one stack whose top neither calls nor accepts; those
 /// take a plain DFA step, with no closure and no vectors.
 template <typename OnTokens, typename OnContext,
-          typename Skip = WalkEverySubtree>
+          typename Skip = WalkEverySubtree, typename TakeBelow = TakeNothing>
 int64_t walkStacks(FrameStepper &stepper, const VocabularyTrie &trie,
                    const std::vector<Frame> &frames, TrieWalkScratch &scratch,
                    const std::vector<int32_t> *only, OnTokens &&onTokens,
-                   OnContext &&onContext, Skip &&skip = {}) {
+                   OnContext &&onContext, Skip &&skip = {},
+                   TakeBelow &&takeBelow = {}) {
   using Node = VocabularyTrie::Node;
   const Grammar &grammar = stepper.grammar();
   const size_t levels = static_cast<size_t>(trie.maxDepth()) + 1;
@@ -111,6 +124,11 @@ int64_t walkStacks(FrameStepper &stepper, const VocabularyTrie &trie,
           single[depth] = {frame.rule, next, frame.parent};
           below[depth] = below[depth - 1];
           returned[depth] = returned[depth - 1];
+          if (trie.subtreeEnd(node) - node >= kMinSubtreeToTake &&
+              takeBelow(node, std::span<const Frame>(&single[depth], 1))) {
+            node = trie.subtreeEnd(node);
+            continue;
+          }
         }
         ++node;
         continue;
@@ -127,8 +145,16 @@ int64_t walkStacks(FrameStepper &stepper, const VocabularyTrie &trie,
     }
     if (reportHere)
       onTokens(node, stepper.shortest(after));
-    if (hasChildren)
+    if (hasChildren) {
       enter(depth, returned[depth - 1]);
+      if (trie.subtreeEnd(node) - node >= kMinSubtreeToTake &&
+          takeBelow(node, isSingle[depth]
+                              ? std::span<const Frame>(&single[depth], 1)
+                              : std::span<const Frame>(closed[depth]))) {
+        node = trie.subtreeEnd(node);
+        continue;
+      }
+    }
     ++node;
   }
   return steps;
@@ -153,8 +179,8 @@ GrammarMasks::GrammarMasks(const Grammar &grammar,
                            const ConstraintVocabulary &vocabulary)
     : grammar_(grammar), vocabulary_(vocabulary),
       numWords_((vocabulary.trie.vocabSize() + 63) / 64),
-      stepper_(grammar, arena_), none_(numWords_, 0),
-      tops_(grammar.numRules()) {}
+      stepper_(grammar, arena_), none_(numWords_, 0), tops_(grammar.numRules()),
+      fits_(grammar.numRules()), sliceBytes_(grammar.numRules()) {}
 
 void GrammarMasks::markEos(Words &words, bool accepting) const {
   for (int32_t id : vocabulary_.eosIds) {
@@ -172,45 +198,93 @@ const GrammarMasks::TopSplit &GrammarMasks::topSplit(int32_t rule,
   return *split;
 }
 
+const GrammarMasks::SliceFit &GrammarMasks::sliceFit(int32_t rule,
+                                                     int32_t state) {
+  std::vector<SliceFit> &fits = fits_[rule];
+  if (fits.empty())
+    fits.resize(grammar_.rule(rule).dfa.numStates());
+  SliceFit &fit = fits[state];
+  if (fit.known)
+    return fit;
+  fit.known = true;
+  const ByteDfa &dfa = grammar_.rule(rule).dfa;
+  const std::vector<TokenSlice> &slices = *vocabulary_.slices;
+  std::vector<std::vector<uint8_t>> &bytes = sliceBytes_[rule];
+  if (bytes.empty())
+    for (const TokenSlice &candidate : slices)
+      bytes.push_back(candidate.representativeBytes(dfa));
+  for (size_t i = 0; i < slices.size(); ++i) {
+    const TokenSlice &candidate = slices[i];
+    TokenSlice::Absorption absorbed = candidate.absorb(dfa, state, bytes[i]);
+    uint8_t chars = candidate.maskCountAtMost(absorbed.chars);
+    if (chars == 0 || candidate.numTokensUpTo(chars) <= fit.tokens)
+      continue;
+    fit.slice = &candidate;
+    fit.chars = absorbed.chars;
+    fit.tokens = candidate.numTokensUpTo(chars);
+    fit.longestLeft = absorbed.longestLeft;
+  }
+  return fit;
+}
+
 GrammarMasks::TopSplit GrammarMasks::buildTopSplit(int32_t rule,
                                                    int32_t state) {
   const VocabularyTrie &trie = vocabulary_.trie;
   TopSplit split;
   split.accepted.assign(numWords_, 0);
   const ByteDfa &dfa = grammar_.rule(rule).dfa;
-  // Runs of string content the top survives, by itself or in a rule it
-  // calls first (a string's content is often a rule of its own): their
-  // tokens come from the slice's mask, and the walk skips the subtrees
-  // that hold only those.
+  // Runs of a slice's characters the top survives, by itself or in a rule
+  // it calls first (a string's content is often a rule of its own): the
+  // slice that covers most tokens gives them from its mask, and the walk
+  // skips the subtrees that hold only those.
+  const TokenSlice *slice = nullptr;
   uint8_t sliceChars = 0;
-  if (const StringSlice *slice = vocabulary_.stringSlice.get()) {
-    StringSlice::Absorption best;
+  if (vocabulary_.slices) {
     std::vector<Frame> closed;
     stepper_.closure({Frame{rule, state, Frame::kBase}}, closed);
+    int32_t mostTokens = 0;
     for (const Frame &frame : closed) {
-      StringSlice::Absorption absorbed =
-          slice->absorb(grammar_.rule(frame.rule).dfa, frame.state);
-      absorbed.longestLeft = static_cast<uint32_t>(
-          std::min<uint64_t>(uint64_t{absorbed.longestLeft} +
+      const SliceFit &fit = sliceFit(frame.rule, frame.state);
+      if (!fit.slice || fit.tokens <= mostTokens)
+        continue;
+      mostTokens = fit.tokens;
+      slice = fit.slice;
+      sliceChars = fit.slice->maskCountAtMost(fit.chars);
+      split.longestLeft = static_cast<uint32_t>(
+          std::min<uint64_t>(uint64_t{fit.longestLeft} +
                                  arena_.shortestBelow(grammar_, frame.parent),
                              kNoPath));
-      if (absorbed.chars > best.chars ||
-          (absorbed.chars == best.chars &&
-           absorbed.longestLeft < best.longestLeft))
-        best = absorbed;
     }
-    sliceChars = slice->maskCountAtMost(best.chars);
-    if (sliceChars > 0) {
+    if (slice) {
       std::span<const uint64_t> tokens = slice->tokensUpTo(sliceChars);
       for (size_t w = 0; w < numWords_; ++w)
         split.accepted[w] |= tokens[w];
-      split.longestLeft = best.longestLeft;
       ++stats_.sliceSplits;
     }
   }
   auto known = [&](VocabularyTrie::Node node) {
-    return sliceChars > 0 &&
-           vocabulary_.stringSlice->coversSubtree(node, sliceChars);
+    return slice && slice->coversSubtree(node, sliceChars);
+  };
+  // Deeper down, a subtree whose tokens all go on with runs that a stack
+  // there survives is taken whole.
+  auto takeBelow = [&](VocabularyTrie::Node node,
+                       std::span<const Frame> frames) {
+    if (!vocabulary_.slices)
+      return false;
+    for (const Frame &frame : frames) {
+      const SliceFit &fit = sliceFit(frame.rule, frame.state);
+      if (!fit.slice || !fit.slice->coversRunsBelow(node, fit.chars))
+        continue;
+      setTokens(split.accepted, trie.tokensIn(node + 1, trie.subtreeEnd(node)));
+      split.longestLeft = static_cast<uint32_t>(std::min<uint64_t>(
+          std::max<uint64_t>(split.longestLeft,
+                             uint64_t{fit.longestLeft} +
+                                 arena_.shortestBelow(grammar_, frame.parent)),
+          kNoPath));
+      ++stats_.sliceSubtrees;
+      return true;
+    }
+    return false;
   };
   if (grammar_.isRegular()) {
     // One DFA and nothing below it: the plain walk, several times faster.
@@ -231,7 +305,7 @@ GrammarMasks::TopSplit GrammarMasks::buildTopSplit(int32_t rule,
         split.longestLeft = std::max(split.longestLeft, left);
       },
       [&](VocabularyTrie::Node node) { split.contextRoots.push_back(node); },
-      known);
+      known, takeBelow);
   return split;
 }
 

@@ -91,6 +91,15 @@ private:
     size_t operator()(const std::vector<Frame> &frames) const;
   };
 
+  /// The token slice a state survives best (most tokens), if any.
+  struct SliceFit {
+    bool known = false;
+    const TokenSlice *slice = nullptr;
+    uint8_t chars = 0;  ///< runs it survives (TokenSlice::kAny: any)
+    int32_t tokens = 0; ///< tokens of the slice's mask for those runs
+    uint32_t longestLeft = 0;
+  };
+  const SliceFit &sliceFit(int32_t rule, int32_t state);
   const TopSplit &topSplit(int32_t rule, int32_t state);
   TopSplit buildTopSplit(int32_t rule, int32_t state);
   StacksMask buildStacksMask(const std::vector<Frame> &frames);
@@ -111,6 +120,10 @@ private:
   FrameStepper stepper_;
   Words none_;
   std::vector<std::unordered_map<int32_t, std::unique_ptr<TopSplit>>> tops_;
+  std::vector<std::vector<SliceFit>> fits_; ///< per rule, per state
+  /// Per rule, per slice: TokenSlice::representativeBytes.
+  std::vector<std::vector<std::vector<uint8_t>>> sliceBytes_;
+
   std::unordered_map<std::vector<Frame>, StacksMask, FramesHash> stacks_;
   std::unordered_map<std::vector<Frame>, std::unordered_map<uint32_t, Words>,
                      FramesHash>

@@ -1,7 +1,7 @@
 //===- TokenizerVocabulary.cpp - The trie of a tokenizer's tokens ---------===//
 #include "runtime/constraints/TokenizerVocabulary.h"
 
-#include "runtime/constraints/StringSlice.h"
+#include "runtime/constraints/TokenSlice.h"
 
 #include <vector>
 
@@ -28,7 +28,8 @@ ConstraintVocabulary buildConstraintVocabulary(const Tokenizer &tokenizer,
   }
   ConstraintVocabulary vocabulary{buildVocabularyTrie(tokenizer),
                                   std::move(bytes), std::move(eosIds), nullptr};
-  vocabulary.stringSlice = std::make_shared<StringSlice>(vocabulary.trie);
+  vocabulary.slices = std::make_shared<const std::vector<TokenSlice>>(
+      standardTokenSlices(vocabulary.trie));
   return vocabulary;
 }
 

@@ -23,8 +23,8 @@ namespace sgl::runtime::constraints {
 VocabularyTrie buildVocabularyTrie(const Tokenizer &tokenizer);
 
 /// The trie and the bytes of every non-special token of `tokenizer`, with
-/// `eosIds` (each below vocabSize()) as the ids that end a gen, and its
-/// string slice.
+/// `eosIds` (each below vocabSize()) as the ids that end a gen, and the
+/// standard token slices.
 ConstraintVocabulary buildConstraintVocabulary(const Tokenizer &tokenizer,
                                                std::vector<int32_t> eosIds);
 

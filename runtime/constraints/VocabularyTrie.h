@@ -66,6 +66,12 @@ public:
     return std::span(tokenIds_).subspan(
         tokenBegin_[node], tokenBegin_[node + 1] - tokenBegin_[node]);
   }
+  /// Ids of the tokens at nodes first .. end-1: a whole subtree's tokens
+  /// are one slice, as nodes and ids share the preorder.
+  std::span<const int32_t> tokensIn(Node first, Node end) const {
+    return std::span(tokenIds_).subspan(tokenBegin_[first],
+                                        tokenBegin_[end] - tokenBegin_[first]);
+  }
   bool hasTokens(Node node) const {
     return tokenBegin_[node] != tokenBegin_[node + 1];
   }

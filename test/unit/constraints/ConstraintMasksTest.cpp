@@ -11,7 +11,7 @@
 #include "runtime/constraints/Constraint.h"
 #include "runtime/constraints/GrammarFrames.h"
 #include "runtime/constraints/RegexCompiler.h"
-#include "runtime/constraints/StringSlice.h"
+#include "runtime/constraints/TokenSlice.h"
 
 #include "GeneratedVocabulary.h"
 #include "GrammarReference.h"
@@ -30,7 +30,8 @@ ConstraintVocabulary makeVocabulary(const GeneratedVocabulary &generated) {
   return ConstraintVocabulary{
       VocabularyTrie(generated.tokens(), generated.vocabSize()),
       generated.bytes,
-      {generated.eosId}};
+      {generated.eosId},
+      nullptr};
 }
 
 bool allows(std::span<const uint64_t> mask, int32_t id) {
@@ -224,20 +225,41 @@ TEST(Constraint, ChoicesAndTheirErrors) {
 
 namespace {
 
-TEST(StringSlice, AbsorbsTheRunsAStateSurvives) {
+TEST(TokenSlice, AbsorbsTheRunsAStateSurvives) {
   GeneratedVocabulary generated = generateVocabulary(/*seed=*/4, 300);
   VocabularyTrie trie(generated.tokens(), generated.vocabSize());
-  StringSlice slice(trie);
-  auto absorbed = [&](const char *pattern, size_t prefix = 0) {
+  std::vector<TokenSlice> slices = standardTokenSlices(trie);
+  ASSERT_EQ(slices.size(), 6u);
+  const TokenSlice &slice = slices[0];
+  EXPECT_EQ(slice.name(), "string content");
+  auto absorbed = [&](const TokenSlice &by, const char *pattern,
+                      size_t prefix = 0) {
     ByteDfa dfa = *compileRegex(pattern);
     std::string_view text(pattern);
-    return slice.absorb(dfa, dfa.walk(dfa.start(), text.substr(0, prefix)))
-        .chars;
+    return by.absorb(dfa, dfa.walk(dfa.start(), text.substr(0, prefix))).chars;
   };
-  EXPECT_EQ(absorbed("\"([^\"\\\\]|\\\\.)*\"", 1), StringSlice::kAny);
-  EXPECT_EQ(absorbed(".*"), StringSlice::kAny);
-  EXPECT_EQ(absorbed("[^\"]{0,3}x"), 3);
-  EXPECT_EQ(absorbed("[a-z]*"), 0);
+  EXPECT_EQ(absorbed(slice, "\"([^\"\\\\]|\\\\.)*\"", 1), TokenSlice::kAny);
+  EXPECT_EQ(absorbed(slice, ".*"), TokenSlice::kAny);
+  EXPECT_EQ(absorbed(slice, "[^\"]{0,3}x"), 3);
+  EXPECT_EQ(absorbed(slice, "[a-z]*"), 0);
+  // The narrower slices, by name.
+  auto named = [&](const char *name) -> const TokenSlice & {
+    for (const TokenSlice &s : slices)
+      if (s.name() == name)
+        return s;
+    ADD_FAILURE() << "no slice " << name;
+    return slices[0];
+  };
+  EXPECT_EQ(absorbed(named("lower-case letters"), "[a-z]*"), TokenSlice::kAny);
+  EXPECT_EQ(absorbed(named("word characters"), "[a-z]*"), 0);
+  EXPECT_EQ(absorbed(named("word characters"), "[\\w.-]+@"), TokenSlice::kAny);
+  EXPECT_EQ(absorbed(named("letters and digits"), "[A-Za-z0-9]{0,5}"), 5);
+  EXPECT_EQ(absorbed(named("no white space"), "[^ ]*"), TokenSlice::kAny);
+  EXPECT_EQ(absorbed(named("no white space"), "[^ a]*"), 0);
+  EXPECT_EQ(absorbed(named("a line"), "[^\\n]*"), TokenSlice::kAny);
+  EXPECT_EQ(slice.numTokensUpTo(TokenSlice::kAny) >
+                named("word characters").numTokensUpTo(TokenSlice::kAny),
+            true);
   EXPECT_EQ(slice.maskCountAtMost(3), 3);
   EXPECT_EQ(slice.maskCountAtMost(7), 6);
   EXPECT_EQ(slice.maskCountAtMost(0), 0);
@@ -265,11 +287,12 @@ std::vector<NamedGrammar> stringGrammars() {
   return grammars;
 }
 
-TEST(StringSlice, MasksAreTheSameWithAndWithoutIt) {
+TEST(TokenSlice, MasksAreTheSameWithAndWithoutThem) {
   GeneratedVocabulary generated = generateVocabulary(/*seed=*/6, 800);
   ConstraintVocabulary plain = makeVocabulary(generated);
   ConstraintVocabulary sliced = makeVocabulary(generated);
-  sliced.stringSlice = std::make_shared<StringSlice>(sliced.trie);
+  sliced.slices = std::make_shared<const std::vector<TokenSlice>>(
+      standardTokenSlices(sliced.trie));
   Walker walker{std::mt19937_64(9)};
   int64_t compared = 0;
   std::vector<NamedGrammar> grammars = stringGrammars();
@@ -277,6 +300,9 @@ TEST(StringSlice, MasksAreTheSameWithAndWithoutIt) {
   for (const NamedGrammar &g : grammars)
     constraints.push_back(Constraint::fromGrammar(*compileGrammar(g.source)));
   constraints.push_back(*Constraint::fromRegex("\"([^\"\\\\]|\\\\.){0,40}\""));
+  for (const char *pattern :
+       {"[a-z]{0,30}!", "[\\w.-]+@[a-z]+", "[^ ]{2,}", "([A-Za-z0-9]|é)*"})
+    constraints.push_back(*Constraint::fromRegex(pattern));
   for (size_t c = 0; c < constraints.size(); ++c) {
     const auto &constraint = constraints[c];
     ConstraintMasks plainMasks(constraint, plain);
@@ -303,8 +329,9 @@ TEST(StringSlice, MasksAreTheSameWithAndWithoutIt) {
     }
     EXPECT_EQ(plainMasks.stats().sliceSplits, 0);
     // The test grammars' strings hold only [a-z ]: no slice there.
-    if (c >= testGrammars().size())
+    if (c >= testGrammars().size()) {
       EXPECT_GT(slicedMasks.stats().sliceSplits, 0);
+    }
   }
   EXPECT_GT(compared, 1000);
 }

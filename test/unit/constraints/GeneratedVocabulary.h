@@ -13,7 +13,7 @@
 #define SGL_TEST_UNIT_CONSTRAINTS_GENERATEDVOCABULARY_H
 
 #include "runtime/constraints/Constraint.h"
-#include "runtime/constraints/StringSlice.h"
+#include "runtime/constraints/TokenSlice.h"
 #include "runtime/constraints/VocabularyTrie.h"
 
 #include <cstdint>
@@ -37,13 +37,14 @@ struct GeneratedVocabulary {
         list.push_back({static_cast<int32_t>(id), bytes[id]});
     return list;
   }
-  /// What ConstraintMasks takes: the trie, the bytes, EOS, and the string
-  /// slice unless `withSlice` is false (masks are the same either way).
+  /// What ConstraintMasks takes: the trie, the bytes, EOS, and the token
+  /// slices unless `withSlice` is false (masks are the same either way).
   ConstraintVocabulary constraintVocabulary(bool withSlice = true) const {
     ConstraintVocabulary vocabulary{
         VocabularyTrie(tokens(), vocabSize()), bytes, {eosId}, nullptr};
     if (withSlice)
-      vocabulary.stringSlice = std::make_shared<StringSlice>(vocabulary.trie);
+      vocabulary.slices = std::make_shared<const std::vector<TokenSlice>>(
+          standardTokenSlices(vocabulary.trie));
     return vocabulary;
   }
 };

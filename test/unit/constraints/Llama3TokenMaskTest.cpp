@@ -75,7 +75,7 @@ TEST_F(Llama3TokenMask, TheVocabularyHoldsTheTextTokens) {
   EXPECT_EQ(trie.numTokens(), text);
   EXPECT_EQ(trie.vocabSize(), tokenizer_->vocabSize());
   EXPECT_EQ(vocabulary_->tokenBytes, *referenceBytes_);
-  EXPECT_NE(vocabulary_->stringSlice, nullptr);
+  EXPECT_NE(vocabulary_->slices, nullptr);
   VocabularyTrie::Node the = trie.find(" the");
   ASSERT_GE(the, 0);
   std::span<const int32_t> ids = trie.tokensAt(the);
