@@ -20,8 +20,9 @@ struct TakeNothing {
   }
 };
 
-/// Subtrees smaller than this are walked rather than offered to takeBelow.
-constexpr int32_t kMinSubtreeToTake = 8;
+/// Subtrees smaller than this are walked rather than offered to takeBelow,
+/// whose first question about a state costs more than walking them.
+constexpr int32_t kMinSubtreeToTake = 16;
 
 /// The trie walked next to a set of stacks from the root: calls
 /// onTokens(node, bytesLeft) for every node with tokens whose bytes some
@@ -215,7 +216,22 @@ const GrammarMasks::SliceFit &GrammarMasks::sliceFit(int32_t rule,
       bytes.push_back(candidate.representativeBytes(dfa));
   for (size_t i = 0; i < slices.size(); ++i) {
     const TokenSlice &candidate = slices[i];
-    TokenSlice::Absorption absorbed = candidate.absorb(dfa, state, bytes[i]);
+    // A slice with fewer tokens in all than the best so far cannot win
+    // (the first, string content, holds all the others).
+    if (candidate.numTokensUpTo(TokenSlice::kAny) <= fit.tokens)
+      continue;
+    std::vector<ByteDfa::State> reached;
+    TokenSlice::Absorption absorbed =
+        candidate.absorb(dfa, state, bytes[i], i == 0 ? &reached : nullptr);
+    // Every run of string content survives from here, and so from every
+    // state such runs reach: none can do better.
+    for (ByteDfa::State other : reached) {
+      SliceFit &known = fits[other];
+      if (known.known)
+        continue;
+      known = {true, &candidate, TokenSlice::kAny,
+               candidate.numTokensUpTo(TokenSlice::kAny), absorbed.longestLeft};
+    }
     uint8_t chars = candidate.maskCountAtMost(absorbed.chars);
     if (chars == 0 || candidate.numTokensUpTo(chars) <= fit.tokens)
       continue;

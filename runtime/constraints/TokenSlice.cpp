@@ -188,15 +188,19 @@ std::vector<uint8_t> TokenSlice::representativeBytes(const ByteDfa &dfa) const {
 
 TokenSlice::Absorption
 TokenSlice::absorb(const ByteDfa &dfa, ByteDfa::State state,
-                   std::span<const uint8_t> bytes) const {
+                   std::span<const uint8_t> bytes,
+                   std::vector<ByteDfa::State> *reached) const {
   Absorption result;
   if (dfa.isDead(state))
     return result;
-  // Breadth first by characters: `frontier` holds the states after
-  // exactly `chars` characters; a run of one more dies or finds no state
-  // not seen before (then every run survives).
-  std::vector<ByteDfa::State> frontier{state}, seen{state}, next;
+  // Breadth first by characters: `frontier` holds the states first seen
+  // after exactly `chars` characters. Only those need a look at their
+  // successors; a run of one more character dies, or no state is new (then
+  // every run survives, however long).
+  std::vector<uint8_t> seen(dfa.numStates(), 0);
+  std::vector<ByteDfa::State> frontier{state}, next;
   std::vector<std::pair<ByteDfa::State, ByteDfa::State>> stack, inside;
+  seen[state] = 1;
   result.longestLeft = dfa.shortestAccept(state);
   for (uint32_t chars = 0; chars < kAny; ++chars) {
     next.clear();
@@ -218,25 +222,26 @@ TokenSlice::absorb(const ByteDfa &dfa, ByteDfa::State state,
           result.longestLeft =
               std::max(result.longestLeft, dfa.shortestAccept(there));
           if (content == runs_.start()) {
-            if (std::find(next.begin(), next.end(), there) == next.end())
+            if (!seen[there]) {
+              seen[there] = 1;
               next.push_back(there);
+            }
           } else if (std::find(inside.begin(), inside.end(),
                                std::make_pair(content, there)) ==
                      inside.end()) {
+            // Inside a character: a few states at most.
             inside.emplace_back(content, there);
             stack.emplace_back(content, there);
           }
         }
       }
     }
-    bool fresh = false;
-    for (ByteDfa::State s : next)
-      if (std::find(seen.begin(), seen.end(), s) == seen.end()) {
-        seen.push_back(s);
-        fresh = true;
-      }
-    if (!fresh) {
+    if (next.empty()) {
       result.chars = kAny;
+      if (reached)
+        for (ByteDfa::State s = 1; s < dfa.numStates(); ++s)
+          if (seen[s])
+            reached->push_back(s);
       return result;
     }
     frontier.swap(next);

@@ -55,9 +55,12 @@ public:
     return absorb(dfa, state, representativeBytes(dfa));
   }
   /// The same with `bytes` = representativeBytes(dfa), which callers that
-  /// ask about many states of one DFA compute once.
+  /// ask about many states of one DFA compute once. When every run
+  /// survives, `reached` (if given) gets the states runs lead to: each of
+  /// them survives every run too, with no more bytes left.
   Absorption absorb(const ByteDfa &dfa, ByteDfa::State state,
-                    std::span<const uint8_t> bytes) const;
+                    std::span<const uint8_t> bytes,
+                    std::vector<ByteDfa::State> *reached = nullptr) const;
   /// One byte of every class pair the slice's runs and `dfa` tell apart,
   /// the slice's bytes only.
   std::vector<uint8_t> representativeBytes(const ByteDfa &dfa) const;
