@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <string>
+#include <unordered_set>
 #include <utility>
 
 namespace sgl::runtime::constraints {
@@ -23,6 +24,11 @@ struct TakeNothing {
 /// Subtrees smaller than this are walked rather than offered to takeBelow,
 /// whose first question about a state costs more than walking them.
 constexpr int32_t kMinSubtreeToTake = 16;
+
+/// Tops with this many context-dependent subtrees first ask whether the
+/// real stack survives runs of string content, of up to kStackRunChars.
+constexpr size_t kManyContextRoots = 64;
+constexpr uint32_t kStackRunChars = 16;
 
 /// The trie walked next to a set of stacks from the root: calls
 /// onTokens(node, bytesLeft) for every node with tokens whose bytes some
@@ -340,6 +346,64 @@ uint32_t GrammarMasks::addContextTokens(const Frame &frame,
   return longest;
 }
 
+TokenSlice::Absorption GrammarMasks::absorbOnStack(const Frame &frame) {
+  const TokenSlice &slice = vocabulary_.slices->front();
+  const ByteDfa &runs = slice.runs();
+  if (stackBytes_.empty()) {
+    std::vector<const ByteDfa *> dfas;
+    for (int32_t r = 0; r < grammar_.numRules(); ++r)
+      dfas.push_back(&grammar_.rule(r).dfa);
+    stackBytes_ = slice.representativeBytes(dfas);
+  }
+  // As TokenSlice::absorb, over sets of stacks instead of DFA states:
+  // breadth first by characters, only sets not seen before looked at.
+  TokenSlice::Absorption result;
+  std::vector<Frame> start{frame};
+  result.longestLeft = stepper_.shortest(start);
+  std::unordered_set<std::vector<Frame>, FramesHash> seen{start};
+  std::vector<std::vector<Frame>> frontier{start}, next;
+  struct Inside {
+    ByteDfa::State at;
+    std::vector<Frame> frames;
+  };
+  std::vector<Inside> inside;
+  for (uint32_t chars = 0; chars < kStackRunChars; ++chars) {
+    next.clear();
+    for (const std::vector<Frame> &from : frontier) {
+      inside.assign(1, {runs.start(), from});
+      while (!inside.empty()) {
+        Inside item = std::move(inside.back());
+        inside.pop_back();
+        for (uint8_t byte : stackBytes_) {
+          ByteDfa::State content = runs.step(item.at, byte);
+          if (runs.isDead(content))
+            continue;
+          std::vector<Frame> after = item.frames;
+          stepper_.step(after, byte);
+          ++stats_.automatonSteps;
+          if (after.empty()) {
+            result.chars = static_cast<uint8_t>(chars);
+            return result;
+          }
+          result.longestLeft =
+              std::max(result.longestLeft, stepper_.shortest(after));
+          if (content != runs.start())
+            inside.push_back({content, std::move(after)});
+          else if (seen.insert(after).second)
+            next.push_back(std::move(after));
+        }
+      }
+    }
+    if (next.empty()) {
+      result.chars = TokenSlice::kAny;
+      return result;
+    }
+    frontier.swap(next);
+  }
+  result.chars = static_cast<uint8_t>(kStackRunChars);
+  return result;
+}
+
 GrammarMasks::StacksMask
 GrammarMasks::buildStacksMask(const std::vector<Frame> &frames) {
   StacksMask mask;
@@ -352,10 +416,30 @@ GrammarMasks::buildStacksMask(const std::vector<Frame> &frames) {
     mask.longestLeft = static_cast<uint32_t>(std::min<uint64_t>(
         std::max<uint64_t>(mask.longestLeft, split.longestLeft + below),
         kNoPath));
-    if (!split.contextRoots.empty())
-      mask.longestLeft =
-          std::max(mask.longestLeft,
-                   addContextTokens(frame, split.contextRoots, mask.words));
+    const std::vector<int32_t> *roots = &split.contextRoots;
+    std::vector<int32_t> uncovered;
+    if (vocabulary_.slices && roots->size() >= kManyContextRoots) {
+      // Many tokens run past the top's rule (near the end of a block of a
+      // long string, say): the real stack may take runs of string content
+      // on, and then a slice's mask holds most of them.
+      TokenSlice::Absorption absorbed = absorbOnStack(frame);
+      const TokenSlice &slice = vocabulary_.slices->front();
+      uint8_t chars = slice.maskCountAtMost(absorbed.chars);
+      if (chars > 0) {
+        std::span<const uint64_t> tokens = slice.tokensUpTo(chars);
+        for (size_t w = 0; w < numWords_; ++w)
+          mask.words[w] |= tokens[w];
+        mask.longestLeft = std::max(mask.longestLeft, absorbed.longestLeft);
+        for (int32_t root : *roots)
+          if (!slice.coversSubtree(root, chars))
+            uncovered.push_back(root);
+        roots = &uncovered;
+        ++stats_.sliceSplits;
+      }
+    }
+    if (!roots->empty())
+      mask.longestLeft = std::max(mask.longestLeft,
+                                  addContextTokens(frame, *roots, mask.words));
   }
   markEos(mask.words, stepper_.accepting(frames));
   return mask;

@@ -105,6 +105,9 @@ private:
   StacksMask buildStacksMask(const std::vector<Frame> &frames);
   Words buildNarrowedMask(const std::vector<Frame> &frames,
                           uint32_t tokensLeft);
+  /// Runs of string content (the first slice) that `frame`'s real stack
+  /// survives, returns to callers included, up to kStackRunChars.
+  TokenSlice::Absorption absorbOnStack(const Frame &frame);
   /// Adds the tokens below `roots` that `frame`'s real stack takes to
   /// `mask`; returns the most bytes one of them leaves.
   uint32_t addContextTokens(const Frame &frame,
@@ -123,6 +126,8 @@ private:
   std::vector<std::vector<SliceFit>> fits_; ///< per rule, per state
   /// Per rule, per slice: TokenSlice::representativeBytes.
   std::vector<std::vector<std::vector<uint8_t>>> sliceBytes_;
+  /// The first slice's representative bytes over all rules together.
+  std::vector<uint8_t> stackBytes_;
 
   std::unordered_map<std::vector<Frame>, StacksMask, FramesHash> stacks_;
   std::unordered_map<std::vector<Frame>, std::unordered_map<uint32_t, Words>,

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <set>
 #include <utility>
 
 namespace sgl::runtime::constraints {
@@ -169,19 +170,20 @@ int32_t TokenSlice::numTokensUpTo(uint8_t chars) const {
   return sizes_[maskIndex(chars)];
 }
 
-std::vector<uint8_t> TokenSlice::representativeBytes(const ByteDfa &dfa) const {
+std::vector<uint8_t>
+TokenSlice::representativeBytes(std::span<const ByteDfa *const> dfas) const {
   std::vector<uint8_t> bytes;
-  std::vector<std::pair<int32_t, int32_t>> pairs;
+  std::set<std::vector<int32_t>> classes;
+  std::vector<int32_t> key;
   for (int b = 0; b < 256; ++b) {
     auto byte = static_cast<uint8_t>(b);
     if (runs_.isDead(runs_.step(runs_.start(), byte)) && (byte & 0xc0) != 0x80)
       continue; // neither starts a run's character nor continues one
-    std::pair<int32_t, int32_t> classes{runs_.byteClass(byte),
-                                        dfa.byteClass(byte)};
-    if (std::find(pairs.begin(), pairs.end(), classes) == pairs.end()) {
-      pairs.push_back(classes);
+    key.assign(1, runs_.byteClass(byte));
+    for (const ByteDfa *dfa : dfas)
+      key.push_back(dfa->byteClass(byte));
+    if (classes.insert(key).second)
       bytes.push_back(byte);
-    }
   }
   return bytes;
 }

@@ -63,7 +63,15 @@ public:
                     std::vector<ByteDfa::State> *reached = nullptr) const;
   /// One byte of every class pair the slice's runs and `dfa` tell apart,
   /// the slice's bytes only.
-  std::vector<uint8_t> representativeBytes(const ByteDfa &dfa) const;
+  std::vector<uint8_t> representativeBytes(const ByteDfa &dfa) const {
+    const ByteDfa *one = &dfa;
+    return representativeBytes(std::span<const ByteDfa *const>(&one, 1));
+  }
+  /// The same for several DFAs together (all the rules of a grammar).
+  std::vector<uint8_t>
+  representativeBytes(std::span<const ByteDfa *const> dfas) const;
+  /// Any run of the slice's characters, as a DFA.
+  const ByteDfa &runs() const { return runs_; }
 
   /// The largest count with a mask that is at most `chars`, 0 if none.
   uint8_t maskCountAtMost(uint8_t chars) const;
