@@ -17,11 +17,13 @@ namespace {
 /// The distance of every state to the nearest accepting one, kNever where
 /// there is none.
 std::vector<uint32_t> distancesToAcceptance(const DfaTable &table) {
-  // An edge per (state, class), duplicates kept.
+  // An edge per (state, class), duplicates kept; edges into the dead state,
+  // most of the table, lead nowhere and are left out.
   const ReverseGraph reverse =
       reverseGraph(table.numStates(), [&](int32_t s, auto &&visit) {
         for (int32_t c = 0; c < table.numClasses; ++c)
-          visit(table.target(s, c));
+          if (int32_t t = table.target(s, c); t != ByteDfa::kDead)
+            visit(t);
       });
   return distancesToTargets(reverse, table.accepting);
 }
@@ -36,12 +38,25 @@ distancesWithCalls(const DfaTable &table,
     return column < table.numClasses ? 1
                                      : callLengths[column - table.numClasses];
   };
-  std::vector<std::vector<std::pair<int32_t, int32_t>>> into(
-      table.numStates()); // target -> (source, column)
-  for (int32_t s = 0; s < table.numStates(); ++s)
-    for (int32_t c = 0; c < columns; ++c)
-      if (c < table.numClasses || callLengths[c - table.numClasses] != kNoPath)
-        into[table.target(s, c)].emplace_back(s, c);
+  // Predecessors in CSR form: the (source, column) pairs into t are
+  // into[offsets[t] .. offsets[t + 1]).
+  auto forEachEdge = [&](auto visit) {
+    for (int32_t s = 1; s < table.numStates(); ++s)
+      for (int32_t c = 0; c < columns; ++c)
+        if (int32_t t = table.target(s, c);
+            t != ByteDfa::kDead &&
+            (c < table.numClasses ||
+             callLengths[c - table.numClasses] != kNoPath))
+          visit(s, c, t);
+  };
+  std::vector<int32_t> offsets(static_cast<size_t>(table.numStates()) + 1, 0);
+  forEachEdge([&](int32_t, int32_t, int32_t t) { ++offsets[t + 1]; });
+  for (int32_t t = 0; t < table.numStates(); ++t)
+    offsets[t + 1] += offsets[t];
+  std::vector<std::pair<int32_t, int32_t>> into(offsets.back());
+  std::vector<int32_t> fill(offsets.begin(), offsets.end() - 1);
+  forEachEdge(
+      [&](int32_t s, int32_t c, int32_t t) { into[fill[t]++] = {s, c}; });
   std::vector<uint64_t> best(table.numStates(), kNoPath);
   using Entry = std::pair<uint64_t, int32_t>;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
@@ -53,7 +68,8 @@ distancesWithCalls(const DfaTable &table,
     queue.pop();
     if (distance != best[state])
       continue;
-    for (auto [source, column] : into[state]) {
+    for (int32_t i = offsets[state]; i < offsets[state + 1]; ++i) {
+      auto [source, column] = into[i];
       uint64_t through = distance + weight(column);
       if (through < best[source])
         queue.emplace(best[source] = through, source);

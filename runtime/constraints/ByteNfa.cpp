@@ -5,15 +5,18 @@
 // common suffixes of their byte sequences (as RE2 does): `.` needs 17 Byte
 // states instead of 28.
 //
+// A fragment refers only to its own states, so the copies of a repeated
+// body are made by copying the first one's states, renumbered, instead of
+// walking the body's tree again: the states come out the same.
+//
 //===----------------------------------------------------------------------===//
 #include "runtime/constraints/ByteNfa.h"
 
 #include "runtime/constraints/Utf8Ranges.h"
 
-#include <map>
+#include <array>
 #include <optional>
 #include <string>
-#include <tuple>
 
 namespace sgl::runtime::constraints {
 
@@ -47,16 +50,26 @@ public:
 private:
   Fragment build(const RegexNode &node);
   Fragment buildSet(const CodePointSet &set);
-  Fragment buildAlternate(const std::vector<RegexNode> &children);
+  /// The UTF-8 sequences of a set with code points past ASCII, kept for a
+  /// few recent sets: the same classes recur in every string.
+  const std::vector<Utf8Sequence> &utf8SequencesOf(const CodePointSet &set);
+  /// A copy of `fragment`, whose states are [begin, end), at the end.
+  Fragment copyFragment(Fragment fragment, int32_t begin, int32_t end);
+  Fragment buildAlternate(const RegexChildren &children);
   Fragment buildRepeat(const RegexNode &node);
 
   int32_t add(NfaState state) {
-    if (static_cast<int64_t>(states_.size()) >= maxStates_ && !overflowed_) {
+    noteGrowth(1);
+    states_.push_back(state);
+    return static_cast<int32_t>(states_.size() - 1);
+  }
+  /// Records an overflow when `count` more states pass the limit.
+  void noteGrowth(int64_t count) {
+    if (static_cast<int64_t>(states_.size()) + count > maxStates_ &&
+        !overflowed_) {
       overflowed_ = true;
       blamedRepeat_ = outerRepeat_;
     }
-    states_.push_back(state);
-    return static_cast<int32_t>(states_.size() - 1);
   }
   int32_t addEpsilon() { return add(NfaState{}); }
   int32_t addSplit(int32_t out, int32_t out1) {
@@ -85,6 +98,20 @@ private:
   /// The offset of the outermost repetition being expanded, if any.
   std::optional<uint32_t> outerRepeat_;
   std::optional<uint32_t> blamedRepeat_;
+
+  struct CachedSequences {
+    CodePointSet set;
+    std::vector<Utf8Sequence> sequences;
+  };
+  std::array<CachedSequences, 4> sequenceCache_;
+  size_t nextCacheSlot_ = 0;
+  std::vector<int32_t> firsts_;
+  /// Byte states of the set being built: (lo, hi, out) -> state.
+  struct SharedState {
+    uint8_t lo, hi;
+    int32_t out, state;
+  };
+  std::vector<SharedState> shared_;
 };
 
 NfaState byteState(ByteRange range, int32_t out) {
@@ -134,32 +161,71 @@ Fragment NfaBuilder::build(const RegexNode &node) {
   return emptyFragment();
 }
 
-Fragment NfaBuilder::buildSet(const CodePointSet &set) {
-  std::vector<Utf8Sequence> sequences;
+const std::vector<Utf8Sequence> &
+NfaBuilder::utf8SequencesOf(const CodePointSet &set) {
+  for (const CachedSequences &cached : sequenceCache_)
+    if (!cached.sequences.empty() && cached.set == set)
+      return cached.sequences;
+  CachedSequences &slot = sequenceCache_[nextCacheSlot_];
+  nextCacheSlot_ = (nextCacheSlot_ + 1) % sequenceCache_.size();
+  slot.set = set;
+  slot.sequences.clear();
   for (const CodePointRange &range : set.ranges())
-    appendUtf8Sequences(range.lo, range.hi, sequences);
-  int32_t exit = addEpsilon();
-  if (sequences.empty()) // an empty class: an entry that leads nowhere
-    return {addEpsilon(), exit};
-  // Byte states by (lo, hi, out): sequences that end alike share states.
-  std::map<std::tuple<uint8_t, uint8_t, int32_t>, int32_t> shared;
-  std::vector<int32_t> firsts;
-  for (const Utf8Sequence &sequence : sequences) {
-    int32_t next = exit;
-    for (int i = sequence.length; i-- > 0;) {
-      ByteRange range = sequence.bytes[i];
-      auto [it, inserted] =
-          shared.try_emplace(std::make_tuple(range.lo, range.hi, next), 0);
-      if (inserted)
-        it->second = add(byteState(range, next));
-      next = it->second;
-    }
-    firsts.push_back(next);
-  }
-  return {splitOver(firsts), exit};
+    appendUtf8Sequences(range.lo, range.hi, slot.sequences);
+  return slot.sequences;
 }
 
-Fragment NfaBuilder::buildAlternate(const std::vector<RegexNode> &children) {
+Fragment NfaBuilder::buildSet(const CodePointSet &set) {
+  int32_t exit = addEpsilon();
+  firsts_.clear();
+  if (!set.empty() && set.ranges().back().hi < 0x80) {
+    // ASCII: one Byte state per range, nothing to share.
+    for (const CodePointRange &range : set.ranges())
+      firsts_.push_back(add(byteState(
+          {static_cast<uint8_t>(range.lo), static_cast<uint8_t>(range.hi)},
+          exit)));
+    return {splitOver(firsts_), exit};
+  }
+  const std::vector<Utf8Sequence> &sequences = utf8SequencesOf(set);
+  if (sequences.empty()) // an empty class: an entry that leads nowhere
+    return {addEpsilon(), exit};
+  // Sequences that end alike share their Byte states. There are few of
+  // them (17 for `.`), so a linear search finds them.
+  shared_.clear();
+  auto sharedState = [&](ByteRange range, int32_t out) {
+    for (const SharedState &known : shared_)
+      if (known.lo == range.lo && known.hi == range.hi && known.out == out)
+        return known.state;
+    int32_t state = add(byteState(range, out));
+    shared_.push_back({range.lo, range.hi, out, state});
+    return state;
+  };
+  for (const Utf8Sequence &sequence : sequences) {
+    int32_t next = exit;
+    for (int i = sequence.length; i-- > 0;)
+      next = sharedState(sequence.bytes[i], next);
+    firsts_.push_back(next);
+  }
+  return {splitOver(firsts_), exit};
+}
+
+Fragment NfaBuilder::copyFragment(Fragment fragment, int32_t begin,
+                                  int32_t end) {
+  noteGrowth(end - begin);
+  const int32_t shift = static_cast<int32_t>(states_.size()) - begin;
+  states_.reserve(states_.size() + (end - begin));
+  for (int32_t id = begin; id < end; ++id) {
+    NfaState state = states_[id];
+    if (state.out >= 0)
+      state.out += shift;
+    if (state.out1 >= 0)
+      state.out1 += shift;
+    states_.push_back(state);
+  }
+  return {fragment.entry + shift, fragment.exit + shift};
+}
+
+Fragment NfaBuilder::buildAlternate(const RegexChildren &children) {
   int32_t exit = addEpsilon();
   std::vector<int32_t> entries;
   for (const RegexNode &child : children) {
@@ -173,6 +239,17 @@ Fragment NfaBuilder::buildAlternate(const std::vector<RegexNode> &children) {
 Fragment NfaBuilder::buildRepeat(const RegexNode &node) {
   const RegexNode &body = node.children.front();
   Fragment whole = emptyFragment();
+  // The first copy of the body is built, the others copied from it.
+  std::optional<Fragment> first;
+  int32_t firstBegin = 0, firstEnd = 0;
+  auto copyOfBody = [&] {
+    if (first)
+      return copyFragment(*first, firstBegin, firstEnd);
+    firstBegin = static_cast<int32_t>(states_.size());
+    first = build(body);
+    firstEnd = static_cast<int32_t>(states_.size());
+    return *first;
+  };
   auto append = [&](Fragment next) {
     join(whole.exit, next.entry);
     whole.exit = next.exit;
@@ -182,9 +259,9 @@ Fragment NfaBuilder::buildRepeat(const RegexNode &node) {
   uint32_t mandatory =
       unbounded && node.minCount > 0 ? node.minCount - 1 : node.minCount;
   for (uint32_t i = 0; i < mandatory && !overflowed_; ++i)
-    append(build(body));
+    append(copyOfBody());
   if (unbounded) {
-    Fragment loop = build(body);
+    Fragment loop = copyOfBody();
     int32_t exit = addEpsilon();
     int32_t split = addSplit(loop.entry, exit);
     join(loop.exit, split);
@@ -194,7 +271,7 @@ Fragment NfaBuilder::buildRepeat(const RegexNode &node) {
   }
   int32_t exit = addEpsilon();
   for (uint32_t i = node.minCount; i < node.maxCount && !overflowed_; ++i) {
-    Fragment optional = build(body);
+    Fragment optional = copyOfBody();
     append({addSplit(optional.entry, exit), optional.exit});
   }
   append({exit, exit});

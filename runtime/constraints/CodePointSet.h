@@ -2,7 +2,9 @@
 //
 // What one position of a pattern may match: a literal, `.`, `\d`, `[^a-z]`.
 // Kept as sorted, disjoint, non-adjacent inclusive ranges, so a class of any
-// size costs a few ranges and two equal sets have equal representations.
+// size costs a few ranges and two equal sets have equal ranges. A set of one
+// range -- every literal character -- keeps it inline, without allocating:
+// syntax trees hold and copy thousands of those.
 //
 // A set may hold surrogates (U+D800..U+DFFF) when a range spans them, e.g.
 // `[\x{D000}-\x{E000}]`; they are not Unicode scalar values, have no UTF-8
@@ -47,13 +49,21 @@ public:
   CodePointSet complement() const;
 
   bool contains(char32_t cp) const;
-  bool empty() const { return ranges_.empty(); }
-  std::span<const CodePointRange> ranges() const { return ranges_; }
+  bool empty() const { return !hasSingle_ && many_.empty(); }
+  std::span<const CodePointRange> ranges() const {
+    if (!many_.empty())
+      return many_;
+    return {&single_, hasSingle_ ? 1u : 0u};
+  }
 
-  bool operator==(const CodePointSet &) const = default;
+  bool operator==(const CodePointSet &other) const;
 
 private:
-  std::vector<CodePointRange> ranges_; ///< Sorted, disjoint, non-adjacent.
+  /// The ranges, sorted, disjoint and non-adjacent: in `many_` once a
+  /// second one was added, else `single_` when `hasSingle_`.
+  std::vector<CodePointRange> many_;
+  CodePointRange single_{0, 0};
+  bool hasSingle_ = false;
 };
 
 } // namespace sgl::runtime::constraints

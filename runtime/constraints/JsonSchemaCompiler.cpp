@@ -45,6 +45,10 @@ size_t treeSize(const RegexNode &node) {
   return size;
 }
 
+std::string ruleName(const std::string &pointer) {
+  return pointer.empty() ? std::string("/") : pointer;
+}
+
 SchemaCompiler::SchemaCompiler(SchemaDocument &document,
                                const JsonSchemaOptions &options)
     : document_(document), options_(options),
@@ -169,7 +173,7 @@ Expected<RegexNode> SchemaCompiler::value(std::vector<int32_t> seeds,
                                           uint64_t combined) {
   if (Status status = checkBudget(); !status)
     return status.error();
-  if (depth > options_.maxDepth * 4)
+  if (depth > options_.maxDepth)
     return schemaError(document_.pointer(seeds.empty() ? 0 : seeds.front()),
                        "subschemas nest deeper than " +
                            std::to_string(options_.maxDepth));
@@ -183,12 +187,13 @@ Expected<RegexNode> SchemaCompiler::value(std::vector<int32_t> seeds,
     Memo &memo = it->second;
     if (memo.inProgress || memo.rule >= 0) {
       if (memo.rule < 0)
-        memo.rule =
-            addRule(document_.pointer(facts->key.front()), RegexNode::empty(0));
+        memo.rule = addRule(ruleName(document_.pointer(facts->key.front())),
+                            RegexNode::empty(0));
       return RegexNode::call(memo.rule, 0);
     }
     if (memo.size > (asRule ? kTinySize : kShareSize)) {
-      memo.rule = addRule(document_.pointer(facts->key.front()), memo.body);
+      memo.rule =
+          addRule(ruleName(document_.pointer(facts->key.front())), memo.body);
       memo.body = RegexNode();
       return RegexNode::call(memo.rule, 0);
     }
@@ -212,7 +217,7 @@ Expected<RegexNode> SchemaCompiler::value(std::vector<int32_t> seeds,
   treeNodes_ += memo.size;
   if ((asRule && memo.size > kTinySize && !isNothing(*body)) ||
       memo.size > kRuleSize) {
-    memo.rule = addRule(document_.pointer(key.front()), body.take());
+    memo.rule = addRule(ruleName(document_.pointer(key.front())), body.take());
     return RegexNode::call(memo.rule, 0);
   }
   memo.body = *body;
@@ -243,10 +248,18 @@ SchemaCompiler::chooseBranch(const std::vector<int32_t> &seeds,
     // oneOf is anyOf when no two branches can both hold; otherwise each
     // branch also gets conditions that fail every other one.
     std::vector<SchemaFacts> branches;
-    for (const std::vector<int32_t> &way : ways) {
-      Expected<SchemaFacts> branchFacts = gatherer_.gather(way);
+    for (size_t i = 0; i < ways.size(); ++i) {
+      Expected<SchemaFacts> branchFacts = gatherer_.gather(ways[i]);
       if (!branchFacts)
         return branchFacts.error();
+      // What the schemas around the group say, every branch's grammar
+      // holds as written, stricter or not: the proofs below need the
+      // branches' own facts exact (SchemaFacts::stricterTypes).
+      Expected<SchemaFacts> own =
+          gatherer_.gather(std::span<const int32_t>(&group.branches[i], 1));
+      if (!own)
+        return own.error();
+      branchFacts->stricterTypes = own->stricterTypes;
       branches.push_back(branchFacts.take());
     }
     std::vector<std::vector<int32_t>> negations(ways.size());
@@ -288,13 +301,18 @@ SchemaCompiler::chooseBranch(const std::vector<int32_t> &seeds,
 Expected<RegexNode> SchemaCompiler::emit(const SchemaFacts &facts,
                                          uint32_t depth) {
   uint8_t types = facts.types;
+  if (facts.values) {
+    // A value of a type that an unsupported keyword constrains is left
+    // out (check()); when that leaves none, the keyword is to blame.
+    Expected<RegexNode> values = emitValues(facts);
+    if (!values || !isNothing(*values))
+      return values;
+  }
   for (const SchemaFacts::Unsupported &u : facts.unsupported)
     if (u.types & types)
       return u.error;
-  if (types == 0)
+  if (types == 0 || facts.values)
     return nothing();
-  if (facts.values)
-    return emitValues(facts);
   std::vector<RegexNode> ways;
   auto add = [&](Expected<RegexNode> way) -> Status {
     if (!way)
@@ -342,11 +360,15 @@ Expected<RegexNode> SchemaCompiler::emitNumber(const SchemaFacts &facts) {
                          "unsupported 'not' of a number value");
   bool integers = (facts.types & kFractionType) == 0 || facts.integral;
   if (!(facts.types & kIntegerType))
-    return schemaError(facts.valuesPointer,
+    return schemaError(facts.key.empty() ? std::string()
+                                         : document_.pointer(facts.key.front()),
                        "unsupported: numbers that must not be integers");
   if (integers) {
-    // json.dumps writes an integral float as "N.0": an integer all the same.
+    // json.dumps writes an integral float as "N.0": an integer all the same
+    // from draft 6 on; in draft 3 / 4 a fraction, allowed or not.
     RegexNode floats = integralFloatsWithin(facts.lower, facts.upper);
+    if (integralFloatTypes(gatherer_.drafts()) & ~facts.types)
+      floats = nothing();
     RegexNode ints = integersWithin(facts.lower, facts.upper);
     if (isNothing(floats))
       return ints;

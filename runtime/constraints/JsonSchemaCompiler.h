@@ -145,6 +145,10 @@ private:
 /// Nodes of a tree, for deciding what to share.
 size_t treeSize(const RegexNode &node);
 
+/// The name of a rule for the schema at `pointer`: the pointer, "/" for
+/// the root (whose pointer is empty).
+std::string ruleName(const std::string &pointer);
+
 } // namespace sgl::runtime::constraints
 
 #endif // SGL_RUNTIME_CONSTRAINTS_JSONSCHEMACOMPILER_H

@@ -42,6 +42,19 @@ constexpr size_t kChunk = 6;
 /// An extra member larger than this is a rule.
 constexpr size_t kTinyMember = 24;
 
+/// Whether Python's re surely agrees that `pattern` does not find a match
+/// in `name` when our language says so (it is a subset of Python's): for
+/// printable ASCII names (no \w / \d / \s beyond ASCII, no newline for '$'
+/// or '.') and patterns without "[]" or "[^]", which ECMA-262 reads as the
+/// empty and the full class and Python as the start of a class with ']'.
+bool missIsSure(const std::string &pattern, const std::string &name) {
+  for (char c : name)
+    if (c < 0x20 || c > 0x7e)
+      return false;
+  return pattern.find("[]") == std::string::npos &&
+         pattern.find("[^]") == std::string::npos;
+}
+
 } // namespace
 
 Expected<std::vector<int32_t>>
@@ -66,6 +79,11 @@ SchemaCompiler::memberSeeds(const SchemaFacts &facts, const std::string &name) {
         Expected<bool> hit = patternMatches(pattern, at, name);
         if (!hit)
           return hit.error();
+        if (!*hit && !missIsSure(pattern, name))
+          return schemaError(at, "unsupported: whether the pattern matches "
+                                 "the property name " +
+                                     sgl::quoted(name) +
+                                     " (Python's re may read it otherwise)");
         if (*hit) {
           seeds.push_back(document_.child(
               node, schema, "/patternProperties/" + pointerToken(pattern)));
@@ -232,12 +250,16 @@ Expected<RegexNode> SchemaCompiler::emitObject(const SchemaFacts &facts,
     extra = RegexNode::alternate(std::move(extras), 0);
     if (treeSize(*extra) > kTinyMember)
       extra = RegexNode::call(
-          addRule((facts.key.empty() ? std::string("object")
-                                     : document_.pointer(facts.key.front())) +
+          addRule((facts.key.empty()
+                       ? std::string("object")
+                       : ruleName(document_.pointer(facts.key.front()))) +
                       " extra member",
                   std::move(*extra)),
           0);
   }
+  // Fewer members can be written than minProperties asks for.
+  if (!extra && facts.minProperties > members.size())
+    return nothing();
   size_t requiredCount = static_cast<size_t>(
       std::count_if(members.begin(), members.end(),
                     [](const Member &m) { return m.required; }));
@@ -306,8 +328,9 @@ RegexNode SchemaCompiler::assembleObject(std::vector<RegexNode> &trees,
   // once per start. Past a few starts, the rest goes in chunks of
   // kChunk members, each a rule that calls the next.
   bool chunked = (firstRequired + 1) * n > kInlineCopies;
-  std::string where = facts.key.empty() ? std::string("object")
-                                        : document_.pointer(facts.key.front());
+  std::string where = facts.key.empty()
+                          ? std::string("object")
+                          : ruleName(document_.pointer(facts.key.front()));
   std::vector<RegexNode> chunkCalls((n + kChunk - 1) / kChunk + 1);
   auto restFrom = [&](size_t i) -> RegexNode {
     // Members i.. after one was written, when i is a chunk boundary.
@@ -345,9 +368,11 @@ RegexNode SchemaCompiler::assembleObject(std::vector<RegexNode> &trees,
     starts.push_back(RegexNode::concat({trees[k], suffix(k + 1)}, 0));
   if (firstRequired == n && extra)
     starts.push_back(RegexNode::concat({*extra, extras()}, 0));
-  if (starts.empty())
-    return RegexNode::concat(
-        {literalText("{"), layout_.gap(), literalText("}")}, 0);
+  if (starts.empty()) // no member can be written
+    return least > 0 ? nothing()
+                     : RegexNode::concat(
+                           {literalText("{"), layout_.gap(), literalText("}")},
+                           0);
   RegexNode body = RegexNode::concat(
       {RegexNode::alternate(std::move(starts), 0), layout_.gap()}, 0);
   // minProperties 1 without a required member: the body is not optional.
@@ -382,20 +407,34 @@ Expected<RegexNode> SchemaCompiler::emitArray(const SchemaFacts &facts,
     Layout layout{node, {}, -1};
     auto prefix = json.find("prefixItems");
     auto items = json.find("items");
+    // `items` as drafts before 2020-12 read it.
+    auto readItems = [&](Layout &into) {
+      if (items != json.end() && items->is_array()) {
+        for (size_t i = 0; i < items->size(); ++i)
+          into.leading.push_back(document_.child(
+              node, (*items)[i], "/items/" + std::to_string(i)));
+        if (auto more = json.find("additionalItems"); more != json.end())
+          into.rest = document_.child(node, *more, "/additionalItems");
+      } else if (items != json.end()) {
+        into.rest = document_.child(node, *items, "/items");
+      }
+    };
     if (prefix != json.end() && prefix->is_array()) {
       for (size_t i = 0; i < prefix->size(); ++i)
         layout.leading.push_back(document_.child(
             node, (*prefix)[i], "/prefixItems/" + std::to_string(i)));
       if (items != json.end() && !items->is_array())
         layout.rest = document_.child(node, *items, "/items");
-    } else if (items != json.end() && items->is_array()) {
-      for (size_t i = 0; i < items->size(); ++i)
-        layout.leading.push_back(
-            document_.child(node, (*items)[i], "/items/" + std::to_string(i)));
-      if (auto more = json.find("additionalItems"); more != json.end())
-        layout.rest = document_.child(node, *more, "/additionalItems");
-    } else if (items != json.end()) {
-      layout.rest = document_.child(node, *items, "/items");
+      if (items != json.end() &&
+          (gatherer_.drafts() & (kDraft3Or4 | kDraft6To2019))) {
+        // Before 2020-12 prefixItems is no keyword: `items` holds as there.
+        Layout older{node, {}, -1};
+        readItems(older);
+        leadingCount = std::max(leadingCount, older.leading.size());
+        layouts.push_back(std::move(older));
+      }
+    } else {
+      readItems(layout);
     }
     leadingCount = std::max(leadingCount, layout.leading.size());
     layouts.push_back(std::move(layout));
@@ -447,7 +486,8 @@ Expected<RegexNode> SchemaCompiler::emitArray(const SchemaFacts &facts,
   // The items after the leading ones: count from restMin to restMax. Their
   // block rules (repeatUnit) are this array's own: the name says which.
   RegexNode tail = RegexNode::empty(0);
-  std::string unitName = where + " items #" + std::to_string(++unitCount_);
+  std::string unitName =
+      ruleName(where) + " items #" + std::to_string(++unitCount_);
   if (rest && maxItems > fixed) {
     uint64_t restMin = minItems > fixed ? minItems - fixed : 0;
     uint64_t restMax = maxItems == kNoLimit ? kNoLimit : maxItems - fixed;

@@ -8,6 +8,11 @@
 // whose schemas in the two branches are themselves disjoint (a
 // discriminator), or that one branch forbids.
 //
+// Each proof uses only what holds for the real validator: a string that
+// misses our format or pattern language (a subset of the real one) may
+// still be valid, so check() calls that no refusal; facts stricter than
+// the validator (SchemaFacts::stricterTypes) prove nothing.
+//
 //===----------------------------------------------------------------------===//
 #include "runtime/constraints/JsonSchemaCompiler.h"
 
@@ -34,6 +39,9 @@ bool rangesApart(const SchemaFacts &a, const SchemaFacts &b) {
 
 Expected<bool> SchemaCompiler::disjoint(const SchemaFacts &a,
                                         const SchemaFacts &b, uint32_t depth) {
+  // Facts stricter than the validator may refuse what it allows.
+  if (a.stricterTypes != 0 || b.stricterTypes != 0)
+    return false;
   uint8_t shared = a.types & b.types;
   if (shared == 0)
     return true;
@@ -87,7 +95,8 @@ Expected<bool> SchemaCompiler::disjoint(const SchemaFacts &a,
           bool forbidden =
               std::find(two->forbidden.begin(), two->forbidden.end(), name) !=
               two->forbidden.end();
-          if (forbidden || theirs->types == 0) {
+          if (forbidden ||
+              (theirs->types == 0 && theirs->stricterTypes == 0)) {
             apart = true;
             break;
           }

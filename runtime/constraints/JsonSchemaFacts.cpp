@@ -163,7 +163,81 @@ void addUnique(std::vector<std::string> &names, const std::string &name) {
     names.push_back(name);
 }
 
+/// Whether Python takes `value` for true.
+bool truthy(const Json &value) {
+  if (value.is_null())
+    return false;
+  if (value.is_boolean())
+    return value.get<bool>();
+  if (value.is_number())
+    return *numberValue(value) != 0;
+  return !value.empty(); // string, array, object
+}
+
+/// The drafts validator_for takes a `$schema` of `uri` for. It looks the
+/// URI up as urlsplit(uri).geturl() writes it: the scheme lower-cased, an
+/// empty fragment or query dropped ("...schema#" is "...schema").
+uint8_t draftsOfUri(const std::string &uri) {
+  auto lower = [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  std::string s = uri;
+  size_t colon = s.find(':');
+  for (size_t i = 0; colon != std::string::npos && i < colon; ++i)
+    s[i] = lower(s[i]);
+  if (s.ends_with('#'))
+    s.pop_back();
+  if (s.ends_with('?'))
+    s.pop_back();
+  static constexpr std::pair<std::string_view, uint8_t> kKnown[] = {
+      {"http://json-schema.org/draft-03/schema", kDraft3},
+      {"http://json-schema.org/draft-04/schema", kDraft4},
+      {"http://json-schema.org/draft-06/schema", kDraft6To2019},
+      {"http://json-schema.org/draft-07/schema", kDraft6To2019},
+      {"https://json-schema.org/draft/2019-09/schema", kDraft6To2019},
+      {"https://json-schema.org/draft/2020-12/schema", kDraft2020}};
+  for (const auto &[known, drafts] : kKnown)
+    if (s == known)
+      return drafts;
+  // Unknown: the latest, unless a normalization not copied here (white
+  // space or control characters removed, ...) might make it a known one.
+  std::string squeezed;
+  for (char c : uri)
+    if (static_cast<unsigned char>(c) > 0x20)
+      squeezed += lower(c);
+  return squeezed.find("json-schema.org") != std::string::npos ? kAnyDraft
+                                                               : kDraft2020;
+}
+
+/// The drafts of every string `$schema` below `json` (also in values that
+/// are no schemas, which only adds drafts).
+void addNestedDrafts(const Json &json, uint8_t &drafts) {
+  if (json.is_object()) {
+    for (const auto &[name, item] : json.items()) {
+      if (name == "$schema" && item.is_string())
+        drafts |= draftsOfUri(item.get_ref<const std::string &>());
+      addNestedDrafts(item, drafts);
+    }
+  } else if (json.is_array()) {
+    for (const Json &item : json)
+      addNestedDrafts(item, drafts);
+  }
+}
+
 } // namespace
+
+uint8_t schemaDrafts(const Json &root) {
+  uint8_t drafts = kDraft2020;
+  if (root.is_object()) {
+    if (auto uri = root.find("$schema"); uri != root.end())
+      // A non-string one makes validator_for fail: no draft is sure.
+      drafts = uri->is_string()
+                   ? draftsOfUri(uri->get_ref<const std::string &>())
+                   : kAnyDraft;
+    addNestedDrafts(root, drafts);
+  }
+  return drafts;
+}
 
 std::optional<long double> numberValue(const Json &value) {
   if (value.is_number_integer() && !value.is_number_unsigned())
@@ -331,6 +405,13 @@ Status FactsGatherer::expand(int32_t node, uint32_t depth, SchemaFacts &facts,
   bool synthetic = document_.isSynthetic(node);
   if (saysMoreThanRef(json) || synthetic)
     facts.key.push_back(node);
+  // Before 2019-09 a `$ref` makes its siblings ignored; they hold here.
+  // Draft 3 lacks much that holds here (allOf, anyOf, oneOf, not, required
+  // lists, minProperties, multipleOf, ...).
+  if (!synthetic && saysMoreThanRef(json) &&
+      ((drafts_ & kDraft3) || ((drafts_ & (kDraft3Or4 | kDraft6To2019)) &&
+                               json.contains("$ref"))))
+    facts.stricterTypes = kAnyType;
   for (const auto &[name, value] : json.items()) {
     if (synthetic && name.starts_with("$sgl-")) {
       internalKeyword(node, name, value, facts);
@@ -340,6 +421,20 @@ Status FactsGatherer::expand(int32_t node, uint32_t depth, SchemaFacts &facts,
       // An instance valid here fails the subschema: expand a schema of
       // conditions that make it fail (JsonSchemaNegation.h).
       int32_t inner = document_.child(node, value, "/not");
+      // {"not": {"not": X}} is X (a negation is only a part of "fails
+      // X", and a negation of that would not be X).
+      if (auto twice = value.is_object() ? value.find("not") : value.end();
+          value.is_object() && twice != value.end() &&
+          !value.contains("$ref") &&
+          std::none_of(value.items().begin(), value.items().end(),
+                       [](const auto &item) {
+                         return item.key() != "not" && isAssertion(item.key());
+                       })) {
+        int32_t x = document_.child(inner, *twice, "/not");
+        if (Status status = expand(x, depth + 2, facts, visited); !status)
+          return status;
+        continue;
+      }
       std::vector<int32_t> innerSeeds{inner};
       Expected<SchemaFacts> negated = gather(innerSeeds);
       if (!negated)
@@ -400,6 +495,8 @@ void FactsGatherer::internalKeyword(int32_t node, const std::string &name,
       facts.unsupported.push_back(
           {item["types"].get<uint8_t>(),
            makeError(item["message"].get<std::string>())});
+  } else if (name == "$sgl-stricter") {
+    facts.stricterTypes |= value.get<uint8_t>();
   }
 }
 
@@ -445,6 +542,8 @@ Status FactsGatherer::keyword(int32_t node, const std::string &name,
     std::vector<const Json *> values;
     if (name == "const") {
       values.push_back(&value);
+      if ((drafts_ & kDraft3Or4) && !document_.isSynthetic(node))
+        facts.stricterTypes = kAnyType; // no keyword there
     } else {
       if (!value.is_array())
         return invalid("enum must be an array");
@@ -513,21 +612,33 @@ Status FactsGatherer::keyword(int32_t node, const std::string &name,
     std::optional<long double> bound = numberValue(value);
     if (!bound)
       return invalid(name + " must be a number");
-    // Draft 4: a boolean exclusiveMinimum / exclusiveMaximum beside it.
+    // Draft 3 / 4: exclusiveMinimum / exclusiveMaximum beside it makes it
+    // exclusive when Python takes it for true (any value). Later drafts
+    // and the compiler's own schemas do not read it so.
     auto flag = schema.find(name == "minimum" ? "exclusiveMinimum"
                                               : "exclusiveMaximum");
-    bool exclusive =
-        flag != schema.end() && flag->is_boolean() && flag->get<bool>();
+    bool exclusive = (drafts_ & kDraft3Or4) && !document_.isSynthetic(node) &&
+                     flag != schema.end() && truthy(*flag);
+    if (exclusive && (drafts_ & ~kDraft3Or4))
+      facts.stricterTypes |= kNumberType; // where a later draft reads it
     tighten(name == "minimum" ? facts.lower : facts.upper, {*bound, exclusive},
             name == "minimum");
     return Status::ok();
   }
   if (name == "exclusiveMinimum" || name == "exclusiveMaximum") {
-    if (value.is_boolean())
-      return Status::ok(); // draft 4, read with minimum / maximum
+    // A number is a bound (in draft 3 / 4 too, where alone it asserts
+    // nothing: stricter). A boolean is draft 4's flag, read with minimum /
+    // maximum; later drafts compare with it, true as 1 and false as 0.
     std::optional<long double> bound = numberValue(value);
+    if (value.is_boolean()) {
+      if (!(drafts_ & ~kDraft3Or4))
+        return Status::ok();
+      bound = value.get<bool>() ? 1 : 0;
+    }
     if (!bound)
       return invalid(name + " must be a number");
+    if ((drafts_ & kDraft3Or4) && !document_.isSynthetic(node))
+      facts.stricterTypes |= kNumberType; // where draft 3 / 4 reads it
     tighten(name == "exclusiveMinimum" ? facts.lower : facts.upper,
             {*bound, true}, name == "exclusiveMinimum");
     return Status::ok();
@@ -538,6 +649,10 @@ Status FactsGatherer::keyword(int32_t node, const std::string &name,
       return invalid(name + " must be a positive number");
     if (*divisor == 1) {
       facts.integral = true;
+      // divisibleBy is draft 3's, multipleOf any later one's.
+      if (!document_.isSynthetic(node) &&
+          (drafts_ & (name == "divisibleBy" ? ~kDraft3 : kDraft3)))
+        facts.stricterTypes |= kNumberType;
       return Status::ok();
     }
     return unsupported(kNumberType, "only multipleOf 1 is expressible");

@@ -101,14 +101,56 @@ struct SchemaFacts {
     Error error;
   };
   std::vector<Unsupported> unsupported;
+
+  /// Types these facts may be stricter about than the validator, from
+  /// keywords the draft that reads them may not have (siblings of `$ref`
+  /// before 2019-09, `const` and a lone exclusiveMinimum in draft 3 / 4,
+  /// divisibleBy after it) or may read otherwise (both readings of a
+  /// boolean exclusiveMinimum where either draft may apply). Right for
+  /// the grammar of an instance, which may refuse valid ones, but no proof
+  /// that an instance fails them: negations and oneOf do not rely on them.
+  uint8_t stricterTypes = 0;
 };
+
+/// The drafts whose rules may apply to a schema, as bits. Where they
+/// differ on what this front end relies on: draft 3 / 4 spell an integer
+/// without ".0" (5.0 is not one) and read a boolean exclusiveMinimum /
+/// exclusiveMaximum as a flag of minimum / maximum; before 2020-12,
+/// prefixItems is no keyword and `items` holds for every item; some
+/// keywords exist in some drafts only (SchemaFacts::stricterTypes).
+enum DraftBits : uint8_t {
+  kDraft3 = 1,
+  kDraft4 = 2,
+  kDraft3Or4 = kDraft3 | kDraft4,
+  kDraft6To2019 = 4, ///< drafts 6, 7 and 2019-09
+  kDraft2020 = 8,    ///< 2020-12, and what Python takes for an unknown one
+  kAnyDraft = kDraft3Or4 | kDraft6To2019 | kDraft2020,
+};
+
+/// The drafts Python's jsonschema may validate parts of `root` by: the
+/// one its `$schema` names (validator_for: none or an unknown URI is the
+/// latest), and that of every other `$schema` in it, since a subschema's
+/// `$schema` switches the draft for what is validated through it (also
+/// across `$ref`), so a schema without one may be read in either.
+uint8_t schemaDrafts(const Json &root);
+
+/// The types a float of integral value (5.0, 1e+16) may have under
+/// `drafts`: an integer from draft 6 on, a fraction in draft 3 / 4.
+inline uint8_t integralFloatTypes(uint8_t drafts) {
+  return static_cast<uint8_t>(((drafts & kDraft3Or4) ? kFractionType : 0) |
+                              ((drafts & ~kDraft3Or4) ? kIntegerType : 0));
+}
 
 class FactsGatherer {
 public:
   FactsGatherer(SchemaDocument &document, uint32_t maxDepth,
                 size_t maxEnumValues)
       : document_(document), maxDepth_(maxDepth),
-        maxEnumValues_(maxEnumValues) {}
+        maxEnumValues_(maxEnumValues),
+        drafts_(schemaDrafts(document.json(SchemaDocument::kRoot))) {}
+
+  /// schemaDrafts of the document.
+  uint8_t drafts() const { return drafts_; }
 
   /// The facts of the schemas `seeds` all at once. Errors: malformed
   /// keywords, unresolvable `$ref`s, a `$ref`/`allOf` cycle that never
@@ -134,6 +176,7 @@ private:
   SchemaDocument &document_;
   uint32_t maxDepth_;
   size_t maxEnumValues_;
+  uint8_t drafts_;
   enum : uint8_t { kUnvisited, kOnPath, kAcyclic };
   std::vector<uint8_t> cycleState_; ///< per node
 };

@@ -36,6 +36,29 @@ const char *typeName(uint8_t type) {
 
 constexpr uint32_t kMaxNegationDepth = 4;
 
+/// Whether `schema` may refuse a value (it is not true, {} or annotations).
+bool mayRefuse(const Json &schema) {
+  if (schema.is_boolean())
+    return !schema.get<bool>();
+  return saysMoreThanRef(schema) || schema.contains("$ref");
+}
+
+/// The member schemas of object schemas `nodes` that may refuse a value.
+size_t memberConditions(const std::vector<int32_t> &nodes,
+                        const SchemaDocument &document) {
+  size_t count = 0;
+  for (int32_t node : nodes) {
+    const Json &json = document.json(node);
+    for (const char *keyword : {"properties", "patternProperties"})
+      if (auto it = json.find(keyword); it != json.end() && it->is_object())
+        for (const auto &[name, schema] : it->items())
+          count += mayRefuse(schema);
+    if (auto it = json.find("additionalProperties"); it != json.end())
+      count += mayRefuse(*it);
+  }
+  return count;
+}
+
 /// {"name": n, "schema": s} for a member that `facts` declares and whose
 /// schema s's negation says something, or nothing.
 Expected<std::optional<Json>> failingMember(const SchemaFacts &facts,
@@ -78,6 +101,34 @@ Expected<Json> negationOf(const SchemaFacts &facts,
                           const std::string &pointer, FactsGatherer &gatherer,
                           SchemaDocument &document, uint32_t depth) {
   Json out = Json::object();
+  const std::string approximated =
+      "a schema approximated here (a keyword some draft lacks or reads "
+      "otherwise, or a not / oneOf within)";
+  if (facts.stricterTypes != 0 &&
+      (facts.types == 0 || !facts.excludedValues.empty() || facts.values)) {
+    // The values these facts refuse need not fail the schema.
+    out["$sgl-types"] = kAnyType;
+    out["$sgl-unsupported"] = Json::array(
+        {{{"types", kAnyType},
+          {"message", (pointer.empty() ? std::string("/") : pointer) +
+                          ": unsupported: the negation (not / oneOf) of " +
+                          approximated}}});
+    return out;
+  }
+  // The result is all that fails `facts` only where `facts` say one thing
+  // and no anyOf / oneOf is left open; elsewhere it is a part of that
+  // (SchemaFacts::stricterTypes), which a proof must not rely on.
+  bool onlyValues = facts.types == kAnyType && facts.groups.empty() &&
+                    facts.minLength == 0 && facts.maxLength == kNoLimit &&
+                    facts.patterns.empty() && facts.formats.empty() &&
+                    !facts.lower && !facts.upper && !facts.integral &&
+                    facts.minItems == 0 && facts.maxItems == kNoLimit &&
+                    facts.arrayNodes.empty() &&
+                    facts.uniqueItemsPointer.empty() &&
+                    facts.objectNodes.empty() && facts.required.empty() &&
+                    facts.forbidden.empty() && facts.minProperties == 0 &&
+                    facts.maxProperties == kNoLimit &&
+                    facts.unsupported.empty();
   if (facts.types == 0)
     return out; // nothing is valid under it: everything fails it
   if (!facts.excludedValues.empty()) {
@@ -86,6 +137,8 @@ Expected<Json> negationOf(const SchemaFacts &facts,
     for (const Json *value : facts.excludedValues)
       values.push_back(*value);
     out["enum"] = std::move(values);
+    if (!onlyValues || facts.values)
+      out["$sgl-stricter"] = kAnyType;
     return out;
   }
   if (facts.values) {
@@ -93,6 +146,8 @@ Expected<Json> negationOf(const SchemaFacts &facts,
     for (const Json *value : *facts.values)
       excluded.push_back(*value);
     out["$sgl-excluded"] = std::move(excluded);
+    if (!onlyValues)
+      out["$sgl-stricter"] = kAnyType;
     return out;
   }
   uint8_t allowed = static_cast<uint8_t>(kAnyType & ~facts.types);
@@ -108,17 +163,50 @@ Expected<Json> negationOf(const SchemaFacts &facts,
   uint8_t opaque = 0; // types whose verdict under `facts` is unknown
   for (const SchemaFacts::Unsupported &u : facts.unsupported)
     opaque |= u.types;
+  // Where the facts may be stricter than the validator, failing them
+  // need not fail the schema.
+  if (uint8_t refused = facts.stricterTypes & ~facts.types)
+    cannot(refused, approximated);
+  // Types where the result holds part of what fails `facts` only.
+  uint8_t inexact = facts.groups.empty() ? 0 : kAnyType;
+  if ((facts.types & kNumberType) == kFractionType &&
+      (facts.lower || facts.upper || facts.integral))
+    inexact |= kNumberType; // fractions are refused below
 
   for (uint8_t type = 1; type != 0 && type <= kObjectType; type <<= 1) {
     if (!(facts.types & type) || (type == kFractionType))
       continue; // allowed already; fractions go with integers below
     uint8_t bits =
         type == kIntegerType ? uint8_t(facts.types & kNumberType) : type;
+    if (facts.stricterTypes & bits) {
+      cannot(bits, approximated);
+      continue;
+    }
     if (opaque & bits) {
       cannot(bits, std::string("a schema with an unsupported keyword for ") +
                        typeName(type) + " values");
       continue;
     }
+    // What `facts` say of this type: the one condition written below
+    // fails them all only when it is all they say.
+    size_t conditions = 0;
+    if (type == kStringType)
+      conditions = (facts.maxLength != kNoLimit) + (facts.minLength > 0) +
+                   facts.patterns.size() + facts.formats.size();
+    else if (type == kIntegerType)
+      // A bound written for integers alone would refuse the fractions
+      // that are allowed freely.
+      conditions = bool(facts.upper) + bool(facts.lower) +
+                   (facts.integral && (facts.types & kFractionType)) +
+                   (bits != kNumberType);
+    else if (type == kArrayType)
+      conditions = (facts.maxItems != kNoLimit) + (facts.minItems > 0) +
+                   !facts.arrayNodes.empty() +
+                   !facts.uniqueItemsPointer.empty();
+    else if (type == kObjectType)
+      conditions = facts.required.size() + (facts.maxProperties != kNoLimit) +
+                   (facts.minProperties > 0) + facts.forbidden.size() +
+                   memberConditions(facts.objectNodes, document);
     bool failed = false;
     if (type == kStringType) {
       if (facts.maxLength != kNoLimit) {
@@ -186,6 +274,10 @@ Expected<Json> negationOf(const SchemaFacts &facts,
           out["properties"] = {
               {(**member)["name"].get<std::string>(), (**member)["schema"]}};
           failed = true;
+          // All that fails `facts` when that member is all they say (the
+          // one that may refuse, so the one chosen), negated exactly.
+          if ((**member)["schema"].contains("$sgl-stricter"))
+            conditions = 2;
         }
       }
       if (!failed && (!facts.required.empty() || !facts.objectNodes.empty())) {
@@ -197,12 +289,17 @@ Expected<Json> negationOf(const SchemaFacts &facts,
     }
     // Without a condition on this type, all of its values are valid under
     // `facts`: refuse the type.
-    if (failed)
+    if (failed) {
       allowed |= bits;
+      if (conditions != 1)
+        inexact |= type == kIntegerType ? uint8_t(kNumberType) : type;
+    }
   }
   out["$sgl-types"] = allowed;
   if (!unsupported.empty())
     out["$sgl-unsupported"] = std::move(unsupported);
+  if (inexact)
+    out["$sgl-stricter"] = inexact;
   return out;
 }
 

@@ -18,9 +18,12 @@
 //
 // Every instance valid under the result fails S, so using it refuses some
 // valid instances (those failing S another way) but never accepts an
-// invalid one. The result uses internal keywords ("$sgl-types",
-// "$sgl-excluded", "$sgl-forbidden", "$sgl-unsupported") that count only in
-// schemas the compiler added to the document (SchemaDocument::addSynthetic).
+// invalid one. Where it is only a part of what fails S ("$sgl-stricter":
+// the types), it proves no instance invalid (SchemaFacts::stricterTypes);
+// a schema that is itself approximated so is not negated. The result uses
+// internal keywords ("$sgl-types", "$sgl-excluded", "$sgl-forbidden",
+// "$sgl-unsupported", "$sgl-stricter") that count only in schemas the
+// compiler added to the document (SchemaDocument::addSynthetic).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_CONSTRAINTS_JSONSCHEMANEGATION_H

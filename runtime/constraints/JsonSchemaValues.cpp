@@ -23,7 +23,9 @@ namespace {
 /// Nesting of the value check through arrays, objects and branches.
 constexpr uint32_t kMaxCheckDepth = 16;
 
-uint8_t typeOf(const Json &value) {
+/// The types `value` has: `integralFloat` (integralFloatTypes) for a float
+/// of integral value, which some drafts call an integer and others not.
+uint8_t typeOf(const Json &value, uint8_t integralFloat) {
   switch (value.type()) {
   case Json::value_t::null:
     return kNullType;
@@ -34,7 +36,7 @@ uint8_t typeOf(const Json &value) {
     return kIntegerType;
   case Json::value_t::number_float: {
     double d = value.get<double>();
-    return std::isfinite(d) && std::floor(d) == d ? kIntegerType
+    return std::isfinite(d) && std::floor(d) == d ? integralFloat
                                                   : kFractionType;
   }
   case Json::value_t::string:
@@ -46,6 +48,68 @@ uint8_t typeOf(const Json &value) {
   default:
     return 0;
   }
+}
+
+/// Equality as Python's == sees JSON values (what `enum` compares with):
+/// like jsonEqual, except that below the top true == 1 and false == 0.
+bool pythonEqual(const Json &a, const Json &b, bool top) {
+  auto number = [&](const Json &v) -> std::optional<long double> {
+    if (!top && v.is_boolean())
+      return v.get<bool>() ? 1 : 0;
+    return numberValue(v);
+  };
+  std::optional<long double> x = number(a), y = number(b);
+  if (x || y)
+    return x && y && *x == *y;
+  if (a.type() != b.type())
+    return false;
+  if (a.is_object()) {
+    if (a.size() != b.size())
+      return false;
+    for (const auto &[key, item] : a.items()) {
+      auto other = b.find(key);
+      if (other == b.end() || !pythonEqual(item, *other, false))
+        return false;
+    }
+    return true;
+  }
+  if (a.is_array()) {
+    if (a.size() != b.size())
+      return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (!pythonEqual(a[i], b[i], false))
+        return false;
+    return true;
+  }
+  return a == b;
+}
+
+/// Whether `value` equals one of `values`: Valid when as jsonEqual says
+/// (so under const and enum both), Unknown when only as Python's == says
+/// (enum yes, const no), Invalid when neither.
+Verdict amongValues(const Json &value, const std::vector<const Json *> &values) {
+  Verdict found = Verdict::Invalid;
+  for (const Json *v : values) {
+    if (jsonEqual(*v, value))
+      return Verdict::Valid;
+    if (pythonEqual(*v, value, true))
+      found = Verdict::Unknown;
+  }
+  return found;
+}
+
+/// Whether Python's re.search(pattern, text) finds a match, where that is
+/// sure without Python: for "^literal$" with no metacharacter in between,
+/// which matches the literal, and the literal with a newline after it.
+std::optional<bool> literalPatternMatches(std::string_view pattern,
+                                          std::string_view text) {
+  if (pattern.size() < 2 || pattern.front() != '^' || pattern.back() != '$')
+    return std::nullopt;
+  std::string_view literal = pattern.substr(1, pattern.size() - 2);
+  if (literal.find_first_of("\\^$.|?*+()[]{}") != std::string_view::npos)
+    return std::nullopt;
+  return text == literal || (text.size() == literal.size() + 1 &&
+                             text.starts_with(literal) && text.back() == '\n');
 }
 
 /// Folds a verdict of one keyword into the running one.
@@ -89,17 +153,22 @@ RegexNode SchemaCompiler::spellValue(const Json &value) const {
     return list(std::move(members), "{", "}");
   }
   if (value.is_number()) {
-    // Equal numbers are one value: 1 and 1.0 both, where exact.
+    // Equal numbers are one value: 1 and 1.0 both, where exact. Where
+    // draft 3 / 4 may apply, 1.0 is no integer and 1 no float: each number
+    // keeps the kind it has (typeOf), which check() judged.
     long double v = *numberValue(value);
+    bool anyKind = !(gatherer_.drafts() & kDraft3Or4);
+    bool isFloat = value.is_number_float();
     std::vector<RegexNode> ways;
-    if (std::floor(v) == v && std::fabs(v) < 1.8446744073709552e19L)
+    if ((anyKind || !isFloat) && std::floor(v) == v &&
+        std::fabs(v) < 1.8446744073709552e19L)
       ways.push_back(
           literalText(v < 0 ? "-" + std::to_string(static_cast<uint64_t>(-v))
                             : std::to_string(static_cast<uint64_t>(v))));
     double d = static_cast<double>(v);
-    if (static_cast<long double>(d) == v)
+    if ((anyKind || isFloat) && static_cast<long double>(d) == v)
       ways.push_back(literalText(pythonFloatRepr(d)));
-    if (v == 0)
+    if ((anyKind || isFloat) && v == 0)
       ways.push_back(literalText("-0.0"));
     return RegexNode::alternate(std::move(ways), 0);
   }
@@ -125,63 +194,82 @@ Expected<Verdict> SchemaCompiler::check(const Json &value,
                                         uint32_t depth) {
   if (depth > kMaxCheckDepth)
     return Verdict::Unknown;
-  uint8_t type = typeOf(value);
+  uint8_t type = typeOf(value, integralFloatTypes(gatherer_.drafts()));
+  // What the facts refuse, the validator does, unless they are stricter.
+  const Verdict invalid = (facts.stricterTypes & type) ? Verdict::Unknown
+                                                       : Verdict::Invalid;
   if (!(type & facts.types))
-    return Verdict::Invalid;
-  if (facts.values &&
-      std::none_of(facts.values->begin(), facts.values->end(),
-                   [&](const Json *v) { return jsonEqual(*v, value); }))
-    return Verdict::Invalid;
-  for (const Json *v : facts.excludedValues)
-    if (jsonEqual(*v, value))
-      return Verdict::Invalid;
+    return invalid;
   Verdict verdict = Verdict::Valid;
+  if (type & ~facts.types) // a type some draft gives it is refused
+    verdict = Verdict::Unknown;
+  if (facts.values) {
+    Verdict among = amongValues(value, *facts.values);
+    if (among == Verdict::Invalid)
+      return invalid;
+    combine(verdict, among);
+  }
+  for (const Json *v : facts.excludedValues) {
+    if (jsonEqual(*v, value))
+      return invalid;
+    if (pythonEqual(*v, value, true)) // equal to enum, not to const
+      combine(verdict, Verdict::Unknown);
+  }
   for (const SchemaFacts::Unsupported &u : facts.unsupported)
     if (u.types & type)
       verdict = Verdict::Unknown;
+  if (!facts.groups.empty()) // anyOf / oneOf: not followed
+    combine(verdict, Verdict::Unknown);
 
   if (type == kStringType) {
     const std::string &text = value.get_ref<const std::string &>();
     size_t length = codePointCount(text);
     if (length < facts.minLength || length > facts.maxLength)
-      return Verdict::Invalid;
+      return invalid;
+    // Our pattern and format languages are subsets of what Python's re and
+    // FormatChecker accept: a string outside them may still be valid.
     for (const SchemaFacts::Text &pattern : facts.patterns) {
+      if (literalPatternMatches(pattern.text, text) == false)
+        return invalid;
       Expected<bool> hit = patternMatches(pattern.text, pattern.pointer, text);
-      combine(verdict, !hit ? Verdict::Unknown
-                            : (*hit ? Verdict::Valid : Verdict::Invalid));
+      if (!hit || !*hit)
+        combine(verdict, Verdict::Unknown);
     }
     for (const SchemaFacts::Text &format : facts.formats) {
       Expected<bool> hit = formatMatches(format.text, format.pointer, text);
-      combine(verdict, !hit ? Verdict::Unknown
-                            : (*hit ? Verdict::Valid : Verdict::Invalid));
+      if (!hit || !*hit)
+        combine(verdict, Verdict::Unknown);
     }
   } else if (type & kNumberType) {
     long double v = *numberValue(value);
     if (facts.lower && (v < facts.lower->value ||
                         (v == facts.lower->value && facts.lower->exclusive)))
-      return Verdict::Invalid;
+      return invalid;
     if (facts.upper && (v > facts.upper->value ||
                         (v == facts.upper->value && facts.upper->exclusive)))
-      return Verdict::Invalid;
-    if (facts.integral && type != kIntegerType)
-      return Verdict::Invalid;
+      return invalid;
+    if (facts.integral && std::floor(v) != v) // multipleOf 1: by value
+      return invalid;
   } else if (type == kArrayType) {
     if (value.size() < facts.minItems || value.size() > facts.maxItems)
-      return Verdict::Invalid;
+      return invalid;
     if (!facts.uniqueItemsPointer.empty())
       for (size_t i = 0; i < value.size(); ++i)
         for (size_t j = i + 1; j < value.size(); ++j)
           if (jsonEqual(value[i], value[j]))
-            return Verdict::Invalid;
+            return invalid;
     if (!facts.arrayNodes.empty())
       combine(verdict, Verdict::Unknown); // item schemas: not followed
   } else if (type == kObjectType) {
+    if (value.size() < facts.minProperties ||
+        value.size() > facts.maxProperties)
+      return invalid;
     for (const std::string &name : facts.required)
       if (!value.contains(name))
-        return Verdict::Invalid;
+        return invalid;
     for (const std::string &name : facts.forbidden)
       if (value.contains(name))
-        return Verdict::Invalid;
+        return invalid;
     for (const auto &[name, member] : value.items()) {
       Expected<std::vector<int32_t>> seeds = memberSeeds(facts, name);
       if (!seeds)

@@ -54,6 +54,13 @@ uint32_t saturatingMul(uint32_t a, uint32_t b) {
   return a * b;
 }
 
+/// What json.dumps writes raw inside a string: every scalar value but the
+/// controls below U+0020, '"' and '\\'; and those it escapes.
+constexpr CodePointRange kRawRanges[] = {
+    {0x20, 0x21}, {0x23, 0x5B}, {0x5D, 0xD7FF}, {0xE000, kMaxCodePoint}};
+constexpr CodePointRange kEscapedRanges[] = {
+    {0, 0x1F}, {'"', '"'}, {'\\', '\\'}};
+
 /// One node of the trie of excluded strings.
 struct TrieNode {
   bool terminal = false;
@@ -116,21 +123,22 @@ size_t codePointCount(std::string_view utf8) {
 }
 
 RegexNode jsonCharOf(const CodePointSet &set) {
-  CodePointSet special = CodePointSet::range(0, 0x1F);
-  special.add('"', '"');
-  special.add('\\', '\\');
-  const CodePointSet plainSet = special.complement();
+  // Most sets are one character or range spelled raw: the set itself.
+  if (set.ranges().size() == 1)
+    for (CodePointRange plain : kRawRanges)
+      if (plain.lo <= set.ranges()[0].lo && set.ranges()[0].hi <= plain.hi)
+        return RegexNode::set(set, 0);
   CodePointSet raw;
   std::vector<char32_t> escaped;
   for (CodePointRange range : set.ranges()) {
-    // The part of the range outside `special` is spelled raw.
-    for (CodePointRange plain : plainSet.ranges()) {
+    // The part of the range that needs no escape is spelled raw.
+    for (CodePointRange plain : kRawRanges) {
       char32_t lo = std::max(range.lo, plain.lo);
       char32_t hi = std::min(range.hi, plain.hi);
       if (lo <= hi)
         raw.add(lo, hi);
     }
-    for (CodePointRange s : special.ranges())
+    for (CodePointRange s : kEscapedRanges)
       for (char32_t cp = std::max(range.lo, s.lo);
            cp <= std::min(range.hi, s.hi); ++cp)
         escaped.push_back(cp);

@@ -1,16 +1,24 @@
 //===- MinimizeDfa.cpp - Hopcroft's DFA minimization ----------------------===//
 //
-// Partition refinement: start from {accepting, not accepting} and split
-// blocks until no block holds two states that some byte class sends into
-// different blocks. A block that has been used to split others ("splitter")
-// is only revisited through the smaller half of a later split, which gives
-// Hopcroft's n log n bound.
+// Partition refinement: start from {cannot accept, accepting, the other
+// states} and split blocks until no block holds two states that some byte
+// class sends into different blocks. A block that has been used to split
+// others ("splitter") is only revisited through the smaller half of a later
+// split, which gives Hopcroft's n log n bound.
+//
+// Most transitions of a subset-construction DFA go to the dead state, so
+// the table is read once into lists of the others, and the block of states
+// that cannot accept is never a splitter (Hopcroft needs all initial blocks
+// but one): the work is proportional to the live transitions only, as in
+// Valmari and Lehtinen's minimization of partial DFAs. The minimal table,
+// and the byte classes it no longer tells apart, are built from the same
+// lists.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/constraints/MinimizeDfa.h"
 
+#include <algorithm>
 #include <cassert>
-#include <map>
 #include <utility>
 #include <vector>
 
@@ -85,33 +93,117 @@ private:
   std::vector<int32_t> touched_;     ///< blocks with marked states
 };
 
-/// Reverse transitions in CSR form: the states that class c sends to t are
-/// sources[offsets[t * k + c] .. offsets[t * k + c + 1]).
-struct ReverseEdges {
-  std::vector<int32_t> offsets;
-  std::vector<int32_t> sources;
+/// The transitions that do not lead to the dead state, read in one pass
+/// over the table (most of which leads there): from s, out[outBegin[s] ..
+/// outBegin[s + 1]) in column order; into t, in[inBegin[t] ..
+/// inBegin[t + 1]).
+struct LiveEdges {
+  struct Edge {
+    int32_t state; ///< the other end
+    int32_t column;
+  };
+  std::vector<int32_t> outBegin, inBegin;
+  std::vector<Edge> out, in;
 
-  explicit ReverseEdges(const DfaTable &dfa) {
-    int32_t n = dfa.numStates(), k = dfa.numColumns();
-    offsets.assign(static_cast<size_t>(n) * k + 1, 0);
-    for (int32_t s = 0; s < n; ++s)
+  explicit LiveEdges(const DfaTable &dfa) {
+    const int32_t n = dfa.numStates(), k = dfa.numColumns();
+    outBegin.assign(static_cast<size_t>(n) + 1, 0);
+    inBegin.assign(static_cast<size_t>(n) + 1, 0);
+    for (int32_t s = 1; s < n; ++s) {
+      const int32_t *row = dfa.next.data() + static_cast<size_t>(s) * k;
       for (int32_t c = 0; c < k; ++c)
-        ++offsets[static_cast<size_t>(dfa.target(s, c)) * k + c + 1];
-    for (size_t i = 1; i < offsets.size(); ++i)
-      offsets[i] += offsets[i - 1];
-    sources.resize(offsets.back());
-    std::vector<int32_t> fill(offsets.begin(), offsets.end() - 1);
-    for (int32_t s = 0; s < n; ++s)
-      for (int32_t c = 0; c < k; ++c)
-        sources[fill[static_cast<size_t>(dfa.target(s, c)) * k + c]++] = s;
+        if (row[c] != 0) {
+          out.push_back({row[c], c});
+          ++inBegin[row[c] + 1];
+        }
+      outBegin[s + 1] = static_cast<int32_t>(out.size());
+    }
+    for (int32_t t = 0; t < n; ++t)
+      inBegin[t + 1] += inBegin[t];
+    in.resize(out.size());
+    std::vector<int32_t> fill(inBegin.begin(), inBegin.end() - 1);
+    for (int32_t s = 1; s < n; ++s)
+      for (int32_t i = outBegin[s]; i < outBegin[s + 1]; ++i)
+        in[fill[out[i].state]++] = {s, out[i].column};
   }
 };
 
+/// Per state: 1 when some path from it reaches an accepting state.
+std::vector<uint8_t> canAccept(const DfaTable &dfa, const LiveEdges &edges) {
+  std::vector<uint8_t> live(dfa.numStates(), 0);
+  std::vector<int32_t> queue;
+  for (int32_t s = 0; s < dfa.numStates(); ++s)
+    if (dfa.accepting[s]) {
+      live[s] = 1;
+      queue.push_back(s);
+    }
+  for (size_t head = 0; head < queue.size(); ++head) {
+    int32_t t = queue[head];
+    for (int32_t i = edges.inBegin[t]; i < edges.inBegin[t + 1]; ++i)
+      if (int32_t from = edges.in[i].state; !live[from]) {
+        live[from] = 1;
+        queue.push_back(from);
+      }
+  }
+  return live;
+}
+
+/// Sorts edges by column: with std::sort when they are few, as most
+/// splitters' are, otherwise by counting, in time linear in the columns.
+class SortByColumn {
+public:
+  explicit SortByColumn(int32_t columns) : count_(columns + 1) {}
+
+  void operator()(std::vector<LiveEdges::Edge> &edges) {
+    if (edges.size() < count_.size()) {
+      std::sort(edges.begin(), edges.end(),
+                [](const LiveEdges::Edge &a, const LiveEdges::Edge &b) {
+                  return a.column < b.column;
+                });
+      return;
+    }
+    std::fill(count_.begin(), count_.end(), 0);
+    for (const LiveEdges::Edge &edge : edges)
+      ++count_[edge.column + 1];
+    for (size_t c = 1; c < count_.size(); ++c)
+      count_[c] += count_[c - 1];
+    sorted_.resize(edges.size());
+    for (const LiveEdges::Edge &edge : edges)
+      sorted_[count_[edge.column]++] = edge;
+    edges.swap(sorted_);
+  }
+
+private:
+  std::vector<int32_t> count_;
+  std::vector<LiveEdges::Edge> sorted_;
+};
+
+/// The initial partition: the states that cannot accept (the dead state's
+/// block, the first), the accepting ones, and the other live ones.
+Partition initialPartition(const DfaTable &dfa,
+                           const std::vector<uint8_t> &live) {
+  const int32_t n = dfa.numStates();
+  Partition partition(n);
+  auto noSplitter = [](int32_t, int32_t) {};
+  for (int32_t s = 0; s < n; ++s)
+    if (live[s])
+      partition.mark(s);
+  partition.splitMarked(noSplitter);
+  for (int32_t s = 0; s < n; ++s)
+    if (dfa.accepting[s])
+      partition.mark(s);
+  partition.splitMarked(noSplitter);
+  return partition;
+}
+
 /// Refines the partition of `dfa`'s states until it is the coarsest
 /// partition into blocks of equivalent states.
-Partition equivalenceClasses(const DfaTable &dfa) {
-  int32_t k = dfa.numColumns();
-  Partition partition(dfa.numStates());
+Partition equivalenceClasses(const DfaTable &dfa, const LiveEdges &edges) {
+  const int32_t k = dfa.numColumns();
+  const std::vector<uint8_t> live = canAccept(dfa, edges);
+  Partition partition = initialPartition(dfa, live);
+  const int32_t deadBlock = partition.blockOf(0);
+
   std::vector<int32_t> worklist;
   std::vector<uint8_t> inWorklist;
   auto push = [&](int32_t block) {
@@ -129,53 +221,62 @@ Partition equivalenceClasses(const DfaTable &dfa) {
     else
       push(block);
   };
-
-  for (int32_t s = 0; s < dfa.numStates(); ++s)
-    if (dfa.accepting[s])
-      partition.mark(s);
-  partition.splitMarked([&](int32_t, int32_t) {});
   for (int32_t block = 0; block < partition.numBlocks(); ++block)
-    push(block);
+    if (block != deadBlock)
+      push(block);
 
-  ReverseEdges reverse(dfa);
-  std::vector<int32_t> splitter;
+  // Edges into states that cannot accept are never followed: those states
+  // are in no splitter.
+  std::vector<LiveEdges::Edge> incoming;
+  SortByColumn sortByColumn(k);
   while (!worklist.empty()) {
     int32_t block = worklist.back();
     worklist.pop_back();
     inWorklist[block] = 0;
-    // A copy: the block itself may split while it is being used.
-    splitter.assign(partition.begin(block), partition.end(block));
-    for (int32_t c = 0; c < k; ++c) {
-      for (int32_t target : splitter) {
-        size_t edge = static_cast<size_t>(target) * k + c;
-        for (int32_t i = reverse.offsets[edge]; i < reverse.offsets[edge + 1];
-             ++i)
-          partition.mark(reverse.sources[i]);
-      }
+    // Gathered first: the block itself may split while it is being used.
+    incoming.clear();
+    for (const int32_t *t = partition.begin(block); t != partition.end(block);
+         ++t)
+      incoming.insert(incoming.end(), edges.in.begin() + edges.inBegin[*t],
+                      edges.in.begin() + edges.inBegin[*t + 1]);
+    sortByColumn(incoming);
+    for (size_t i = 0; i < incoming.size();) {
+      int32_t column = incoming[i].column;
+      for (; i < incoming.size() && incoming[i].column == column; ++i)
+        partition.mark(incoming[i].state);
       partition.splitMarked(onSplit);
     }
   }
   return partition;
 }
 
+bool sameColumns(const DfaTable &dfa, int32_t a, int32_t b) {
+  for (int32_t s = 0; s < dfa.numStates(); ++s)
+    if (dfa.target(s, a) != dfa.target(s, b))
+      return false;
+  return true;
+}
+
 /// Merges byte classes that every state of `dfa` sends to the same places:
 /// after minimization, `[0-9]+` needs only digits and everything else. Call
-/// columns stay as they are.
-void mergeAlikeByteClasses(DfaTable &dfa) {
+/// columns stay as they are. `hashes` has a hash of each class's column:
+/// classes are compared only where those agree.
+void mergeAlikeByteClasses(DfaTable &dfa, const std::vector<uint64_t> &hashes) {
   int32_t n = dfa.numStates(), k = dfa.numClasses;
   int32_t calls = static_cast<int32_t>(dfa.callRules.size());
-  std::map<std::vector<int32_t>, int32_t> classOfColumn;
   std::vector<int32_t> newClass(k);
   std::vector<int32_t> firstOldClass; // by new class
   for (int32_t c = 0; c < k; ++c) {
-    std::vector<int32_t> column(n);
-    for (int32_t s = 0; s < n; ++s)
-      column[s] = dfa.target(s, c);
-    auto [it, inserted] = classOfColumn.try_emplace(
-        std::move(column), static_cast<int32_t>(firstOldClass.size()));
-    if (inserted)
+    int32_t merged = static_cast<int32_t>(firstOldClass.size());
+    newClass[c] = merged;
+    for (int32_t j = 0; j < merged; ++j)
+      if (hashes[firstOldClass[j]] == hashes[c] &&
+          sameColumns(dfa, firstOldClass[j], c)) {
+        newClass[c] = j;
+        break;
+      }
+    if (newClass[c] == merged)
       firstOldClass.push_back(c);
-    newClass[c] = it->second;
   }
   int32_t merged = static_cast<int32_t>(firstOldClass.size());
   if (merged == k)
@@ -196,11 +297,21 @@ void mergeAlikeByteClasses(DfaTable &dfa) {
   dfa.numClasses = merged;
 }
 
+/// A well-mixed hash of one table entry (splitmix64's finalizer).
+uint64_t entryHash(int32_t state, int32_t target) {
+  uint64_t x =
+      (static_cast<uint64_t>(state) << 32) | static_cast<uint32_t>(target);
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
 } // namespace
 
 DfaTable minimizeDfa(const DfaTable &dfa) {
   assert(dfa.numStates() > 0 && !dfa.accepting[0] && "no dead state 0");
-  Partition partition = equivalenceClasses(dfa);
+  const LiveEdges edges(dfa);
+  Partition partition = equivalenceClasses(dfa, edges);
   int32_t k = dfa.numColumns();
 
   // Number the blocks: the dead state's first, then breadth-first.
@@ -219,14 +330,25 @@ DfaTable minimizeDfa(const DfaTable &dfa) {
   minimal.numClasses = dfa.numClasses;
   minimal.callRules = dfa.callRules;
   minimal.start = number(partition.blockOf(dfa.start));
+  // Room for every block; those unreachable from the start are cut off.
+  // Entries are 0, the dead state, unless a live edge says otherwise; the
+  // blocks of states that cannot accept are all the dead state's.
+  minimal.next.resize(static_cast<size_t>(partition.numBlocks()) * k);
+  std::vector<uint64_t> hashes(k, 0); // of each column, as sums of entries
   for (size_t i = 0; i < order.size(); ++i) {
     int32_t representative = *partition.begin(order[i]);
     minimal.accepting.push_back(dfa.accepting[representative]);
-    for (int32_t c = 0; c < k; ++c)
-      minimal.next.push_back(
-          number(partition.blockOf(dfa.target(representative, c))));
+    int32_t *row = minimal.next.data() + i * k;
+    for (int32_t e = edges.outBegin[representative];
+         e < edges.outBegin[representative + 1]; ++e) {
+      auto [target, column] = edges.out[e];
+      row[column] = number(partition.blockOf(target));
+      if (row[column] != 0)
+        hashes[column] += entryHash(static_cast<int32_t>(i), row[column]);
+    }
   }
-  mergeAlikeByteClasses(minimal);
+  minimal.next.resize(order.size() * k);
+  mergeAlikeByteClasses(minimal, hashes);
   return minimal;
 }
 

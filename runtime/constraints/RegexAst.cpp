@@ -6,6 +6,25 @@
 
 namespace sgl::runtime::constraints {
 
+RegexChildren::RegexChildren(std::vector<RegexNode> nodes) {
+  if (!nodes.empty())
+    nodes_ = std::make_shared<std::vector<RegexNode>>(std::move(nodes));
+}
+
+std::vector<RegexNode> &RegexChildren::own() {
+  if (!nodes_)
+    nodes_ = std::make_shared<std::vector<RegexNode>>();
+  else if (nodes_.use_count() > 1)
+    nodes_ = std::make_shared<std::vector<RegexNode>>(*nodes_);
+  return *nodes_;
+}
+
+void RegexChildren::push_back(RegexNode node) {
+  own().push_back(std::move(node));
+}
+
+void RegexChildren::reserve(size_t capacity) { own().reserve(capacity); }
+
 namespace {
 RegexNode combine(RegexNode::Kind kind, std::vector<RegexNode> parts,
                   uint32_t offset) {

@@ -129,7 +129,8 @@ TEST(JsonSchemaKeywords, IntegerBoundsAreExact) {
   EXPECT_TRUE(exclusive.accepts("1"));
   EXPECT_TRUE(exclusive.accepts("9"));
   EXPECT_TRUE(exclusive.refuses("10"));
-  SchemaCase draft4(R"({"type": "integer", "minimum": 5,
+  SchemaCase draft4(R"({"$schema": "http://json-schema.org/draft-04/schema#",
+                        "type": "integer", "minimum": 5,
                         "exclusiveMinimum": true})");
   EXPECT_TRUE(draft4.refuses("5"));
   EXPECT_TRUE(draft4.accepts("6"));
