@@ -170,12 +170,14 @@ private:
     };
     switch (next) {
     case 's':
-      return replace(inClass ? classMembers(sharedSpace())
-                             : "[" + classMembers(sharedSpace()) + "]",
+      return replace(inClass
+                         ? classMembers(sharedSpace())
+                         : std::string("[") + classMembers(sharedSpace()) + "]",
                      2);
     case 'S':
       return replace(inClass ? classMembers(sharedNonSpace())
-                             : "[" + classMembers(sharedNonSpace()) + "]",
+                             : std::string("[") +
+                                   classMembers(sharedNonSpace()) + "]",
                      2);
     case 'v':
       return replace(codePointEscape(0x0B), 2);

@@ -369,10 +369,10 @@ RegexNode SchemaCompiler::assembleObject(std::vector<RegexNode> &trees,
   if (firstRequired == n && extra)
     starts.push_back(RegexNode::concat({*extra, extras()}, 0));
   if (starts.empty()) // no member can be written
-    return least > 0 ? nothing()
-                     : RegexNode::concat(
-                           {literalText("{"), layout_.gap(), literalText("}")},
-                           0);
+    return least > 0
+               ? nothing()
+               : RegexNode::concat(
+                     {literalText("{"), layout_.gap(), literalText("}")}, 0);
   RegexNode body = RegexNode::concat(
       {RegexNode::alternate(std::move(starts), 0), layout_.gap()}, 0);
   // minProperties 1 without a required member: the body is not optional.

@@ -95,8 +95,7 @@ Expected<bool> SchemaCompiler::disjoint(const SchemaFacts &a,
           bool forbidden =
               std::find(two->forbidden.begin(), two->forbidden.end(), name) !=
               two->forbidden.end();
-          if (forbidden ||
-              (theirs->types == 0 && theirs->stricterTypes == 0)) {
+          if (forbidden || (theirs->types == 0 && theirs->stricterTypes == 0)) {
             apart = true;
             break;
           }

@@ -258,7 +258,7 @@ Expected<int32_t> SchemaDocument::followPointer(int32_t base,
       return schemaError("", "$ref " + sgl::quoted(ref) +
                                  " names nothing in the "
                                  "schema");
-    at = child(at, *next, "/" + pointerToken(token));
+    at = child(at, *next, std::string("/") + pointerToken(token));
     pos = end;
   }
   return at;

@@ -409,8 +409,8 @@ Status FactsGatherer::expand(int32_t node, uint32_t depth, SchemaFacts &facts,
   // Draft 3 lacks much that holds here (allOf, anyOf, oneOf, not, required
   // lists, minProperties, multipleOf, ...).
   if (!synthetic && saysMoreThanRef(json) &&
-      ((drafts_ & kDraft3) || ((drafts_ & (kDraft3Or4 | kDraft6To2019)) &&
-                               json.contains("$ref"))))
+      ((drafts_ & kDraft3) ||
+       ((drafts_ & (kDraft3Or4 | kDraft6To2019)) && json.contains("$ref"))))
     facts.stricterTypes = kAnyType;
   for (const auto &[name, value] : json.items()) {
     if (synthetic && name.starts_with("$sgl-")) {

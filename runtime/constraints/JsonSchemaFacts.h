@@ -145,8 +145,7 @@ class FactsGatherer {
 public:
   FactsGatherer(SchemaDocument &document, uint32_t maxDepth,
                 size_t maxEnumValues)
-      : document_(document), maxDepth_(maxDepth),
-        maxEnumValues_(maxEnumValues),
+      : document_(document), maxDepth_(maxDepth), maxEnumValues_(maxEnumValues),
         drafts_(schemaDrafts(document.json(SchemaDocument::kRoot))) {}
 
   /// schemaDrafts of the document.

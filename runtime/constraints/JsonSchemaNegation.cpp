@@ -118,17 +118,15 @@ Expected<Json> negationOf(const SchemaFacts &facts,
   // The result is all that fails `facts` only where `facts` say one thing
   // and no anyOf / oneOf is left open; elsewhere it is a part of that
   // (SchemaFacts::stricterTypes), which a proof must not rely on.
-  bool onlyValues = facts.types == kAnyType && facts.groups.empty() &&
-                    facts.minLength == 0 && facts.maxLength == kNoLimit &&
-                    facts.patterns.empty() && facts.formats.empty() &&
-                    !facts.lower && !facts.upper && !facts.integral &&
-                    facts.minItems == 0 && facts.maxItems == kNoLimit &&
-                    facts.arrayNodes.empty() &&
-                    facts.uniqueItemsPointer.empty() &&
-                    facts.objectNodes.empty() && facts.required.empty() &&
-                    facts.forbidden.empty() && facts.minProperties == 0 &&
-                    facts.maxProperties == kNoLimit &&
-                    facts.unsupported.empty();
+  bool onlyValues =
+      facts.types == kAnyType && facts.groups.empty() && facts.minLength == 0 &&
+      facts.maxLength == kNoLimit && facts.patterns.empty() &&
+      facts.formats.empty() && !facts.lower && !facts.upper &&
+      !facts.integral && facts.minItems == 0 && facts.maxItems == kNoLimit &&
+      facts.arrayNodes.empty() && facts.uniqueItemsPointer.empty() &&
+      facts.objectNodes.empty() && facts.required.empty() &&
+      facts.forbidden.empty() && facts.minProperties == 0 &&
+      facts.maxProperties == kNoLimit && facts.unsupported.empty();
   if (facts.types == 0)
     return out; // nothing is valid under it: everything fails it
   if (!facts.excludedValues.empty()) {

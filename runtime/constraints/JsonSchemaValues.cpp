@@ -87,7 +87,8 @@ bool pythonEqual(const Json &a, const Json &b, bool top) {
 /// Whether `value` equals one of `values`: Valid when as jsonEqual says
 /// (so under const and enum both), Unknown when only as Python's == says
 /// (enum yes, const no), Invalid when neither.
-Verdict amongValues(const Json &value, const std::vector<const Json *> &values) {
+Verdict amongValues(const Json &value,
+                    const std::vector<const Json *> &values) {
   Verdict found = Verdict::Invalid;
   for (const Json *v : values) {
     if (jsonEqual(*v, value))
@@ -161,10 +162,12 @@ RegexNode SchemaCompiler::spellValue(const Json &value) const {
     bool isFloat = value.is_number_float();
     std::vector<RegexNode> ways;
     if ((anyKind || !isFloat) && std::floor(v) == v &&
-        std::fabs(v) < 1.8446744073709552e19L)
-      ways.push_back(
-          literalText(v < 0 ? "-" + std::to_string(static_cast<uint64_t>(-v))
-                            : std::to_string(static_cast<uint64_t>(v))));
+        std::fabs(v) < 1.8446744073709552e19L) {
+      std::string digits = std::to_string(static_cast<uint64_t>(std::fabs(v)));
+      if (v < 0)
+        digits.insert(digits.begin(), '-');
+      ways.push_back(literalText(digits));
+    }
     double d = static_cast<double>(v);
     if ((anyKind || isFloat) && static_cast<long double>(d) == v)
       ways.push_back(literalText(pythonFloatRepr(d)));
@@ -196,8 +199,8 @@ Expected<Verdict> SchemaCompiler::check(const Json &value,
     return Verdict::Unknown;
   uint8_t type = typeOf(value, integralFloatTypes(gatherer_.drafts()));
   // What the facts refuse, the validator does, unless they are stricter.
-  const Verdict invalid = (facts.stricterTypes & type) ? Verdict::Unknown
-                                                       : Verdict::Invalid;
+  const Verdict invalid =
+      (facts.stricterTypes & type) ? Verdict::Unknown : Verdict::Invalid;
   if (!(type & facts.types))
     return invalid;
   Verdict verdict = Verdict::Valid;

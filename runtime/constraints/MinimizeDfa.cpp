@@ -250,46 +250,75 @@ Partition equivalenceClasses(const DfaTable &dfa, const LiveEdges &edges) {
   return partition;
 }
 
-bool sameColumns(const DfaTable &dfa, int32_t a, int32_t b) {
-  for (int32_t s = 0; s < dfa.numStates(); ++s)
-    if (dfa.target(s, a) != dfa.target(s, b))
-      return false;
-  return true;
-}
-
-/// Merges byte classes that every state of `dfa` sends to the same places:
-/// after minimization, `[0-9]+` needs only digits and everything else. Call
-/// columns stay as they are. `hashes` has a hash of each class's column:
-/// classes are compared only where those agree.
-void mergeAlikeByteClasses(DfaTable &dfa, const std::vector<uint64_t> &hashes) {
-  int32_t n = dfa.numStates(), k = dfa.numClasses;
-  int32_t calls = static_cast<int32_t>(dfa.callRules.size());
-  std::vector<int32_t> newClass(k);
+/// Per byte class of `dfa`: the new class it merges into, the first class
+/// whose column `sameColumn` says equals its own.
+template <typename SameColumn>
+std::vector<int32_t> groupClasses(int32_t numClasses, SameColumn sameColumn) {
+  std::vector<int32_t> newClass(numClasses);
   std::vector<int32_t> firstOldClass; // by new class
-  for (int32_t c = 0; c < k; ++c) {
+  for (int32_t c = 0; c < numClasses; ++c) {
     int32_t merged = static_cast<int32_t>(firstOldClass.size());
     newClass[c] = merged;
     for (int32_t j = 0; j < merged; ++j)
-      if (hashes[firstOldClass[j]] == hashes[c] &&
-          sameColumns(dfa, firstOldClass[j], c)) {
+      if (sameColumn(firstOldClass[j], c)) {
         newClass[c] = j;
         break;
       }
     if (newClass[c] == merged)
       firstOldClass.push_back(c);
   }
-  int32_t merged = static_cast<int32_t>(firstOldClass.size());
+  return newClass;
+}
+
+/// `dfa`'s table with byte class c moved to column newClass[c] (the merged
+/// ones to the same one) and the call columns after them; empty when two
+/// classes merged into one column differ somewhere.
+std::vector<int32_t> mergedTable(const DfaTable &dfa,
+                                 const std::vector<int32_t> &newClass,
+                                 int32_t merged) {
+  const int32_t n = dfa.numStates(), k = dfa.numClasses;
+  const int32_t calls = static_cast<int32_t>(dfa.callRules.size());
+  const int32_t columns = merged + calls;
+  std::vector<int32_t> next(static_cast<size_t>(n) * columns, -1);
+  for (int32_t s = 0; s < n; ++s) {
+    const int32_t *from =
+        dfa.next.data() + static_cast<size_t>(s) * (k + calls);
+    int32_t *to = next.data() + static_cast<size_t>(s) * columns;
+    for (int32_t c = 0; c < k; ++c) {
+      int32_t &entry = to[newClass[c]];
+      if (entry >= 0 && entry != from[c])
+        return {};
+      entry = from[c];
+    }
+    std::copy(from + k, from + k + calls, to + merged);
+  }
+  return next;
+}
+
+/// Merges byte classes that every state of `dfa` sends to the same places:
+/// after minimization, `[0-9]+` needs only digits and everything else. Call
+/// columns stay as they are. `hashes` has a hash of each class's column:
+/// classes whose hashes agree are merged, which building the merged table
+/// checks, comparing columns one by one only if that fails.
+void mergeAlikeByteClasses(DfaTable &dfa, const std::vector<uint64_t> &hashes) {
+  const int32_t k = dfa.numClasses;
+  std::vector<int32_t> newClass = groupClasses(
+      k, [&](int32_t a, int32_t b) { return hashes[a] == hashes[b]; });
+  int32_t merged = *std::max_element(newClass.begin(), newClass.end()) + 1;
   if (merged == k)
     return;
-  int32_t columns = merged + calls;
-  std::vector<int32_t> next(static_cast<size_t>(n) * columns);
-  for (int32_t s = 0; s < n; ++s) {
-    for (int32_t c = 0; c < merged; ++c)
-      next[static_cast<size_t>(s) * columns + c] =
-          dfa.target(s, firstOldClass[c]);
-    for (int32_t j = 0; j < calls; ++j)
-      next[static_cast<size_t>(s) * columns + merged + j] =
-          dfa.target(s, k + j);
+  std::vector<int32_t> next = mergedTable(dfa, newClass, merged);
+  if (next.empty()) { // a hash collision
+    newClass = groupClasses(k, [&](int32_t a, int32_t b) {
+      for (int32_t s = 0; s < dfa.numStates(); ++s)
+        if (dfa.target(s, a) != dfa.target(s, b))
+          return false;
+      return true;
+    });
+    merged = *std::max_element(newClass.begin(), newClass.end()) + 1;
+    if (merged == k)
+      return;
+    next = mergedTable(dfa, newClass, merged);
   }
   for (uint8_t &byteClass : dfa.byteClass)
     byteClass = static_cast<uint8_t>(newClass[byteClass]);
