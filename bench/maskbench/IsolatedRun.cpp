@@ -65,8 +65,16 @@ std::string readAll(int fd) {
     rlimit cap{limits.memoryMiB << 20, limits.memoryMiB << 20};
     setrlimit(RLIMIT_AS, &cap);
   }
-  // The default action of SIGALRM ends the child: the parent sees it.
-  signal(SIGALRM, SIG_DFL);
+  // A signal the child raises must end it where the parent can name it,
+  // whatever the parent inherited: an ignored or blocked SIGSEGV (some CI
+  // runners start jobs so) or a sanitizer's handler would turn a crash
+  // into a finished run or an anonymous exit status. The default action
+  // of SIGALRM ends the child too: that is the timeout.
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM})
+    signal(sig, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
   alarm(limits.timeoutSeconds);
   int status = 0;
   std::string output;

@@ -233,7 +233,7 @@ uint8_t schemaDrafts(const Json &root) {
       // A non-string one makes validator_for fail: no draft is sure.
       drafts = uri->is_string()
                    ? draftsOfUri(uri->get_ref<const std::string &>())
-                   : kAnyDraft;
+                   : uint8_t{kAnyDraft};
     addNestedDrafts(root, drafts);
   }
   return drafts;

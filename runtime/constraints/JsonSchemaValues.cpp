@@ -37,7 +37,7 @@ uint8_t typeOf(const Json &value, uint8_t integralFloat) {
   case Json::value_t::number_float: {
     double d = value.get<double>();
     return std::isfinite(d) && std::floor(d) == d ? integralFloat
-                                                  : kFractionType;
+                                                  : uint8_t{kFractionType};
   }
   case Json::value_t::string:
     return kStringType;

@@ -66,8 +66,10 @@ TEST(JsonSchemaLimits, EnumSize) {
   withinASecond([] {
     std::string values;
     for (int i = 0; i < 100000; ++i)
-      values += (i ? "," : "") + std::to_string(i);
-    EXPECT_EQ(errorOf(R"({"enum": [)" + values + "]}"),
+      values.append(i ? "," : "").append(std::to_string(i));
+    std::string schema = R"({"enum": [)";
+    schema.append(values).append("]}");
+    EXPECT_EQ(errorOf(schema),
               "/enum: enum has 100000 values, more than the limit of 4096");
   });
 }

@@ -40,7 +40,9 @@ constexpr const char *kDraft7 =
     R"("$schema": "http://json-schema.org/draft-07/schema#", )";
 
 std::string withDraft(const char *draft, std::string_view rest) {
-  return "{" + std::string(draft) + std::string(rest);
+  std::string text = "{";
+  text.append(draft).append(rest);
+  return text;
 }
 
 // enum / const values must satisfy every sibling keyword.
