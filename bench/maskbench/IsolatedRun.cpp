@@ -1,4 +1,4 @@
-//===- IsolatedRun.cpp - A piece of work in a child process ---------------===//
+//===- IsolatedRun.cpp - Pieces of work in a child process ----------------===//
 #include "bench/maskbench/IsolatedRun.h"
 
 #include <cerrno>
@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,37 +31,52 @@ constexpr bool kCanCapAddressSpace = true;
 constexpr bool kCanCapAddressSpace = true;
 #endif
 
-/// Exit statuses of the child besides 0 (finished): its pipe then holds
-/// the reason instead of a result.
-constexpr int kChildThrew = 70;
-constexpr int kChildOutOfMemory = 71;
+/// Exit statuses of the child besides 0 (finished): its message then
+/// holds the reason instead of a result.
+constexpr uint8_t kChildThrew = 70;
+constexpr uint8_t kChildOutOfMemory = 71;
 
-void writeAll(int fd, const std::string &text) {
-  for (size_t done = 0; done < text.size();) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+/// The whole of `size` bytes through a stream socket; false when the
+/// other end is gone. MSG_NOSIGNAL: a dead child is an outcome, not a
+/// SIGPIPE for the parent.
+bool sendAll(int fd, const void *data, size_t size) {
+  const char *bytes = static_cast<const char *>(data);
+  for (size_t done = 0; done < size;) {
+    ssize_t n = ::send(fd, bytes + done, size - done, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
-      return;
+      return false;
     done += static_cast<size_t>(n);
   }
+  return true;
 }
 
-std::string readAll(int fd) {
-  std::string text;
-  char buffer[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
+/// Exactly `size` bytes; false at the end of the stream before them.
+bool receiveAll(int fd, void *data, size_t size) {
+  char *bytes = static_cast<char *>(data);
+  for (size_t done = 0; done < size;) {
+    ssize_t n = ::read(fd, bytes + done, size - done);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
-      return text;
-    text.append(buffer, static_cast<size_t>(n));
+      return false;
+    done += static_cast<size_t>(n);
   }
+  return true;
 }
 
-[[noreturn]] void runChild(const std::function<std::string()> &work,
-                           const IsolationLimits &limits, int fd) {
+/// A message of the child: its status, then the length of the text and
+/// the text.
+bool sendMessage(int fd, uint8_t status, const std::string &text) {
+  uint64_t length = text.size();
+  return sendAll(fd, &status, 1) && sendAll(fd, &length, sizeof length) &&
+         sendAll(fd, text.data(), text.size());
+}
+
+/// The child: runs the items it is sent until the parent closes its end.
+[[noreturn]] void serve(const IsolatedWorker::Work &work,
+                        const IsolationLimits &limits, int fd) {
   if (limits.memoryMiB > 0 && kCanCapAddressSpace) {
     rlimit cap{limits.memoryMiB << 20, limits.memoryMiB << 20};
     setrlimit(RLIMIT_AS, &cap);
@@ -75,77 +91,115 @@ std::string readAll(int fd) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  alarm(limits.timeoutSeconds);
-  int status = 0;
-  std::string output;
-  try {
-    output = work();
-  } catch (const std::bad_alloc &) {
-    output = "out of memory";
-    status = kChildOutOfMemory;
-  } catch (const std::exception &e) {
-    output = std::string("exception: ") + e.what();
-    status = kChildThrew;
-  } catch (...) {
-    output = "exception of an unknown type";
-    status = kChildThrew;
+  for (uint64_t item; receiveAll(fd, &item, sizeof item);) {
+    alarm(limits.timeoutSeconds);
+    uint8_t status = 0;
+    std::string output;
+    try {
+      output = work(static_cast<size_t>(item));
+    } catch (const std::bad_alloc &) {
+      output = "out of memory";
+      status = kChildOutOfMemory;
+    } catch (const std::exception &e) {
+      output = std::string("exception: ") + e.what();
+      status = kChildThrew;
+    } catch (...) {
+      output = "exception of an unknown type";
+      status = kChildThrew;
+    }
+    alarm(0);
+    // After a failure the child's state is suspect: the next item gets a
+    // fresh one.
+    if (!sendMessage(fd, status, output) || status != 0)
+      _exit(status);
   }
-  alarm(0);
-  writeAll(fd, output);
-  ::close(fd);
-  _exit(status); // no atexit handlers, no flushing the parent's buffers
+  _exit(0); // no atexit handlers, no flushing the parent's buffers
 }
 
 } // namespace
 
 bool canCapAddressSpace() { return kCanCapAddressSpace; }
 
-IsolatedRun runIsolated(const std::function<std::string()> &work,
-                        const IsolationLimits &limits) {
+IsolatedWorker::IsolatedWorker(Work work, IsolationLimits limits)
+    : work_(std::move(work)), limits_(limits) {}
+
+IsolatedWorker::~IsolatedWorker() {
+  if (child_ >= 0)
+    reap(); // the child sees the end of its stream and exits
+}
+
+void IsolatedWorker::start() {
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
+    throw std::runtime_error(std::string("socketpair: ") +
+                             std::strerror(errno));
+  std::fflush(nullptr); // or the child would print the parent's buffers
+  pid_t child = fork();
+  if (child < 0) {
+    int error = errno;
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw std::runtime_error(std::string("fork: ") + std::strerror(error));
+  }
+  if (child == 0) {
+    ::close(fds[0]);
+    serve(work_, limits_, fds[1]);
+  }
+  ::close(fds[1]);
+  child_ = child;
+  toChild_ = fromChild_ = fds[0];
+}
+
+IsolatedRun IsolatedWorker::reap() {
+  ::close(toChild_);
+  toChild_ = fromChild_ = -1;
+  int status = 0;
+  while (waitpid(child_, &status, 0) < 0 && errno == EINTR) {
+  }
+  child_ = -1;
   IsolatedRun run;
-  if (limits.inProcess) {
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+    run.outcome = IsolatedRun::Outcome::TimedOut;
+  } else if (WIFSIGNALED(status)) {
+    const char *name = sigabbrev_np(WTERMSIG(status));
+    run.why = name ? std::string("SIG") + name
+                   : "signal " + std::to_string(WTERMSIG(status));
+  } else {
+    run.why = "exit status " + std::to_string(WEXITSTATUS(status));
+  }
+  return run;
+}
+
+IsolatedRun IsolatedWorker::run(size_t item) {
+  IsolatedRun run;
+  if (limits_.inProcess) {
     try {
-      run.output = work();
+      run.output = work_(item);
       run.outcome = IsolatedRun::Outcome::Finished;
     } catch (const std::exception &e) {
       run.why = std::string("exception: ") + e.what();
     }
     return run;
   }
-
-  int fds[2];
-  if (pipe(fds) != 0)
-    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-  std::fflush(nullptr); // or the child would print the parent's buffers
-  pid_t child = fork();
-  if (child < 0)
-    throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (child == 0) {
-    ::close(fds[0]);
-    runChild(work, limits, fds[1]);
+  if (child_ < 0)
+    start();
+  uint64_t request = item;
+  uint8_t status = 0;
+  uint64_t length = 0;
+  if (!sendAll(toChild_, &request, sizeof request) ||
+      !receiveAll(fromChild_, &status, 1) ||
+      !receiveAll(fromChild_, &length, sizeof length))
+    return reap(); // it died on the item: a signal, the alarm
+  std::string text(length, '\0');
+  if (!receiveAll(fromChild_, text.data(), text.size()))
+    return reap();
+  if (status != 0) {
+    reap(); // it exits after a failure
+    run.why = std::move(text);
+    return run;
   }
-  ::close(fds[1]);
-  std::string output = readAll(fds[0]);
-  ::close(fds[0]);
-  int status = 0;
-  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
-
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-    run.outcome = IsolatedRun::Outcome::Finished;
-    run.output = std::move(output);
-  } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
-    run.outcome = IsolatedRun::Outcome::TimedOut;
-  } else if (WIFSIGNALED(status)) {
-    const char *name = sigabbrev_np(WTERMSIG(status));
-    run.why = name ? std::string("SIG") + name
-                   : "signal " + std::to_string(WTERMSIG(status));
-  } else if (WIFEXITED(status) && (WEXITSTATUS(status) == kChildThrew ||
-                                   WEXITSTATUS(status) == kChildOutOfMemory)) {
-    run.why = std::move(output);
-  } else {
-    run.why = "exit status " + std::to_string(WEXITSTATUS(status));
-  }
+  run.outcome = IsolatedRun::Outcome::Finished;
+  run.output = std::move(text);
   return run;
 }
 

@@ -3,19 +3,23 @@
 //   sgl-maskbench DIR [--tokenizer DIR] [--filter SUBSTR] [--verify-masks K]
 //                 [--json OUT] [--list-failures]
 //   sgl-maskbench --test-suite DIR --support-table
+//   sgl-maskbench DIR --union-of BFCL,Glaiveai,MCPspec
 //
 // Runs every schema of DIR (MaskBench files, or the groups of the
 // JSON-Schema-Test-Suite with --test-suite) by the method of SchemaRun.h,
-// each in a child process with a timeout (IsolatedRun.h), one after the
-// other on one thread, and prints the MaskBench table (BenchReport.h).
+// one after the other on one thread in a child process, each with a
+// timeout (IsolatedRun.h), and prints the MaskBench table (BenchReport.h).
 // --support-table prints the test suite's per-keyword table instead, from
-// Constraint::check alone: no tokenizer, no masks, no times.
+// Constraint::check alone: no tokenizer, no masks, no times. --union-of
+// compiles the schemas of files with the given name prefixes as one
+// grammar and prints its compile time instead (UnionCompile.h).
 //
 //===----------------------------------------------------------------------===//
 #include "bench/maskbench/BenchCorpus.h"
 #include "bench/maskbench/BenchReport.h"
 #include "bench/maskbench/IsolatedRun.h"
 #include "bench/maskbench/SchemaRun.h"
+#include "bench/maskbench/UnionCompile.h"
 #include "runtime/constraints/TokenizerVocabulary.h"
 #include "runtime/support/CommandLine.h"
 #include "runtime/support/OutputFile.h"
@@ -48,6 +52,7 @@ struct Options {
   std::string jsonPath;
   bool listFailures = false;
   bool progress = false;
+  std::vector<std::string> unionPrefixes;
   IsolationLimits limits{60, 16384, false};
 };
 
@@ -82,12 +87,10 @@ std::vector<int32_t> endOfGenIds(const Tokenizer &tokenizer) {
   return ids;
 }
 
-/// One schema, isolated: crashes and timeouts become its result.
-SchemaResult runOne(const BenchSchema &schema, const SchemaRunOptions &run,
-                    const IsolationLimits &limits) {
-  IsolatedRun isolated = runIsolated(
-      [&] { return resultToJson(runSchema(schema, run), true).dump(); },
-      limits);
+/// Schema `item` in `worker`: crashes and timeouts become its result.
+SchemaResult runOne(IsolatedWorker &worker, size_t item,
+                    const BenchSchema &schema, const IsolationLimits &limits) {
+  IsolatedRun isolated = worker.run(item);
   if (isolated.outcome == IsolatedRun::Outcome::Finished)
     return resultFromJson(nlohmann::ordered_json::parse(isolated.output));
   SchemaResult result;
@@ -116,6 +119,16 @@ int run(const Options &o) {
         kTool, "no schemas in '" + (suite ? o.testSuiteDir : o.dir) + "'" +
                    (o.filter.empty() ? "" : " matching --filter"));
 
+  if (!o.unionPrefixes.empty()) {
+    UnionCompile compiled = compileUnion(*schemas, o.unionPrefixes);
+    if (compiled.schemas == 0)
+      return reportError(kTool, "no schema of '" + o.dir +
+                                    "' has a file name with those prefixes");
+    if (Status written = writeOutput("-", unionReport(compiled)); !written)
+      return reportError(kTool, written.error().message);
+    return compiled.error.empty() ? kExitSuccess : kExitError;
+  }
+
   SchemaRunOptions runOptions;
   runOptions.verifyMasks = o.verifyMasks;
   runOptions.seed = o.seed;
@@ -141,9 +154,15 @@ int run(const Options &o) {
     runOptions.vocabulary = &*vocabulary;
   }
 
+  // Everything the schemas need is loaded: the worker's child has it.
+  IsolatedWorker worker(
+      [&](size_t i) {
+        return resultToJson(runSchema((*schemas)[i], runOptions), true).dump();
+      },
+      o.limits);
   std::vector<SchemaResult> results;
   for (size_t i = 0; i < schemas->size(); ++i) {
-    results.push_back(runOne((*schemas)[i], runOptions, o.limits));
+    results.push_back(runOne(worker, i, (*schemas)[i], o.limits));
     if (o.progress)
       std::fprintf(stderr, "[%zu/%zu] %s: %s\n", i + 1, schemas->size(),
                    results.back().name.c_str(),
@@ -214,6 +233,12 @@ int main(int argc, char **argv) {
                  "sanitized builds); over it is a crash")
       ->check(UnsignedIn(0, 1u << 24))
       ->capture_default_str();
+  CLI::Option *unionOf =
+      app.add_option("--union-of", o.unionPrefixes,
+                     "compile the schemas of the files whose names start "
+                     "with these prefixes as one grammar (their union) and "
+                     "print its compile time")
+          ->delimiter(',');
   app.add_flag("--in-process", o.limits.inProcess,
                "run schemas in this process (for a debugger or profiler): "
                "no timeout, a crash ends the run");
@@ -222,5 +247,8 @@ int main(int argc, char **argv) {
   if ((dir->count() > 0) == (suite->count() > 0))
     return reportUsageError(kTool, "give either a folder of MaskBench files "
                                    "or --test-suite DIR");
+  if (unionOf->count() > 0 && (suite->count() > 0 || o.supportTable))
+    return reportUsageError(kTool, "--union-of takes a folder of MaskBench "
+                                   "files, without --test-suite");
   return guardedMain(kTool, [&] { return run(o); });
 }

@@ -283,6 +283,16 @@ RegexNode unsignedRange(const std::string &lo,
                         const std::optional<std::string> &hi) {
   std::vector<RegexNode> ways;
   size_t last = hi ? hi->size() : lo.size();
+  // Lengths whose every number is within, as [1-9][0-9]{m,n}: one run of
+  // them, not a way per length, keeps the automaton of an int64 small.
+  size_t fullFrom = 0, fullTo = 0; // digit counts; none while fullFrom == 0
+  auto endFullRun = [&] {
+    if (fullFrom > 0)
+      ways.push_back(seq({digitClass('1', '9'),
+                          anyDigits(static_cast<uint32_t>(fullFrom - 1),
+                                    static_cast<uint32_t>(fullTo - 1))}));
+    fullFrom = 0;
+  };
   for (size_t d = lo.size(); d <= last; ++d) {
     // The least number of d digits: lo itself, or 10...0.
     std::string a = lo;
@@ -293,8 +303,16 @@ RegexNode unsignedRange(const std::string &lo,
     std::string b = hi && d == hi->size() ? *hi : std::string(d, '9');
     if (lessThan(b, a))
       continue;
+    bool full = a[0] == '1' && allOf(a.substr(1), '0') && allOf(b, '9');
+    if (full) {
+      fullFrom = fullFrom > 0 ? fullFrom : d;
+      fullTo = d;
+      continue;
+    }
+    endFullRun();
     ways.push_back(sameLength(a, b));
   }
+  endFullRun();
   if (!hi)
     ways.push_back(
         seq({digitClass('1', '9'),
@@ -321,27 +339,34 @@ RegexNode integerRange(int64_t lo, int64_t hi) {
 }
 
 RegexNode integersWithin(const std::optional<NumberBound> &lower,
-                         const std::optional<NumberBound> &upper) {
-  long double lo = lower ? innerInteger(*lower, true) : kInt64Min;
-  long double hi = upper ? innerInteger(*upper, false) : kInt64Max;
-  lo = std::max(lo, kInt64Min);
-  hi = std::min(hi, kInt64Max);
-  if (lo > hi)
+                         const std::optional<NumberBound> &upper,
+                         bool integralFloats) {
+  long double lower64 = lower ? innerInteger(*lower, true) : kInt64Min;
+  long double upper64 = upper ? innerInteger(*upper, false) : kInt64Max;
+  lower64 = std::max(lower64, kInt64Min);
+  upper64 = std::min(upper64, kInt64Max);
+  if (lower64 > upper64)
     return nothing();
-  return integerRange(static_cast<int64_t>(lo), static_cast<int64_t>(hi));
-}
-
-RegexNode integralFloatsWithin(const std::optional<NumberBound> &lower,
-                               const std::optional<NumberBound> &upper) {
-  constexpr long double kExact = 9007199254740992.0L; // 2^53
-  long double lo = lower ? innerInteger(*lower, true) : -kExact;
-  long double hi = upper ? innerInteger(*upper, false) : kExact;
-  lo = std::max(lo, -kExact);
-  hi = std::min(hi, kExact);
-  if (lo > hi)
-    return nothing();
-  return seq({integerRange(static_cast<int64_t>(lo), static_cast<int64_t>(hi)),
-              literalText(".0")});
+  const auto lo = static_cast<int64_t>(lower64);
+  const auto hi = static_cast<int64_t>(upper64);
+  if (!integralFloats)
+    return integerRange(lo, hi);
+  // The floats' part once with an optional ".0", not the integers and the
+  // floats as two alternatives: the DFA of those would follow two digit
+  // trees at once, hundreds of states for the int64 bounds. A digit count
+  // (15), not 2^53, divides them, so no third tree is needed either; all
+  // 15-digit integers are exact doubles.
+  constexpr int64_t kExact = 999'999'999'999'999;
+  std::vector<RegexNode> ways;
+  if (int64_t from = std::max(lo, -kExact), to = std::min(hi, kExact);
+      from <= to)
+    ways.push_back(seq({integerRange(from, to),
+                        RegexNode::repeat(literalText(".0"), 0, 1, 0)}));
+  if (lo < -kExact)
+    ways.push_back(integerRange(lo, std::min(hi, -kExact - 1)));
+  if (hi > kExact)
+    ways.push_back(integerRange(std::max(lo, kExact + 1), hi));
+  return oneOf(std::move(ways));
 }
 
 RegexNode numbersWithin(const std::optional<NumberBound> &lower,

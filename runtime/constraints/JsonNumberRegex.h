@@ -43,15 +43,12 @@ RegexNode unsignedRange(const std::string &lo,
 RegexNode integerRange(int64_t lo, int64_t hi);
 
 /// The integers within the bounds, as spellings; no bound on a side: the
-/// int64 limit there. Nothing when no int64 is within.
+/// int64 limit there. With `integralFloats` also "N.0" for those N of 15
+/// digits at most, whose double json.loads makes N exactly (an integer to
+/// jsonschema from draft 6 on). Nothing when no int64 is within.
 RegexNode integersWithin(const std::optional<NumberBound> &lower,
-                         const std::optional<NumberBound> &upper);
-
-/// "N.0" for the integers N within the bounds and within +-2^53, where
-/// the double json.loads makes of it is N exactly (an integer to
-/// jsonschema).
-RegexNode integralFloatsWithin(const std::optional<NumberBound> &lower,
-                               const std::optional<NumberBound> &upper);
+                         const std::optional<NumberBound> &upper,
+                         bool integralFloats = false);
 
 /// Every spelling (see the file comment) of numbers within the bounds.
 RegexNode numbersWithin(const std::optional<NumberBound> &lower,

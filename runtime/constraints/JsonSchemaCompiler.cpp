@@ -366,15 +366,8 @@ Expected<RegexNode> SchemaCompiler::emitNumber(const SchemaFacts &facts) {
   if (integers) {
     // json.dumps writes an integral float as "N.0": an integer all the same
     // from draft 6 on; in draft 3 / 4 a fraction, allowed or not.
-    RegexNode floats = integralFloatsWithin(facts.lower, facts.upper);
-    if (integralFloatTypes(gatherer_.drafts()) & ~facts.types)
-      floats = nothing();
-    RegexNode ints = integersWithin(facts.lower, facts.upper);
-    if (isNothing(floats))
-      return ints;
-    if (isNothing(ints))
-      return floats;
-    return RegexNode::alternate({std::move(ints), std::move(floats)}, 0);
+    bool floats = !(integralFloatTypes(gatherer_.drafts()) & ~facts.types);
+    return integersWithin(facts.lower, facts.upper, floats);
   }
   return numbersWithin(facts.lower, facts.upper);
 }

@@ -63,20 +63,29 @@ public:
     position_[state] = swapAt;
   }
 
-  /// Splits the marked front off every block that is only partly marked,
-  /// calling onSplit(block, newBlock) for each; clears all marks.
+  /// Splits every block that is only partly marked into its marked and
+  /// unmarked states, the smaller part getting a new block, and calls
+  /// onSplit(block, newBlock) for each; clears all marks.
   template <typename OnSplit> void splitMarked(OnSplit onSplit) {
     for (int32_t block : touched_) {
       int32_t marked = markedEnd_[block];
       markedEnd_[block] = begin_[block];
       if (marked == end_[block])
         continue; // all of it marked: nothing to split
+      // The smaller part becomes the new block, so that relabelling its
+      // states costs O(n log n) over all splits, not O(n^2).
       int32_t fresh = numBlocks();
-      begin_.push_back(begin_[block]);
-      end_.push_back(marked);
-      markedEnd_.push_back(begin_[block]);
-      begin_[block] = marked;
-      markedEnd_[block] = marked;
+      if (marked - begin_[block] <= end_[block] - marked) {
+        begin_.push_back(begin_[block]);
+        end_.push_back(marked);
+        begin_[block] = marked;
+      } else {
+        begin_.push_back(marked);
+        end_.push_back(end_[block]);
+        end_[block] = marked;
+      }
+      markedEnd_.push_back(begin_[fresh]);
+      markedEnd_[block] = begin_[block];
       for (int32_t at = begin_[fresh]; at < end_[fresh]; ++at)
         blockOf_[elems_[at]] = fresh;
       onSplit(block, fresh);
