@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/constraints/ByteNfa.h"
 
+#include "runtime/constraints/NfaSuffixes.h"
 #include "runtime/constraints/Utf8Ranges.h"
 
 #include <array>
@@ -282,7 +283,10 @@ Fragment NfaBuilder::buildRepeat(const RegexNode &node) {
 
 Expected<ByteNfa> buildNfa(const RegexNode &root,
                            const AutomatonLimits &limits) {
-  return NfaBuilder(limits.maxNfaStates).run(root);
+  Expected<ByteNfa> built = NfaBuilder(limits.maxNfaStates).run(root);
+  if (!built)
+    return built;
+  return shareNfaSuffixes(*built);
 }
 
 } // namespace sgl::runtime::constraints

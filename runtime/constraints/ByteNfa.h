@@ -46,6 +46,8 @@ struct ByteNfa {
 /// limits.maxNfaStates states: "<offset>: repetition needs more than N NFA
 /// states", with the offset of the outermost repetition being expanded, or
 /// "pattern needs more than N NFA states" when no repetition is to blame.
+/// States with equal futures are merged (NfaSuffixes.h), so the result has
+/// no Epsilon states and may have fewer states than the limit counted.
 Expected<ByteNfa> buildNfa(const RegexNode &root,
                            const AutomatonLimits &limits);
 

@@ -97,6 +97,32 @@ RegexNode SchemaCompiler::anyContent() {
   return RegexNode::call(anyContentRule_, 0);
 }
 
+Expected<RegexNode>
+SchemaCompiler::stringOtherThan(const std::vector<std::string> &excluded,
+                                const std::string &pointer) {
+  // The trie of the excluded strings is built by recursion as deep as the
+  // longest one, and takes NFA states by the character: both are bounded
+  // here, before a hostile name can exhaust the stack.
+  constexpr size_t kLongest = 1024, kInAll = 32768;
+  size_t inAll = 0;
+  for (const std::string &text : excluded) {
+    if (text.size() > kLongest)
+      return schemaError(pointer,
+                         "unsupported: a property name or excluded string of " +
+                             std::to_string(text.size()) +
+                             " bytes, more than the limit of " +
+                             std::to_string(kLongest));
+    inAll += text.size();
+  }
+  if (inAll > kInAll)
+    return schemaError(pointer, "unsupported: property names or excluded "
+                                "strings of " +
+                                    std::to_string(inAll) +
+                                    " bytes in all, more than the limit of " +
+                                    std::to_string(kInAll));
+  return jsonString(charsOtherThan(excluded, anyContent()));
+}
+
 RegexNode SchemaCompiler::share(RegexNode body, const std::string &name) {
   if (body.kind == RegexNode::Kind::Call || treeSize(body) <= kShareSize)
     return body;
@@ -392,7 +418,7 @@ Expected<RegexNode> SchemaCompiler::emitString(const SchemaFacts &facts) {
       if (lengthBound)
         return schemaError(facts.excludedPointer,
                            "unsupported: 'not' of strings with a length bound");
-      return jsonString(charsOtherThan(excluded, anyContent()));
+      return stringOtherThan(excluded, facts.excludedPointer);
     }
     if (facts.minLength > facts.maxLength)
       return nothing();

@@ -112,6 +112,11 @@ private:
   RegexNode anyValue();
   /// Call of the rule that matches any spelled string content.
   RegexNode anyContent();
+  /// A spelled string that is none of `excluded` (property names, or
+  /// values a 'not' excludes); an error at `pointer` when they are too
+  /// long for the trie that tells them apart.
+  Expected<RegexNode> stringOtherThan(const std::vector<std::string> &excluded,
+                                      const std::string &pointer);
   /// `body` itself, or a call of a new rule holding it when large.
   RegexNode share(RegexNode body, const std::string &name);
   int32_t addRule(std::string name, RegexNode body);

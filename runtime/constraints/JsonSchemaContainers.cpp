@@ -184,11 +184,15 @@ Expected<RegexNode> SchemaCompiler::emitObject(const SchemaFacts &facts,
                                     : this->value(additional, depth + 1);
     if (!value)
       return value;
-    if (!isNothing(*value))
-      extras.push_back(
-          RegexNode::concat({jsonString(charsOtherThan(names, anyContent())),
-                             layout_.separator(':'), value.take()},
-                            0));
+    if (!isNothing(*value)) {
+      Expected<RegexNode> key = stringOtherThan(
+          names, facts.key.empty() ? std::string()
+                                   : document_.pointer(facts.key.front()));
+      if (!key)
+        return key;
+      extras.push_back(RegexNode::concat(
+          {key.take(), layout_.separator(':'), value.take()}, 0));
+    }
   } else {
     int32_t owner = patternNodes.front();
     const Json &patterns = document_.json(owner)["patternProperties"];

@@ -233,6 +233,24 @@ TEST(JsonSchemaKeywords, ExtraKeysComeLastAndAreNeverDeclaredNames) {
   // "a" cannot come back as an extra key with a string value.
   EXPECT_TRUE(s.refuses(R"({"a": "s"})"));
   EXPECT_TRUE(s.refuses(R"({"x": "y", "a": "s"})"));
+  // Every extra key but the declared names, which share prefixes: those
+  // the names' trie ends inside, runs past, leaves by another edge
+  // character or by one that is an edge nowhere (an escape, non-ASCII).
+  SchemaCase names(R"({"properties": {"ab": {"type": "integer"},
+                       "abc": {"type": "integer"}, "b": {"type": "integer"}},
+                       "additionalProperties": {"type": "string"}})");
+  // Keys as JSON spells them: escapes for a backslash, a newline and a
+  // quote; é raw, as json.dumps(ensure_ascii=False) writes it.
+  for (const char *key :
+       {"", "a", "abcd", "ac", "aab", "ba", "bb", "c", R"(a\\)", R"(a\n)",
+        "\u00e9", "ab\u00e9", R"(\"b\")", R"(b\")"}) {
+    std::string instance = std::string(R"({")") + key + R"(": "v"})";
+    EXPECT_TRUE(names.accepts(instance)) << instance;
+  }
+  for (const char *key : {"ab", "abc", "b"}) {
+    std::string instance = std::string(R"({")") + key + R"(": "v"})";
+    EXPECT_TRUE(names.refuses(instance)) << instance;
+  }
   SchemaCase open(R"({"properties": {"a": {"type": "integer"}}})");
   EXPECT_TRUE(open.accepts(R"({"a": 1, "b": [null, {"c": "d"}]})"));
   EXPECT_TRUE(open.refuses(R"({"a": "x"})"));

@@ -99,6 +99,33 @@ TEST(JsonSchemaLimits, AllOfOfManyAnyOf) {
   });
 }
 
+TEST(JsonSchemaLimits, ExcludedStringLength) {
+  // Extra keys are told from the declared names by a trie that is built
+  // by recursion: a name of 200,000 bytes once overflowed the stack.
+  withinASecond([] {
+    std::string schema = R"({"type": "object", "properties": {")";
+    schema.append(std::string(200000, 'a')).append(R"(": {}}})");
+    EXPECT_EQ(errorOf(schema),
+              "/: unsupported: a property name or excluded string of 200000 "
+              "bytes, more than the limit of 1024");
+    std::string excluded = R"({"type": "string", "not": {"enum": [")";
+    excluded.append(std::string(2000, 'b')).append(R"("]}})");
+    EXPECT_EQ(errorOf(excluded),
+              "/not: unsupported: a property name or excluded string of 2000 "
+              "bytes, more than the limit of 1024");
+    std::string many = R"({"type": "object", "properties": {)";
+    for (int i = 0; i < 40; ++i)
+      many.append(i ? ", \"" : "\"")
+          .append(std::string(1000, 'a' + i % 26))
+          .append(std::to_string(i))
+          .append(R"(": {})");
+    many.append("}}");
+    EXPECT_EQ(errorOf(many), "/: unsupported: property names or excluded "
+                             "strings of 40070 bytes in all, more than the "
+                             "limit of 32768");
+  });
+}
+
 TEST(JsonSchemaLimits, CompileTime) {
   JsonSchemaOptions options;
   options.maxCompileSeconds = 0;
