@@ -338,9 +338,11 @@ RegexNode integerRange(int64_t lo, int64_t hi) {
   return oneOf(std::move(ways));
 }
 
-RegexNode integersWithin(const std::optional<NumberBound> &lower,
-                         const std::optional<NumberBound> &upper,
-                         bool integralFloats) {
+namespace {
+
+RegexNode boundedIntegers(const std::optional<NumberBound> &lower,
+                          const std::optional<NumberBound> &upper,
+                          bool integralFloats) {
   long double lower64 = lower ? innerInteger(*lower, true) : kInt64Min;
   long double upper64 = upper ? innerInteger(*upper, false) : kInt64Max;
   lower64 = std::max(lower64, kInt64Min);
@@ -367,6 +369,21 @@ RegexNode integersWithin(const std::optional<NumberBound> &lower,
   if (hi > kExact)
     ways.push_back(integerRange(std::max(lo, kExact + 1), hi));
   return oneOf(std::move(ways));
+}
+
+} // namespace
+
+RegexNode integersWithin(const std::optional<NumberBound> &lower,
+                         const std::optional<NumberBound> &upper,
+                         bool integralFloats) {
+  if (lower || upper)
+    return boundedIntegers(lower, upper, integralFloats);
+  // The int64 range, in most schemas' integers: its digit trees are built
+  // once per process (the trees are immutable; copies share them).
+  static const RegexNode kInt64[2] = {
+      boundedIntegers(std::nullopt, std::nullopt, false),
+      boundedIntegers(std::nullopt, std::nullopt, true)};
+  return kInt64[integralFloats ? 1 : 0];
 }
 
 RegexNode numbersWithin(const std::optional<NumberBound> &lower,

@@ -129,38 +129,8 @@ RegexNode leavingBy(const std::vector<TrieNode> &trie, size_t at,
   return RegexNode::alternate(std::move(ways), 0);
 }
 
-} // namespace
-
-char32_t nextCodePoint(std::string_view utf8, size_t &pos) {
-  auto byte = [&](size_t k) {
-    return pos + k < utf8.size() ? static_cast<uint8_t>(utf8[pos + k]) : 0x80;
-  };
-  uint8_t lead = byte(0);
-  char32_t cp;
-  size_t length;
-  if (lead < 0x80) {
-    cp = lead, length = 1;
-  } else if (lead >= 0xF0) {
-    cp = lead & 0x07, length = 4;
-  } else if (lead >= 0xE0) {
-    cp = lead & 0x0F, length = 3;
-  } else {
-    cp = lead & 0x1F, length = 2;
-  }
-  for (size_t k = 1; k < length; ++k)
-    cp = (cp << 6) | (byte(k) & 0x3F);
-  pos = std::min(utf8.size(), pos + length);
-  return cp;
-}
-
-size_t codePointCount(std::string_view utf8) {
-  size_t count = 0;
-  for (char c : utf8)
-    count += (static_cast<uint8_t>(c) & 0xC0) != 0x80;
-  return count;
-}
-
-RegexNode jsonCharOf(const CodePointSet &set) {
+/// The spellings of one character of `set`: raw, or escaped.
+RegexNode spellJsonCharSet(const CodePointSet &set) {
   // Most sets are one character or range spelled raw: the set itself.
   if (set.ranges().size() == 1)
     for (CodePointRange plain : kRawRanges)
@@ -210,6 +180,48 @@ RegexNode jsonCharOf(const CodePointSet &set) {
   if (ways.empty())
     return nothing();
   return RegexNode::alternate(std::move(ways), 0);
+}
+
+} // namespace
+
+char32_t nextCodePoint(std::string_view utf8, size_t &pos) {
+  auto byte = [&](size_t k) {
+    return pos + k < utf8.size() ? static_cast<uint8_t>(utf8[pos + k]) : 0x80;
+  };
+  uint8_t lead = byte(0);
+  char32_t cp;
+  size_t length;
+  if (lead < 0x80) {
+    cp = lead, length = 1;
+  } else if (lead >= 0xF0) {
+    cp = lead & 0x07, length = 4;
+  } else if (lead >= 0xE0) {
+    cp = lead & 0x0F, length = 3;
+  } else {
+    cp = lead & 0x1F, length = 2;
+  }
+  for (size_t k = 1; k < length; ++k)
+    cp = (cp << 6) | (byte(k) & 0x3F);
+  pos = std::min(utf8.size(), pos + length);
+  return cp;
+}
+
+size_t codePointCount(std::string_view utf8) {
+  size_t count = 0;
+  for (char c : utf8)
+    count += (static_cast<uint8_t>(c) & 0xC0) != 0x80;
+  return count;
+}
+
+RegexNode jsonCharOf(const CodePointSet &set) {
+  // Any character, in every free string of every schema: spelled once per
+  // process (the tree is immutable; copies share it).
+  static const CodePointSet kAll = CodePointSet::allScalars();
+  if (set == kAll) {
+    static const RegexNode kAnyChar = spellJsonCharSet(kAll);
+    return kAnyChar;
+  }
+  return spellJsonCharSet(set);
 }
 
 RegexNode spellJsonChars(const RegexNode &decoded) {
