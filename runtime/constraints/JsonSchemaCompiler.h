@@ -110,8 +110,6 @@ private:
                        const std::string &name);
   /// Call of the rule that matches any JSON value.
   RegexNode anyValue();
-  /// Call of the rule that matches any spelled string content.
-  RegexNode anyContent();
   /// A spelled string that is none of `excluded` (property names, or
   /// values a 'not' excludes); an error at `pointer` when they are too
   /// long for the trie that tells them apart.
@@ -136,7 +134,6 @@ private:
   };
   std::map<std::vector<int32_t>, Memo> memo_;
   int32_t anyRule_ = -1;
-  int32_t anyContentRule_ = -1;
   std::map<std::string, RegexNode> patternTrees_, formatTrees_;
   std::map<std::string, std::unique_ptr<ByteDfa>> patternDfas_, formatDfas_;
   std::map<std::pair<std::string, std::pair<uint64_t, uint64_t>>, RegexNode>

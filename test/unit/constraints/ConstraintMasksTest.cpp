@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/constraints/Constraint.h"
 #include "runtime/constraints/GrammarFrames.h"
+#include "runtime/constraints/JsonSchema.h"
 #include "runtime/constraints/RegexCompiler.h"
 #include "runtime/constraints/TokenSlice.h"
 
@@ -334,6 +335,37 @@ TEST(TokenSlice, MasksAreTheSameWithAndWithoutThem) {
     }
   }
   EXPECT_GT(compared, 1000);
+}
+
+TEST(TokenSlice, AKeyOnTheNamesTrieTakesStringContentFromTheSlice) {
+  // Inside a key that may still become a declared name, or leave the
+  // names for any other key, every run of string content is allowed: the
+  // mask takes those tokens from the content slice. (With the free rest a
+  // call of a content rule, the slice could not see past the call, and
+  // each such state walked the whole vocabulary: about 1 ms with Llama 3.)
+  GeneratedVocabulary generated = generateVocabulary(/*seed=*/6, 800);
+  ConstraintVocabulary plain = generated.constraintVocabulary(false);
+  ConstraintVocabulary sliced = generated.constraintVocabulary(true);
+  sgl::Expected<std::shared_ptr<Constraint>> constraint = compileJsonSchema(
+      R"({"properties": {"ab": {"type": "integer"}, "b": {"type": "integer"}}})");
+  ASSERT_TRUE(constraint) << constraint.error().message;
+  ConstraintMasks plainMasks(*constraint, plain);
+  ConstraintMasks slicedMasks(*constraint, sliced);
+  ConstraintMatcher a(plainMasks), b(slicedMasks);
+  for (char c : std::string(R"({"a)")) { // single bytes are their own ids
+    ASSERT_TRUE(a.accept(static_cast<uint8_t>(c)));
+    ASSERT_TRUE(b.accept(static_cast<uint8_t>(c)));
+  }
+  int64_t before = slicedMasks.stats().sliceSplits;
+  std::span<const uint64_t> expected = a.allowedTokens(1u << 30);
+  std::span<const uint64_t> actual = b.allowedTokens(1u << 30);
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), actual.begin(),
+                         actual.end()));
+  EXPECT_EQ(slicedMasks.stats().sliceSplits, before + 1);
+  // The walk skips the content tokens: under half the steps (908 of 1926
+  // here; 1719 with a content call).
+  EXPECT_LT(2 * slicedMasks.stats().automatonSteps,
+            plainMasks.stats().automatonSteps);
 }
 
 } // namespace
