@@ -15,6 +15,7 @@
 // grammar and prints its compile time instead (UnionCompile.h).
 //
 //===----------------------------------------------------------------------===//
+#include "bench/ThreadClock.h"
 #include "bench/maskbench/BenchCorpus.h"
 #include "bench/maskbench/BenchReport.h"
 #include "bench/maskbench/IsolatedRun.h"
@@ -28,7 +29,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <optional>
 
@@ -64,12 +64,6 @@ std::string defaultTokenizerDir() {
   if (ec)
     return "build/tokenizers/llama3_1";
   return (exe.parent_path().parent_path() / "tokenizers" / "llama3_1").string();
-}
-
-double threadMillis() {
-  timespec now;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return 1e3 * static_cast<double>(now.tv_sec) + 1e-6 * now.tv_nsec;
 }
 
 /// The ids that end a gen: the tokenizer's EOS and Llama 3's end-of-turn
@@ -136,19 +130,19 @@ int run(const Options &o) {
   std::optional<Tokenizer> tokenizer;
   std::optional<ConstraintVocabulary> vocabulary;
   if (!o.supportTable) {
-    double start = threadMillis();
+    double start = 1e3 * threadSeconds();
     Expected<Tokenizer> loaded = Tokenizer::fromFile(o.tokenizerPath);
     if (!loaded)
       return reportError(kTool, loaded.error().message);
     tokenizer.emplace(loaded.take());
-    setup.loadMillis = threadMillis() - start;
+    setup.loadMillis = 1e3 * threadSeconds() - start;
     std::vector<int32_t> eos = endOfGenIds(*tokenizer);
     if (eos.empty())
       return reportError(kTool,
                          o.tokenizerPath + ": the tokenizer has no EOS token");
-    start = threadMillis();
+    start = 1e3 * threadSeconds();
     vocabulary.emplace(buildConstraintVocabulary(*tokenizer, eos));
-    setup.vocabularyMillis = threadMillis() - start;
+    setup.vocabularyMillis = 1e3 * threadSeconds() - start;
     setup.vocabSize = vocabulary->tokenBytes.size();
     runOptions.tokenizer = &*tokenizer;
     runOptions.vocabulary = &*vocabulary;

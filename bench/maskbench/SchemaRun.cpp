@@ -1,6 +1,7 @@
 //===- SchemaRun.cpp - One schema through the MaskBench method ------------===//
 #include "bench/maskbench/SchemaRun.h"
 
+#include "bench/ThreadClock.h"
 #include "bench/maskbench/IsolatedRun.h"
 #include "runtime/constraints/JsonSchema.h"
 #include "runtime/support/MessageText.h"
@@ -8,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <ctime>
 #include <random>
 #include <stdexcept>
 
@@ -20,13 +20,6 @@ namespace {
 
 /// No budget binds: MaskBench's masks are those of an unbounded gen.
 constexpr uint32_t kNoBudget = UINT32_MAX;
-
-/// CPU time of this thread in µs.
-double threadMicros() {
-  timespec now;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return 1e6 * static_cast<double>(now.tv_sec) + 1e-3 * now.tv_nsec;
-}
 
 bool hasBit(std::span<const uint64_t> mask, int32_t token) {
   auto word = static_cast<size_t>(token) / 64;
@@ -125,9 +118,10 @@ bool followMasks(ConstraintMasks &masks, std::span<const int32_t> tokens,
   for (size_t j = 0; j <= tokens.size(); ++j) {
     bool isEos = j == tokens.size();
     int32_t token = isEos ? vocabulary.eosIds.front() : tokens[j];
-    double start = threadMicros();
+    double start = 1e6 * threadSeconds();
     std::span<const uint64_t> mask = matcher.allowedTokens(kNoBudget);
-    result.maskMicros.push_back(static_cast<float>(threadMicros() - start));
+    result.maskMicros.push_back(
+        static_cast<float>(1e6 * threadSeconds() - start));
     if (sample.enabled())
       sample.offer(prefix, mask);
     std::string where = isEos ? "EOS after " + std::to_string(j) + " tokens"
@@ -160,7 +154,7 @@ void followAllMasks(std::shared_ptr<const Constraint> constraint,
                     const BenchSchema &schema, const SchemaRunOptions &options,
                     double start, SchemaResult &result) {
   ConstraintMasks masks(std::move(constraint), *options.vocabulary);
-  result.ttfmMicros = threadMicros() - start;
+  result.ttfmMicros = 1e6 * threadSeconds() - start;
 
   std::vector<std::vector<int32_t>> tokens;
   for (const BenchInstance &instance : schema.instances) {
@@ -215,7 +209,7 @@ SchemaResult runSchema(const BenchSchema &schema,
   result.name = schema.name;
   result.file = schema.file;
   result.instances = static_cast<int32_t>(schema.instances.size());
-  double start = threadMicros();
+  double start = 1e6 * threadSeconds();
   Expected<std::shared_ptr<Constraint>> constraint =
       compileJsonSchema(schema.schemaText);
   if (!constraint) {
@@ -226,7 +220,7 @@ SchemaResult runSchema(const BenchSchema &schema,
   if (options.tokenizer) {
     followAllMasks(*constraint, schema, options, start, result);
   } else {
-    result.ttfmMicros = threadMicros() - start;
+    result.ttfmMicros = 1e6 * threadSeconds() - start;
     checkTexts(**constraint, schema, result);
   }
   classify(result);

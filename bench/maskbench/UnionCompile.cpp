@@ -1,23 +1,17 @@
 //===- UnionCompile.cpp - Many schemas compiled as one grammar ------------===//
 #include "bench/maskbench/UnionCompile.h"
 
+#include "bench/ThreadClock.h"
 #include "runtime/constraints/JsonSchema.h"
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 
 namespace sgl::bench {
 
 using namespace sgl::runtime::constraints;
 
 namespace {
-
-double threadMillis() {
-  timespec now;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return 1e3 * static_cast<double>(now.tv_sec) + 1e-6 * now.tv_nsec;
-}
 
 bool hasPrefix(const std::string &file,
                const std::vector<std::string> &prefixes) {
@@ -50,7 +44,7 @@ UnionCompile compileUnion(const std::vector<BenchSchema> &schemas,
     return result;
 
   JsonSchemaOptions options;
-  double start = threadMillis();
+  double start = 1e3 * threadSeconds();
   std::vector<GrammarSource> sources;
   for (const BenchSchema *schema : members) {
     Expected<GrammarSource> source = jsonSchemaToGrammar(schema->schemaText);
@@ -61,9 +55,9 @@ UnionCompile compileUnion(const std::vector<BenchSchema> &schemas,
     sources.push_back(source.take());
   }
   GrammarSource merged = unionOf(std::move(sources), "any tool");
-  double grammarsDone = threadMillis();
+  double grammarsDone = 1e3 * threadSeconds();
   Expected<Grammar> grammar = compileGrammar(merged, options.automaton);
-  double automataDone = threadMillis();
+  double automataDone = 1e3 * threadSeconds();
   result.grammarMillis = grammarsDone - start;
   result.automataMillis = automataDone - grammarsDone;
   if (!grammar) {

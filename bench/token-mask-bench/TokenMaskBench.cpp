@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "bench/ThreadClock.h"
 #include "runtime/constraints/Constraint.h"
 #include "runtime/constraints/TokenizerVocabulary.h"
 #include "runtime/support/CommandLine.h"
@@ -27,13 +28,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <string>
 #include <vector>
 
 using namespace sgl;
 using namespace sgl::runtime;
 using namespace sgl::runtime::constraints;
+using sgl::bench::threadSeconds;
 
 namespace {
 
@@ -53,13 +54,6 @@ const char *const kPatterns[] = {
     "[^\"]{0,100}",
     ".*",
 };
-
-/// CPU seconds this thread has run.
-double threadSeconds() {
-  timespec now;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * now.tv_nsec;
-}
 
 /// "mean ± std" of `samples` times `scale`, with `digits` decimals.
 std::string meanStd(const std::vector<double> &samples, double scale,
