@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <numeric>
 
 namespace sgl::runtime::constraints {
 
@@ -39,10 +40,21 @@ VocabularyTrie::VocabularyTrie(std::span<const VocabularyToken> tokens,
   }
   // In sorted order a string comes right after its prefixes' strings, so
   // appending the nodes each one adds produces the preorder directly.
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const VocabularyToken &a, const VocabularyToken &b) {
-                     return bytesLess(a.bytes, b.bytes);
-                   });
+  // Equal strings keep the order they came in: a sort of positions with
+  // the position as the tie-break, as std::stable_sort would (whose
+  // temporary buffer clang 22 warns about with GCC 12's library).
+  std::vector<uint32_t> order(sorted.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (bytesLess(sorted[a].bytes, sorted[b].bytes))
+      return true;
+    return !bytesLess(sorted[b].bytes, sorted[a].bytes) && a < b;
+  });
+  std::vector<VocabularyToken> inOrder;
+  inOrder.reserve(sorted.size());
+  for (uint32_t position : order)
+    inOrder.push_back(std::move(sorted[position]));
+  sorted.swap(inOrder);
 
   auto addNode = [&](uint8_t byte, size_t depth) {
     byte_.push_back(byte);
