@@ -147,12 +147,12 @@ void IsolatedWorker::start() {
   }
   ::close(fds[1]);
   child_ = child;
-  toChild_ = fromChild_ = fds[0];
+  socket_ = fds[0];
 }
 
 IsolatedRun IsolatedWorker::reap() {
-  ::close(toChild_);
-  toChild_ = fromChild_ = -1;
+  ::close(socket_);
+  socket_ = -1;
   int status = 0;
   while (waitpid(child_, &status, 0) < 0 && errno == EINTR) {
   }
@@ -186,12 +186,12 @@ IsolatedRun IsolatedWorker::run(size_t item) {
   uint64_t request = item;
   uint8_t status = 0;
   uint64_t length = 0;
-  if (!sendAll(toChild_, &request, sizeof request) ||
-      !receiveAll(fromChild_, &status, 1) ||
-      !receiveAll(fromChild_, &length, sizeof length))
+  if (!sendAll(socket_, &request, sizeof request) ||
+      !receiveAll(socket_, &status, 1) ||
+      !receiveAll(socket_, &length, sizeof length))
     return reap(); // it died on the item: a signal, the alarm
   std::string text(length, '\0');
-  if (!receiveAll(fromChild_, text.data(), text.size()))
+  if (!receiveAll(socket_, text.data(), text.size()))
     return reap();
   if (status != 0) {
     reap(); // it exits after a failure

@@ -75,8 +75,7 @@ private:
   Work work_;
   IsolationLimits limits_;
   pid_t child_ = -1;
-  int toChild_ = -1;   ///< items
-  int fromChild_ = -1; ///< results
+  int socket_ = -1; ///< items to the child, results back
 };
 
 /// False in sanitized builds, whose shadow memory needs far more address

@@ -9,7 +9,6 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/constraints/NfaSuffixes.h"
 
-#include <algorithm>
 #include <bit>
 
 namespace sgl::runtime::constraints {
@@ -20,15 +19,14 @@ namespace {
 struct StateKey {
   NfaState::Kind kind;
   uint8_t lo, hi;
-  int32_t rule, out, out1;
+  int32_t rule, out;
   bool operator==(const StateKey &) const = default;
 };
 
 uint64_t hashKey(const StateKey &k) {
   uint64_t h = static_cast<uint64_t>(k.kind) | uint64_t{k.lo} << 8 |
                uint64_t{k.hi} << 16 | uint64_t(uint32_t(k.rule)) << 32;
-  h ^= (uint64_t(uint32_t(k.out)) << 32 | uint32_t(k.out1)) *
-       0x9E3779B97F4A7C15ull;
+  h ^= uint64_t(uint32_t(k.out)) * 0x9E3779B97F4A7C15ull;
   // MurmurHash3's finalizer: the table takes the low bits, which the
   // multiplications alone leave to the low bits of the fields.
   h ^= h >> 33;
@@ -136,7 +134,7 @@ void SuffixSharing::settle(int32_t id) {
     int32_t state = chain_[i];
     const NfaState &s = states_[state];
     int32_t out = next_[state].first;
-    StateKey key{s.kind, s.lo, s.hi, s.rule, out < 0 ? -1 : rep_[out], -1};
+    StateKey key{s.kind, s.lo, s.hi, s.rule, out < 0 ? -1 : rep_[out]};
     rep_[state] = known_.findOrAdd(key, state);
   }
 }
