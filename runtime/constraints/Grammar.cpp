@@ -185,6 +185,21 @@ std::vector<uint32_t> ruleLengths(const std::vector<ByteNfa> &nfas) {
   return lengths;
 }
 
+/// Per rule: 1 when a stack can hold it, from `root` down through calls.
+std::vector<uint8_t> rulesReachedFrom(int32_t root,
+                                      const std::vector<ByteNfa> &nfas) {
+  std::vector<uint8_t> reached(nfas.size(), 0);
+  std::vector<int32_t> queue{root};
+  reached[root] = 1;
+  for (size_t head = 0; head < queue.size(); ++head)
+    for (const NfaState &state : nfas[queue[head]].states)
+      if (state.kind == NfaState::Kind::Call && !reached[state.rule]) {
+        reached[state.rule] = 1;
+        queue.push_back(state.rule);
+      }
+  return reached;
+}
+
 } // namespace
 
 Grammar::Rule::Rule(std::string name, ByteDfa dfa)
@@ -303,8 +318,16 @@ Expected<Grammar> compileGrammar(const GrammarSource &source,
   Grammar grammar;
   grammar.root_ = source.root;
   grammar.shortest_ = lengths;
+  const std::vector<uint8_t> reachable = rulesReachedFrom(source.root, nfas);
   int64_t totalStates = 0;
   for (int32_t r = 0; r < numRules; ++r) {
+    if (!reachable[r]) { // never on a stack: only its dead state
+      DfaTable none;
+      none.next.assign(1, 0);
+      none.accepting.assign(1, 0);
+      grammar.rules_.emplace_back(source.rules[r].name, ByteDfa(none));
+      continue;
+    }
     ByteNfa &nfa = nfas[r];
     // A call of a rule that matches nothing leads nowhere.
     for (NfaState &state : nfa.states)

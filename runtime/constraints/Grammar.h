@@ -91,7 +91,8 @@ private:
 /// side, renumbered, under a new root rule `name` that calls each root.
 GrammarSource unionOf(std::vector<GrammarSource> sources, std::string name);
 
-/// Compiles every rule; fails with the first rule's error prefixed by
+/// Compiles every rule that the root reaches through calls (the others
+/// keep only a dead state: no stack ever holds them); fails with the first rule's error prefixed by
 /// "rule '<name>': ", on left recursion ("rule 'a' calls 'b' before
 /// consuming any input, which recurses without end") or when the root
 /// matches nothing. `limits` apply to each rule; the sum of DFA states is

@@ -54,6 +54,8 @@ SchemaCompiler::SchemaCompiler(SchemaDocument &document,
     : document_(document), options_(options),
       layout_{options.compact, options.maxWhitespace},
       gatherer_(document, options.maxDepth, options.maxEnumValues) {
+  if (layout_.hasWhitespace())
+    layout_.whitespaceRule = addRule("whitespace", layout_.whitespaceBody());
   auto budget = std::chrono::duration<double>(options.maxCompileSeconds);
   deadline_ =
       std::chrono::steady_clock::now() +

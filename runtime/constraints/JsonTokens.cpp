@@ -32,8 +32,13 @@ bool isNothing(const RegexNode &node) {
 }
 
 RegexNode JsonLayout::gap() const {
-  if (compact || maxWhitespace == 0)
+  if (!hasWhitespace())
     return RegexNode::empty(0);
+  assert(whitespaceRule >= 0 && "gaps call the whitespace rule");
+  return RegexNode::call(whitespaceRule, 0);
+}
+
+RegexNode JsonLayout::whitespaceBody() const {
   CodePointSet space = CodePointSet::single(' ');
   space.add('\t', '\n');
   space.add('\r', '\r');

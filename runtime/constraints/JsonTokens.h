@@ -24,13 +24,24 @@ RegexNode nothing();
 /// Whether `node` is nothing() (an empty code point set).
 bool isNothing(const RegexNode &node);
 
-/// Where whitespace may go between tokens.
+/// Where whitespace may go between tokens. A gap is a call of one rule of
+/// the grammar, [ \t\n\r]{0,maxWhitespace}, rather than that repetition
+/// spelt out: spelt out, each gap of a rule is maxWhitespace + 1 more DFA
+/// states, most of an object rule's states; called, the run of states
+/// exists once per grammar.
 struct JsonLayout {
   bool compact = false;
   uint32_t maxWhitespace = 12;
+  /// The rule whose body is whitespaceBody(), which every gap calls; set
+  /// by whoever builds the grammar unless there is no whitespace at all.
+  int32_t whitespaceRule = -1;
 
-  /// One gap between two tokens: [ \t\n\r]{0,maxWhitespace}, or nothing at
-  /// all when compact.
+  /// Whether gaps hold anything: not compact and maxWhitespace > 0.
+  bool hasWhitespace() const { return !compact && maxWhitespace > 0; }
+  /// [ \t\n\r]{0,maxWhitespace}: the whitespace rule's body.
+  RegexNode whitespaceBody() const;
+  /// One gap between two tokens: a call of the whitespace rule, or nothing
+  /// at all when there is no whitespace.
   RegexNode gap() const;
   /// gap(), `token`, gap(): a separator such as ',' or ':'.
   RegexNode separator(char token) const;

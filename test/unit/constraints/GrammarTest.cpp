@@ -141,6 +141,20 @@ TEST(Grammar, RefusesRulesThatMatchNothing) {
   EXPECT_FALSE(grammar->matches("aa"));
 }
 
+TEST(Grammar, RulesTheRootNeverCallsKeepOnlyTheDeadState) {
+  Expected<Grammar> grammar =
+      compileGrammar(rules({{"unused", re("[a-z]{20}")},
+                            {"root", seq({re("x"), call(2)})},
+                            {"used", re("[0-9]{3}")}},
+                           1));
+  ASSERT_TRUE(grammar) << grammar.error().message;
+  EXPECT_EQ(grammar->rule(0).dfa.numStates(), 1);
+  EXPECT_EQ(grammar->rule(2).dfa.numStates(), 5);
+  EXPECT_EQ(grammar->numStates(), 1 + 4 + 5);
+  EXPECT_TRUE(grammar->matches("x123"));
+  EXPECT_FALSE(grammar->matches("abcdefghijklmnopqrst"));
+}
+
 TEST(Grammar, RefusesBadSources) {
   EXPECT_EQ(errorOf(GrammarSource{}), "a grammar needs at least one rule");
   EXPECT_EQ(errorOf(rules({{"root", call(3)}})),

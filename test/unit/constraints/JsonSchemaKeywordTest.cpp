@@ -9,7 +9,10 @@
 
 #include <gtest/gtest.h>
 
+using sgl::runtime::constraints::Constraint;
+using sgl::runtime::constraints::Grammar;
 using sgl::runtime::constraints::JsonSchemaOptions;
+using sgl::runtime::constraints::testing::compiled;
 using sgl::runtime::constraints::testing::SchemaCase;
 
 namespace {
@@ -461,6 +464,47 @@ TEST(JsonSchemaKeywords, WhitespaceIsBoundedPerGap) {
                compact);
   EXPECT_TRUE(c.accepts(R"({"a":[1,2]})"));
   EXPECT_TRUE(c.refuses(R"({"a": [1,2]})"));
+}
+
+TEST(JsonSchemaKeywords, GapsCallOneWhitespaceRule) {
+  // Six members, up to four gaps each: spelt out, each gap would be 13
+  // more states of the object's rule; called, the run of whitespace
+  // states is one rule's.
+  constexpr std::string_view kSchema = R"({"type": "object",
+      "properties": {"id": {"type": "integer"}, "b": {"type": "string"},
+        "c": {"type": "integer"}, "d": {"type": "string"},
+        "e": {"type": "number"}, "f": {"type": "boolean"}},
+      "required": ["id", "b", "c", "d", "e", "f"],
+      "additionalProperties": false})";
+  std::shared_ptr<Constraint> constraint = compiled(kSchema);
+  ASSERT_TRUE(constraint);
+  const Grammar &grammar = constraint->grammar();
+  int32_t whitespace = -1;
+  for (int32_t r = 0; r < grammar.numRules(); ++r)
+    if (grammar.rule(r).name == "whitespace") {
+      EXPECT_EQ(whitespace, -1) << "one whitespace rule";
+      whitespace = r;
+    }
+  ASSERT_GE(whitespace, 0);
+  EXPECT_EQ(grammar.rule(whitespace).dfa.numStates(), 14); // 0..12 + dead
+  EXPECT_EQ(grammar.rule(grammar.root()).dfa.numStates(), 130);
+  SchemaCase s(kSchema);
+  EXPECT_TRUE(s.accepts(R"({"id": 1, "b": "x", "c": 2, "d": "y", "e": 0.5, )"
+                        R"("f": true})"));
+  EXPECT_TRUE(s.accepts("{\n  \"id\" : 1 ,\n  \"b\":\"\",\"c\":2,\"d\":\"\","
+                        "\"e\":1,\"f\":false\n}"));
+  // Whitespace inside a string is content, not a gap: no bound of 12.
+  EXPECT_TRUE(s.accepts(R"({"id":1,"b":")" + std::string(40, ' ') +
+                        R"(","c":2,"d":"","e":1,"f":false})"));
+  EXPECT_TRUE(s.refuses(R"({"id":1)" + std::string(13, ' ') +
+                        R"(,"b":"","c":2,"d":"","e":1,"f":false})"));
+  // Compact grammars have no whitespace rule.
+  JsonSchemaOptions compact;
+  compact.compact = true;
+  std::shared_ptr<Constraint> tight = compiled(kSchema, compact);
+  ASSERT_TRUE(tight);
+  for (int32_t r = 0; r < tight->grammar().numRules(); ++r)
+    EXPECT_NE(tight->grammar().rule(r).name, "whitespace");
 }
 
 TEST(JsonSchemaKeywords, AnnotationsAndUnknownKeywordsAreIgnored) {
