@@ -282,27 +282,26 @@ RegexNode charsOtherThan(std::span<const std::string> excluded,
   }
   // A string that is none of them is a path of the trie that ends before
   // an excluded string does, or leaves the trie by a character that is no
-  // edge where it is, then goes on as it likes. The characters that are
-  // an edge nowhere -- most of Unicode, the escapes -- leave it from every
-  // node: those are spelled once, after any path, not at each node, which
-  // took the extra-member rule of a five-property object from 4,300 NFA
-  // states to a few hundred. The work at a node is linear in the ranges
-  // of the edge characters, so with many of them all are left to the
-  // nodes.
-  constexpr size_t kSharedRestRanges = 128;
+  // edge where it is, then goes on as it likes. The characters outside
+  // the span of all edge characters -- most of Unicode, the escapes --
+  // leave it from every node: those are spelled once, after any path,
+  // not at each node, which took the extra-member rule of a five-property
+  // object from 4,300 NFA states to a few hundred. At a node, the span
+  // less the node's edges is enough (the shared part covers the rest):
+  // as many ranges as the node has edges, plus one, where the edge
+  // characters of all nodes would be dozens at every node.
   CodePointSet onEdges;
   for (const TrieNode &node : trie)
     for (const auto &[cp, child] : node.children)
       onEdges.add(cp, cp);
-  const bool shareRest = onEdges.ranges().size() <= kSharedRestRanges;
   std::vector<RegexNode> leaving;
-  if (CodePointSet elsewhere = onEdges.complement();
-      shareRest && !elsewhere.empty())
+  CodePointSet span;
+  if (!onEdges.empty())
+    span.add(onEdges.ranges().front().lo, onEdges.ranges().back().hi);
+  if (CodePointSet elsewhere = span.complement(); !elsewhere.empty())
     leaving.push_back(RegexNode::concat(
         {anyPath(trie, 0), RegexNode::set(std::move(elsewhere), 0)}, 0));
-  if (RegexNode atNodes =
-          leavingBy(trie, 0, shareRest ? onEdges : CodePointSet::allScalars());
-      !isNothing(atNodes))
+  if (RegexNode atNodes = leavingBy(trie, 0, span); !isNothing(atNodes))
     leaving.push_back(std::move(atNodes));
   std::vector<RegexNode> ways;
   if (RegexNode inside = unexcludedPaths(trie, 0); !isNothing(inside))

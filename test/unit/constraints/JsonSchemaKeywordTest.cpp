@@ -238,15 +238,16 @@ TEST(JsonSchemaKeywords, ExtraKeysComeLastAndAreNeverDeclaredNames) {
   EXPECT_TRUE(s.refuses(R"({"x": "y", "a": "s"})"));
   // Every extra key but the declared names, which share prefixes: those
   // the names' trie ends inside, runs past, leaves by another edge
-  // character or by one that is an edge nowhere (an escape, non-ASCII).
+  // character (in the span a..c of all edge characters) or by one outside
+  // it (z, _, 0, an escape, non-ASCII).
   SchemaCase names(R"({"properties": {"ab": {"type": "integer"},
                        "abc": {"type": "integer"}, "b": {"type": "integer"}},
                        "additionalProperties": {"type": "string"}})");
   // Keys as JSON spells them: escapes for a backslash, a newline and a
   // quote; é raw, as json.dumps(ensure_ascii=False) writes it.
   for (const char *key :
-       {"", "a", "abcd", "ac", "aab", "ba", "bb", "c", R"(a\\)", R"(a\n)",
-        "\u00e9", "ab\u00e9", R"(\"b\")", R"(b\")"}) {
+       {"", "a", "abcd", "ac", "aab", "ba", "bb", "c", "az", "a_", "b0", "bz",
+        R"(a\\)", R"(a\n)", "\u00e9", "ab\u00e9", R"(\"b\")", R"(b\")"}) {
     std::string instance = std::string(R"({")") + key + R"(": "v"})";
     EXPECT_TRUE(names.accepts(instance)) << instance;
   }
