@@ -15,6 +15,7 @@
 #include "runtime/constraints/GrammarFrames.h"
 #include "runtime/constraints/MinimizeDfa.h"
 #include "runtime/constraints/ReverseDistances.h"
+#include "runtime/constraints/SameRules.h"
 
 #include <algorithm>
 #include <deque>
@@ -298,6 +299,13 @@ Expected<Grammar> compileGrammar(const GrammarSource &source,
                          std::to_string(state.rule) + ", which does not exist");
     nfas.push_back(std::move(*nfa));
   }
+  // A copy of another rule is never called: its callers call the original,
+  // and it is compiled no more than a rule nothing reaches.
+  const std::vector<int32_t> original = originalRules(source);
+  for (ByteNfa &nfa : nfas)
+    for (NfaState &state : nfa.states)
+      if (state.kind == NfaState::Kind::Call)
+        state.rule = original[state.rule];
 
   std::vector<uint32_t> lengths = ruleLengths(nfas);
   if (lengths[source.root] == kNoPath)
@@ -321,7 +329,7 @@ Expected<Grammar> compileGrammar(const GrammarSource &source,
   const std::vector<uint8_t> reachable = rulesReachedFrom(source.root, nfas);
   int64_t totalStates = 0;
   for (int32_t r = 0; r < numRules; ++r) {
-    if (!reachable[r]) { // never on a stack: only its dead state
+    if (!reachable[r]) { // a copy, or never called: only its dead state
       DfaTable none;
       none.next.assign(1, 0);
       none.accepting.assign(1, 0);

@@ -91,9 +91,11 @@ private:
 /// side, renumbered, under a new root rule `name` that calls each root.
 GrammarSource unionOf(std::vector<GrammarSource> sources, std::string name);
 
-/// Compiles every rule that the root reaches through calls (the others
-/// keep only a dead state: no stack ever holds them); fails with the first rule's error prefixed by
-/// "rule '<name>': ", on left recursion ("rule 'a' calls 'b' before
+/// Compiles every rule that the root reaches through calls, once for rules
+/// that are copies of each other (SameRules.h): the calls of a copy go to
+/// its original, and copies and rules the root never reaches keep only a
+/// dead state, as no stack ever holds them. Fails with the first rule's error
+/// prefixed by "rule '<name>': ", on left recursion ("rule 'a' calls 'b' before
 /// consuming any input, which recurses without end") or when the root
 /// matches nothing. `limits` apply to each rule; the sum of DFA states is
 /// bounded by limits.maxGrammarStates.

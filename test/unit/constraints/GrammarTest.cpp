@@ -155,6 +155,38 @@ TEST(Grammar, RulesTheRootNeverCallsKeepOnlyTheDeadState) {
   EXPECT_FALSE(grammar->matches("abcdefghijklmnopqrst"));
 }
 
+TEST(Grammar, CopiesOfARuleAreCompiledOnce) {
+  // 1 and 3 are one rule; 2 and 4 too once their calls are (a second
+  // round); 5 calls itself as 2 does through 4, so it is theirs as well.
+  // 6 differs from 1 by a bound.
+  Expected<Grammar> grammar = compileGrammar(rules({
+      {"root", seq({call(2), call(4), call(5), call(6)})},
+      {"digits", re("[0-9]{3}")},
+      {"list",
+       seq({re("\\["), call(1), opt(seq({re(","), call(2)})), re("\\]")})},
+      {"digits again", re("[0-9]{3}")},
+      {"list again",
+       seq({re("\\["), call(3), opt(seq({re(","), call(4)})), re("\\]")})},
+      {"list of itself",
+       seq({re("\\["), call(1), opt(seq({re(","), call(5)})), re("\\]")})},
+      {"four digits", re("[0-9]{4}")},
+  }));
+  ASSERT_TRUE(grammar) << grammar.error().message;
+  for (int32_t copy : {3, 4, 5})
+    EXPECT_EQ(grammar->rule(copy).dfa.numStates(), 1) << copy;
+  for (int32_t original : {1, 2, 6})
+    EXPECT_GT(grammar->rule(original).dfa.numStates(), 1) << original;
+  EXPECT_TRUE(grammar->matches("[123][456,[789]][000]1234"));
+  EXPECT_FALSE(grammar->matches("[123][456,[789]][000]123"));
+  EXPECT_EQ(grammar->shortestLength(4), grammar->shortestLength(2));
+  // The root is its own original even when a rule before it is the same.
+  Expected<Grammar> twin =
+      compileGrammar(rules({{"first", re("ab")}, {"root", re("ab")}}, 1));
+  ASSERT_TRUE(twin);
+  EXPECT_EQ(twin->rule(0).dfa.numStates(), 1);
+  EXPECT_TRUE(twin->matches("ab"));
+}
+
 TEST(Grammar, RefusesBadSources) {
   EXPECT_EQ(errorOf(GrammarSource{}), "a grammar needs at least one rule");
   EXPECT_EQ(errorOf(rules({{"root", call(3)}})),

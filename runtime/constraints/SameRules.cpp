@@ -1,0 +1,136 @@
+//===- SameRules.cpp - Rules of a grammar that are one rule ---------------===//
+//
+// Rounds of hashing: in each, a rule's tree is hashed with its calls read
+// through the originals found so far, and rules of equal hash and equal
+// tree join the first of them. A round can only join more (the rules one
+// calls may have joined in the last), so a few rounds reach what matters:
+// the whitespace rules of a union join in the first, the any-value rules
+// that call them in the second.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/constraints/SameRules.h"
+
+#include <unordered_map>
+
+namespace sgl::runtime::constraints {
+
+namespace {
+
+constexpr int kMaxRounds = 4;
+constexpr int64_t kSelf = -2; ///< a call of the rule's own kind
+
+uint64_t mix(uint64_t h, uint64_t value) {
+  h ^= value + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+  return h;
+}
+
+/// Calls as their originals: kSelf for the rule's own kind.
+class CallView {
+public:
+  CallView(const std::vector<int32_t> &original, int32_t self)
+      : original_(original), self_(self) {}
+
+  int64_t operator()(int32_t rule) const {
+    if (rule < 0 || rule >= static_cast<int32_t>(original_.size()))
+      return rule;
+    return original_[rule] == original_[self_] ? kSelf : original_[rule];
+  }
+
+private:
+  const std::vector<int32_t> &original_;
+  int32_t self_;
+};
+
+uint64_t treeHash(const RegexNode &node, const CallView &call) {
+  uint64_t h = mix(static_cast<uint64_t>(node.kind), node.offset);
+  switch (node.kind) {
+  case RegexNode::Kind::CodePoints:
+    for (CodePointRange range : node.codePoints.ranges())
+      h = mix(mix(h, range.lo), range.hi);
+    break;
+  case RegexNode::Kind::Call:
+    h = mix(h, static_cast<uint64_t>(call(node.rule)));
+    break;
+  case RegexNode::Kind::Repeat:
+    h = mix(mix(h, node.minCount), node.maxCount);
+    break;
+  default:
+    break;
+  }
+  for (const RegexNode &child : node.children)
+    h = mix(h, treeHash(child, call));
+  return h;
+}
+
+bool sameTree(const RegexNode &a, const CallView &callA, const RegexNode &b,
+              const CallView &callB) {
+  if (a.kind != b.kind || a.offset != b.offset ||
+      a.children.size() != b.children.size())
+    return false;
+  switch (a.kind) {
+  case RegexNode::Kind::CodePoints:
+    if (!(a.codePoints == b.codePoints))
+      return false;
+    break;
+  case RegexNode::Kind::Call:
+    if (callA(a.rule) != callB(b.rule))
+      return false;
+    break;
+  case RegexNode::Kind::Repeat:
+    if (a.minCount != b.minCount || a.maxCount != b.maxCount)
+      return false;
+    break;
+  default:
+    break;
+  }
+  for (size_t i = 0; i < a.children.size(); ++i)
+    if (!sameTree(a.children[i], callA, b.children[i], callB))
+      return false;
+  return true;
+}
+
+} // namespace
+
+std::vector<int32_t> originalRules(const GrammarSource &source) {
+  const auto n = static_cast<int32_t>(source.rules.size());
+  std::vector<int32_t> original(n);
+  for (int32_t r = 0; r < n; ++r)
+    original[r] = r;
+  // The root first, so that it is the original of its kind.
+  std::vector<int32_t> order;
+  order.reserve(n);
+  if (source.root >= 0 && source.root < n)
+    order.push_back(source.root);
+  for (int32_t r = 0; r < n; ++r)
+    if (r != source.root)
+      order.push_back(r);
+  for (int round = 0; round < kMaxRounds; ++round) {
+    // Read this round's calls through the last round's originals.
+    const std::vector<int32_t> before = original;
+    std::unordered_multimap<uint64_t, int32_t> seen;
+    bool joined = false;
+    for (int32_t r : order) {
+      if (before[r] != r)
+        continue; // a copy already
+      CallView view(before, r);
+      uint64_t h = treeHash(source.rules[r].body, view);
+      auto [from, to] = seen.equal_range(h);
+      bool found = false;
+      for (auto it = from; it != to && !found; ++it)
+        if (sameTree(source.rules[r].body, view, source.rules[it->second].body,
+                     CallView(before, it->second))) {
+          for (int32_t &o : original)
+            if (o == r)
+              o = it->second;
+          found = joined = true;
+        }
+      if (!found)
+        seen.emplace(h, r);
+    }
+    if (!joined)
+      break;
+  }
+  return original;
+}
+
+} // namespace sgl::runtime::constraints
