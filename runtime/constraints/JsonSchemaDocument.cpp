@@ -3,6 +3,8 @@
 
 #include "runtime/support/MessageText.h"
 
+#include <bit>
+#include <functional>
 #include <utility>
 
 namespace sgl::runtime::constraints {
@@ -171,6 +173,92 @@ SchemaDocument::parse(std::string_view text, size_t maxBytes,
   return document;
 }
 
+namespace {
+
+uint64_t mixHash(uint64_t h, uint64_t value) {
+  return h ^ (value + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2));
+}
+
+/// A hash of `value` that agrees wherever its text (dump()) does: an
+/// integer hashes as its value whether signed or not, a fraction apart.
+uint64_t contentHash(const Json &value) {
+  uint64_t h = static_cast<uint64_t>(value.type());
+  switch (value.type()) {
+  case Json::value_t::number_unsigned:
+  case Json::value_t::number_integer:
+    return mixHash(1, value.get<uint64_t>());
+  case Json::value_t::number_float:
+    return mixHash(2, std::hash<double>()(value.get<double>()));
+  case Json::value_t::boolean:
+    return mixHash(h, value.get<bool>());
+  case Json::value_t::string:
+    return mixHash(
+        h, std::hash<std::string>()(value.get_ref<const std::string &>()));
+  case Json::value_t::array:
+    for (const Json &item : value)
+      h = mixHash(h, contentHash(item));
+    return h;
+  case Json::value_t::object:
+    for (const auto &[key, item] : value.items())
+      h = mixHash(mixHash(h, std::hash<std::string>()(key)), contentHash(item));
+    return h;
+  default:
+    return h;
+  }
+}
+
+/// Whether `a` and `b` have the same text: members in the same order,
+/// integers and fractions apart (1 is not 1.0), as dump() writes them.
+bool sameContent(const Json &a, const Json &b) {
+  if (a.is_number_integer() && b.is_number_integer()) {
+    if (a.is_number_unsigned() == b.is_number_unsigned())
+      return a == b;
+    const Json &sign = a.is_number_unsigned() ? b : a;
+    return sign.get<int64_t>() >= 0 && a.get<uint64_t>() == b.get<uint64_t>();
+  }
+  if (a.type() != b.type())
+    return false;
+  switch (a.type()) {
+  case Json::value_t::number_float:
+    return std::bit_cast<uint64_t>(a.get<double>()) ==
+           std::bit_cast<uint64_t>(b.get<double>());
+  case Json::value_t::array:
+    if (a.size() != b.size())
+      return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (!sameContent(a[i], b[i]))
+        return false;
+    return true;
+  case Json::value_t::object: {
+    if (a.size() != b.size())
+      return false;
+    auto left = a.items().begin();
+    for (const auto &[key, item] : b.items()) {
+      if (left.key() != key || !sameContent(left.value(), item))
+        return false;
+      ++left;
+    }
+    return true;
+  }
+  default:
+    return a == b;
+  }
+}
+
+constexpr uint64_t kSyntheticSalt = 0x5bd1e9955bd1e995ull;
+
+} // namespace
+
+int32_t SchemaDocument::knownContent(const Json &value, uint64_t hash,
+                                     bool synthetic) const {
+  auto [from, to] = byContent_.equal_range(hash);
+  for (auto it = from; it != to; ++it)
+    if (nodes_[it->second].synthetic == synthetic &&
+        sameContent(*nodes_[it->second].json, value))
+      return it->second;
+  return -1;
+}
+
 int32_t SchemaDocument::nodeFor(const Json &value, std::string pointer) {
   auto known = ids_.find(&value);
   if (known != ids_.end())
@@ -183,25 +271,27 @@ int32_t SchemaDocument::nodeFor(const Json &value, std::string pointer) {
   }
   // Equal subschemas are one node: their instances are the same (every
   // $ref resolves from the root), so they share results and rules.
-  auto [it, added] =
-      byContent_.emplace(value.dump(), static_cast<int32_t>(nodes_.size()));
-  if (added)
+  const uint64_t hash = contentHash(value);
+  int32_t id = knownContent(value, hash, false);
+  if (id < 0) {
+    id = static_cast<int32_t>(nodes_.size());
     nodes_.push_back({&value, std::move(pointer)});
-  ids_.emplace(&value, it->second);
-  return it->second;
+    byContent_.emplace(hash, id);
+  }
+  ids_.emplace(&value, id);
+  return id;
 }
 
 int32_t SchemaDocument::addSynthetic(Json schema, std::string pointer) {
   // Keyed apart from user schemas, so that equal text never makes a user
   // schema's "$sgl-..." keywords count.
-  std::string key = "\x01" + schema.dump();
-  auto it = byContent_.find(key);
-  if (it != byContent_.end())
-    return it->second;
+  const uint64_t hash = contentHash(schema) ^ kSyntheticSalt;
+  if (int32_t known = knownContent(schema, hash, true); known >= 0)
+    return known;
   synthetic_.push_back(std::move(schema));
   int32_t id = static_cast<int32_t>(nodes_.size());
   nodes_.push_back({&synthetic_.back(), std::move(pointer), true});
-  byContent_.emplace(std::move(key), id);
+  byContent_.emplace(hash, id);
   ids_.emplace(&synthetic_.back(), id);
   return id;
 }

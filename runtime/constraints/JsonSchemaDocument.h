@@ -86,7 +86,11 @@ private:
   std::deque<Json> synthetic_; ///< stable addresses
   std::vector<Node> nodes_;
   std::unordered_map<const Json *, int32_t> ids_;
-  std::unordered_map<std::string, int32_t> byContent_; ///< by JSON text
+  /// Nodes by a hash of their content (sameContent() tells equal ones);
+  /// synthetic nodes hash apart from user schemas.
+  std::unordered_multimap<uint64_t, int32_t> byContent_;
+  /// The node of content `value` (synthetic or not) met before, or -1.
+  int32_t knownContent(const Json &value, uint64_t hash, bool synthetic) const;
   bool idsIndexed_ = false;
   /// Some schema below the root has a base-changing `$id`/`id`: its
   /// "#/..." references resolve from it, so equal text may mean

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -279,60 +280,55 @@ std::vector<int32_t> groupClasses(int32_t numClasses, SameColumn sameColumn) {
   return newClass;
 }
 
-/// `dfa`'s table with byte class c moved to column newClass[c] (the merged
-/// ones to the same one) and the call columns after them; empty when two
-/// classes merged into one column differ somewhere.
-std::vector<int32_t> mergedTable(const DfaTable &dfa,
-                                 const std::vector<int32_t> &newClass,
-                                 int32_t merged) {
-  const int32_t n = dfa.numStates(), k = dfa.numClasses;
-  const int32_t calls = static_cast<int32_t>(dfa.callRules.size());
-  const int32_t columns = merged + calls;
-  std::vector<int32_t> next(static_cast<size_t>(n) * columns, -1);
-  for (int32_t s = 0; s < n; ++s) {
-    const int32_t *from =
-        dfa.next.data() + static_cast<size_t>(s) * (k + calls);
-    int32_t *to = next.data() + static_cast<size_t>(s) * columns;
-    for (int32_t c = 0; c < k; ++c) {
-      int32_t &entry = to[newClass[c]];
-      if (entry >= 0 && entry != from[c])
-        return {};
-      entry = from[c];
+/// The minimal table, block order[i] as state i, with byte class c of
+/// `dfa` in column newClass[c] (classes merged into one column share it)
+/// and the call columns after them; nothing when two merged classes lead
+/// one state to different places.
+std::optional<std::vector<int32_t>>
+tableWithClasses(const LiveEdges &edges, const Partition &partition,
+                 const std::vector<int32_t> &order,
+                 const std::vector<int32_t> &newId, const DfaTable &dfa,
+                 const std::vector<int32_t> &newClass) {
+  const int32_t classes = dfa.numClasses;
+  const int32_t merged =
+      *std::max_element(newClass.begin(), newClass.end()) + 1;
+  const int32_t columns = merged + static_cast<int32_t>(dfa.callRules.size());
+  std::vector<int32_t> groupSize(merged, 0);
+  for (int32_t c = 0; c < classes; ++c)
+    ++groupSize[newClass[c]];
+  // Per column of the row being written: how many of its classes lead out
+  // of the dead state. All of them or none, if they agree.
+  std::vector<int32_t> writes(merged, 0);
+  std::vector<int32_t> touched;
+  std::vector<int32_t> next(order.size() * columns, 0);
+  for (size_t i = 0; i < order.size(); ++i) {
+    int32_t representative = *partition.begin(order[i]);
+    int32_t *row = next.data() + i * columns;
+    for (int32_t e = edges.outBegin[representative];
+         e < edges.outBegin[representative + 1]; ++e) {
+      auto [target, column] = edges.out[e];
+      int32_t to = newId[partition.blockOf(target)];
+      if (column >= classes) {
+        row[merged + column - classes] = to;
+        continue;
+      }
+      if (to == 0)
+        continue;
+      int32_t at = newClass[column];
+      if (writes[at]++ == 0)
+        touched.push_back(at);
+      else if (row[at] != to)
+        return std::nullopt;
+      row[at] = to;
     }
-    std::copy(from + k, from + k + calls, to + merged);
+    for (int32_t at : touched) {
+      if (writes[at] != groupSize[at])
+        return std::nullopt;
+      writes[at] = 0;
+    }
+    touched.clear();
   }
   return next;
-}
-
-/// Merges byte classes that every state of `dfa` sends to the same places:
-/// after minimization, `[0-9]+` needs only digits and everything else. Call
-/// columns stay as they are. `hashes` has a hash of each class's column:
-/// classes whose hashes agree are merged, which building the merged table
-/// checks, comparing columns one by one only if that fails.
-void mergeAlikeByteClasses(DfaTable &dfa, const std::vector<uint64_t> &hashes) {
-  const int32_t k = dfa.numClasses;
-  std::vector<int32_t> newClass = groupClasses(
-      k, [&](int32_t a, int32_t b) { return hashes[a] == hashes[b]; });
-  int32_t merged = *std::max_element(newClass.begin(), newClass.end()) + 1;
-  if (merged == k)
-    return;
-  std::vector<int32_t> next = mergedTable(dfa, newClass, merged);
-  if (next.empty()) { // a hash collision
-    newClass = groupClasses(k, [&](int32_t a, int32_t b) {
-      for (int32_t s = 0; s < dfa.numStates(); ++s)
-        if (dfa.target(s, a) != dfa.target(s, b))
-          return false;
-      return true;
-    });
-    merged = *std::max_element(newClass.begin(), newClass.end()) + 1;
-    if (merged == k)
-      return;
-    next = mergedTable(dfa, newClass, merged);
-  }
-  for (uint8_t &byteClass : dfa.byteClass)
-    byteClass = static_cast<uint8_t>(newClass[byteClass]);
-  dfa.next = std::move(next);
-  dfa.numClasses = merged;
 }
 
 /// A well-mixed hash of one table entry (splitmix64's finalizer).
@@ -350,9 +346,11 @@ DfaTable minimizeDfa(const DfaTable &dfa) {
   assert(dfa.numStates() > 0 && !dfa.accepting[0] && "no dead state 0");
   const LiveEdges edges(dfa);
   Partition partition = equivalenceClasses(dfa, edges);
-  int32_t k = dfa.numColumns();
+  const int32_t k = dfa.numColumns();
 
-  // Number the blocks: the dead state's first, then breadth-first.
+  // Number the blocks: the dead state's first, then breadth-first (blocks
+  // unreachable from the start are cut off). The blocks of states that
+  // cannot accept are all the dead state's.
   std::vector<int32_t> newId(partition.numBlocks(), -1);
   std::vector<int32_t> order; // blocks by new id
   auto number = [&](int32_t block) {
@@ -363,30 +361,51 @@ DfaTable minimizeDfa(const DfaTable &dfa) {
     return newId[block];
   };
   number(partition.blockOf(0));
-  DfaTable minimal;
-  minimal.byteClass = dfa.byteClass;
-  minimal.numClasses = dfa.numClasses;
-  minimal.callRules = dfa.callRules;
-  minimal.start = number(partition.blockOf(dfa.start));
-  // Room for every block; those unreachable from the start are cut off.
-  // Entries are 0, the dead state, unless a live edge says otherwise; the
-  // blocks of states that cannot accept are all the dead state's.
-  minimal.next.resize(static_cast<size_t>(partition.numBlocks()) * k);
+  const int32_t start = number(partition.blockOf(dfa.start));
   std::vector<uint64_t> hashes(k, 0); // of each column, as sums of entries
   for (size_t i = 0; i < order.size(); ++i) {
     int32_t representative = *partition.begin(order[i]);
-    minimal.accepting.push_back(dfa.accepting[representative]);
-    int32_t *row = minimal.next.data() + i * k;
     for (int32_t e = edges.outBegin[representative];
          e < edges.outBegin[representative + 1]; ++e) {
       auto [target, column] = edges.out[e];
-      row[column] = number(partition.blockOf(target));
-      if (row[column] != 0)
-        hashes[column] += entryHash(static_cast<int32_t>(i), row[column]);
+      if (int32_t to = number(partition.blockOf(target)); to != 0)
+        hashes[column] += entryHash(static_cast<int32_t>(i), to);
     }
   }
-  minimal.next.resize(order.size() * k);
-  mergeAlikeByteClasses(minimal, hashes);
+
+  DfaTable minimal;
+  minimal.callRules = dfa.callRules;
+  minimal.start = start;
+  for (int32_t block : order)
+    minimal.accepting.push_back(dfa.accepting[*partition.begin(block)]);
+  // Byte classes whose columns hash alike are merged as the table is
+  // written; a hash collision shows as a merged entry that its classes
+  // disagree on, and then the classes are compared one by one.
+  std::vector<int32_t> newClass =
+      groupClasses(dfa.numClasses, [&](int32_t a, int32_t b) {
+        return hashes[a] == hashes[b];
+      });
+  if (std::optional<std::vector<int32_t>> next =
+          tableWithClasses(edges, partition, order, newId, dfa, newClass)) {
+    minimal.next = std::move(*next);
+  } else {
+    newClass.assign(dfa.numClasses, 0);
+    for (int32_t c = 0; c < dfa.numClasses; ++c)
+      newClass[c] = c;
+    std::vector<int32_t> unmerged =
+        *tableWithClasses(edges, partition, order, newId, dfa, newClass);
+    newClass = groupClasses(dfa.numClasses, [&](int32_t a, int32_t b) {
+      for (size_t s = 0; s < order.size(); ++s)
+        if (unmerged[s * k + a] != unmerged[s * k + b])
+          return false;
+      return true;
+    });
+    minimal.next =
+        *tableWithClasses(edges, partition, order, newId, dfa, newClass);
+  }
+  minimal.numClasses = *std::max_element(newClass.begin(), newClass.end()) + 1;
+  for (int b = 0; b < 256; ++b)
+    minimal.byteClass[b] = static_cast<uint8_t>(newClass[dfa.byteClass[b]]);
   return minimal;
 }
 
