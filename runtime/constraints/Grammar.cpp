@@ -13,6 +13,7 @@
 #include "runtime/constraints/ByteNfa.h"
 #include "runtime/constraints/Determinize.h"
 #include "runtime/constraints/GrammarFrames.h"
+#include "runtime/constraints/LibraryRules.h"
 #include "runtime/constraints/MinimizeDfa.h"
 #include "runtime/constraints/ReverseDistances.h"
 #include "runtime/constraints/SameRules.h"
@@ -288,8 +289,21 @@ Expected<Grammar> compileGrammar(const GrammarSource &source,
 
   std::vector<ByteNfa> nfas;
   nfas.reserve(numRules);
+  std::vector<std::optional<LibraryRule>> library(numRules);
+  auto nfaOf = [&](int32_t r) -> Expected<ByteNfa> {
+    const GrammarRuleSource &rule = source.rules[r];
+    if (rule.library) {
+      library[r].emplace(rule.body, r, limits);
+      if (std::optional<ByteNfa> kept = library[r]->cachedNfa())
+        return std::move(*kept);
+    }
+    Expected<ByteNfa> built = buildNfa(rule.body, limits);
+    if (built && library[r])
+      library[r]->keepNfa(*built);
+    return built;
+  };
   for (int32_t r = 0; r < numRules; ++r) {
-    Expected<ByteNfa> nfa = buildNfa(source.rules[r].body, limits);
+    Expected<ByteNfa> nfa = nfaOf(r);
     if (!nfa)
       return makeError("rule " + ruleName(r) + ": " + nfa.error().message);
     for (const NfaState &state : nfa->states)
@@ -336,15 +350,34 @@ Expected<Grammar> compileGrammar(const GrammarSource &source,
       grammar.rules_.emplace_back(source.rules[r].name, ByteDfa(none));
       continue;
     }
-    ByteNfa &nfa = nfas[r];
-    // A call of a rule that matches nothing leads nowhere.
-    for (NfaState &state : nfa.states)
-      if (state.kind == NfaState::Kind::Call && lengths[state.rule] == kNoPath)
-        state = NfaState{};
-    Expected<DfaTable> table = determinize(nfa, limits);
-    if (!table)
-      return makeError("rule " + ruleName(r) + ": " + table.error().message);
-    DfaTable minimal = minimizeDfa(*table);
+    // A library rule's DFA is kept for later grammars if all it calls can
+    // be called, so that no call column was dropped.
+    std::vector<int32_t> callees;
+    bool keepable = false;
+    std::optional<DfaTable> kept;
+    if (library[r]) {
+      for (int32_t callee : library[r]->callees())
+        callees.push_back(original[callee]);
+      keepable = std::none_of(callees.begin(), callees.end(),
+                              [&](int32_t c) { return lengths[c] == kNoPath; });
+      if (keepable)
+        kept = library[r]->cachedDfa(callees);
+    }
+    if (!kept) {
+      ByteNfa &nfa = nfas[r];
+      // A call of a rule that matches nothing leads nowhere.
+      for (NfaState &state : nfa.states)
+        if (state.kind == NfaState::Kind::Call &&
+            lengths[state.rule] == kNoPath)
+          state = NfaState{};
+      Expected<DfaTable> table = determinize(nfa, limits);
+      if (!table)
+        return makeError("rule " + ruleName(r) + ": " + table.error().message);
+      kept = minimizeDfa(*table);
+      if (keepable)
+        library[r]->keepDfa(*kept, callees);
+    }
+    DfaTable minimal = std::move(*kept);
     std::vector<uint32_t> callLengths;
     for (int32_t callee : minimal.callRules)
       callLengths.push_back(lengths[callee]);

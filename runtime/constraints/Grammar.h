@@ -35,6 +35,10 @@ namespace sgl::runtime::constraints {
 struct GrammarRuleSource {
   std::string name;
   RegexNode body;
+  /// The engine's own rule, the same in every grammar but for the rules it
+  /// calls (JSON whitespace, any JSON value): compiled once per process
+  /// (LibraryRules.h).
+  bool library = false;
 };
 
 struct GrammarSource {

@@ -54,8 +54,10 @@ SchemaCompiler::SchemaCompiler(SchemaDocument &document,
     : document_(document), options_(options),
       layout_{options.compact, options.maxWhitespace},
       gatherer_(document, options.maxDepth, options.maxEnumValues) {
-  if (layout_.hasWhitespace())
+  if (layout_.hasWhitespace()) {
     layout_.whitespaceRule = addRule("whitespace", layout_.whitespaceBody());
+    source_.rules[layout_.whitespaceRule].library = true;
+  }
   auto budget = std::chrono::duration<double>(options.maxCompileSeconds);
   deadline_ =
       std::chrono::steady_clock::now() +
@@ -87,6 +89,7 @@ RegexNode SchemaCompiler::anyValue() {
   if (anyRule_ < 0) {
     anyRule_ = addRule("any value", RegexNode::empty(0));
     source_.rules[anyRule_].body = anyJsonValue(layout_, anyRule_);
+    source_.rules[anyRule_].library = true;
   }
   return RegexNode::call(anyRule_, 0);
 }

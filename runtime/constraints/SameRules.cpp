@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/constraints/SameRules.h"
 
+#include "runtime/constraints/RuleTrees.h"
+
 #include <unordered_map>
 
 namespace sgl::runtime::constraints {
@@ -18,11 +20,6 @@ namespace {
 
 constexpr int kMaxRounds = 4;
 constexpr int64_t kSelf = -2; ///< a call of the rule's own kind
-
-uint64_t mix(uint64_t h, uint64_t value) {
-  h ^= value + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-  return h;
-}
 
 /// Calls as their originals: kSelf for the rule's own kind.
 class CallView {
@@ -40,54 +37,6 @@ private:
   const std::vector<int32_t> &original_;
   int32_t self_;
 };
-
-uint64_t treeHash(const RegexNode &node, const CallView &call) {
-  uint64_t h = mix(static_cast<uint64_t>(node.kind), node.offset);
-  switch (node.kind) {
-  case RegexNode::Kind::CodePoints:
-    for (CodePointRange range : node.codePoints.ranges())
-      h = mix(mix(h, range.lo), range.hi);
-    break;
-  case RegexNode::Kind::Call:
-    h = mix(h, static_cast<uint64_t>(call(node.rule)));
-    break;
-  case RegexNode::Kind::Repeat:
-    h = mix(mix(h, node.minCount), node.maxCount);
-    break;
-  default:
-    break;
-  }
-  for (const RegexNode &child : node.children)
-    h = mix(h, treeHash(child, call));
-  return h;
-}
-
-bool sameTree(const RegexNode &a, const CallView &callA, const RegexNode &b,
-              const CallView &callB) {
-  if (a.kind != b.kind || a.offset != b.offset ||
-      a.children.size() != b.children.size())
-    return false;
-  switch (a.kind) {
-  case RegexNode::Kind::CodePoints:
-    if (!(a.codePoints == b.codePoints))
-      return false;
-    break;
-  case RegexNode::Kind::Call:
-    if (callA(a.rule) != callB(b.rule))
-      return false;
-    break;
-  case RegexNode::Kind::Repeat:
-    if (a.minCount != b.minCount || a.maxCount != b.maxCount)
-      return false;
-    break;
-  default:
-    break;
-  }
-  for (size_t i = 0; i < a.children.size(); ++i)
-    if (!sameTree(a.children[i], callA, b.children[i], callB))
-      return false;
-  return true;
-}
 
 } // namespace
 
