@@ -39,24 +39,29 @@ distancesWithCalls(const DfaTable &table,
                                      : callLengths[column - table.numClasses];
   };
   // Predecessors in CSR form: the (source, column) pairs into t are
-  // into[offsets[t] .. offsets[t + 1]).
-  auto forEachEdge = [&](auto visit) {
-    for (int32_t s = 1; s < table.numStates(); ++s)
-      for (int32_t c = 0; c < columns; ++c)
-        if (int32_t t = table.target(s, c);
-            t != ByteDfa::kDead &&
-            (c < table.numClasses ||
-             callLengths[c - table.numClasses] != kNoPath))
-          visit(s, c, t);
+  // into[offsets[t] .. offsets[t + 1]). The table is read once, into the
+  // list of live edges; most of it leads to the dead state.
+  struct Edge {
+    int32_t source, column, target;
   };
+  std::vector<Edge> edges;
   std::vector<int32_t> offsets(static_cast<size_t>(table.numStates()) + 1, 0);
-  forEachEdge([&](int32_t, int32_t, int32_t t) { ++offsets[t + 1]; });
+  for (int32_t s = 1; s < table.numStates(); ++s) {
+    const int32_t *row = table.next.data() + static_cast<size_t>(s) * columns;
+    for (int32_t c = 0; c < columns; ++c)
+      if (int32_t t = row[c]; t != ByteDfa::kDead &&
+                              (c < table.numClasses ||
+                               callLengths[c - table.numClasses] != kNoPath)) {
+        edges.push_back({s, c, t});
+        ++offsets[t + 1];
+      }
+  }
   for (int32_t t = 0; t < table.numStates(); ++t)
     offsets[t + 1] += offsets[t];
   std::vector<std::pair<int32_t, int32_t>> into(offsets.back());
   std::vector<int32_t> fill(offsets.begin(), offsets.end() - 1);
-  forEachEdge(
-      [&](int32_t s, int32_t c, int32_t t) { into[fill[t]++] = {s, c}; });
+  for (const Edge &edge : edges)
+    into[fill[edge.target]++] = {edge.source, edge.column};
   std::vector<uint64_t> best(table.numStates(), kNoPath);
   using Entry = std::pair<uint64_t, int32_t>;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
