@@ -1,9 +1,10 @@
 //===- ByteNfa.cpp - Thompson NFA over bytes ------------------------------===//
 //
-// Every fragment has one entry and one exit, an Epsilon state whose `out` is
-// patched when the fragment is joined to what follows. Code point sets share
-// common suffixes of their byte sequences (as RE2 does): `.` needs 17 Byte
-// states instead of 28.
+// Every fragment has one entry and one exit, a state whose `out` is patched
+// when the fragment is joined to what follows: an Epsilon, or the one Byte
+// or Call state of a fragment that is nothing else (a literal character).
+// Code point sets share common suffixes of their byte sequences (as RE2 does):
+// `.` needs 17 Byte states instead of 28.
 //
 // A fragment refers only to its own states, so the copies of a repeated
 // body are made by copying the first one's states, renumbered, instead of
@@ -25,7 +26,7 @@ namespace {
 
 struct Fragment {
   int32_t entry;
-  int32_t exit; ///< an Epsilon state, out == -1 until joined
+  int32_t exit; ///< out == -1 until joined
 };
 
 class NfaBuilder {
@@ -142,12 +143,12 @@ Fragment NfaBuilder::build(const RegexNode &node) {
   case RegexNode::Kind::Alternate:
     return buildAlternate(node.children);
   case RegexNode::Kind::Call: {
-    int32_t exit = addEpsilon();
+    // The Call state is its own exit: joining sets its `out`.
     NfaState call;
     call.kind = NfaState::Kind::Call;
-    call.out = exit;
     call.rule = node.rule;
-    return {add(call), exit};
+    int32_t state = add(call);
+    return {state, state};
   }
   case RegexNode::Kind::Repeat: {
     bool outermost = !outerRepeat_;
@@ -177,6 +178,15 @@ NfaBuilder::utf8SequencesOf(const CodePointSet &set) {
 }
 
 Fragment NfaBuilder::buildSet(const CodePointSet &set) {
+  if (set.ranges().size() == 1 && set.ranges().front().hi < 0x80) {
+    // One ASCII range, as every character of literal text: one Byte state,
+    // its own exit.
+    int32_t state =
+        add(byteState({static_cast<uint8_t>(set.ranges().front().lo),
+                       static_cast<uint8_t>(set.ranges().front().hi)},
+                      -1));
+    return {state, state};
+  }
   int32_t exit = addEpsilon();
   firsts_.clear();
   if (!set.empty() && set.ranges().back().hi < 0x80) {
