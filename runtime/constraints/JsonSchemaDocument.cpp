@@ -1,6 +1,7 @@
 //===- JsonSchemaDocument.cpp - A parsed schema and its subschemas --------===//
 #include "runtime/constraints/JsonSchemaDocument.h"
 
+#include "runtime/support/HashMix.h"
 #include "runtime/support/MessageText.h"
 
 #include <bit>
@@ -175,10 +176,6 @@ SchemaDocument::parse(std::string_view text, size_t maxBytes,
 
 namespace {
 
-uint64_t mixHash(uint64_t h, uint64_t value) {
-  return h ^ (value + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2));
-}
-
 /// A hash of `value` that agrees wherever its text (dump()) does: an
 /// integer hashes as its value whether signed or not, a fraction apart.
 uint64_t contentHash(const Json &value) {
@@ -186,21 +183,21 @@ uint64_t contentHash(const Json &value) {
   switch (value.type()) {
   case Json::value_t::number_unsigned:
   case Json::value_t::number_integer:
-    return mixHash(1, value.get<uint64_t>());
+    return hashMix(1, value.get<uint64_t>());
   case Json::value_t::number_float:
-    return mixHash(2, std::hash<double>()(value.get<double>()));
+    return hashMix(2, std::hash<double>()(value.get<double>()));
   case Json::value_t::boolean:
-    return mixHash(h, value.get<bool>());
+    return hashMix(h, value.get<bool>());
   case Json::value_t::string:
-    return mixHash(
+    return hashMix(
         h, std::hash<std::string>()(value.get_ref<const std::string &>()));
   case Json::value_t::array:
     for (const Json &item : value)
-      h = mixHash(h, contentHash(item));
+      h = hashMix(h, contentHash(item));
     return h;
   case Json::value_t::object:
     for (const auto &[key, item] : value.items())
-      h = mixHash(mixHash(h, std::hash<std::string>()(key)), contentHash(item));
+      h = hashMix(hashMix(h, std::hash<std::string>()(key)), contentHash(item));
     return h;
   default:
     return h;

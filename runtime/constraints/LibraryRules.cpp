@@ -45,6 +45,12 @@ struct PlaceOf {
   }
 };
 
+/// Whether no rule is in `rules` twice.
+bool allDistinct(std::vector<int32_t> rules) {
+  std::sort(rules.begin(), rules.end());
+  return std::adjacent_find(rules.begin(), rules.end()) == rules.end();
+}
+
 void listCallees(const RegexNode &node, std::vector<int32_t> &callees) {
   if (node.kind == RegexNode::Kind::Call &&
       std::find(callees.begin(), callees.end(), node.rule) == callees.end())
@@ -91,7 +97,7 @@ DfaTable withCallRules(const DfaTable &dfa, const std::vector<int32_t> &rules) {
 
 LibraryRule::LibraryRule(const RegexNode &body, int32_t self,
                          const AutomatonLimits &limits)
-    : body_(body), limits_(limits), callees_{self} {
+    : callees_{self} {
   listCallees(body, callees_);
   const uint64_t hash = treeHash(body, PlaceOf{callees_});
   std::lock_guard<std::mutex> lock(cacheMutex);
@@ -136,10 +142,8 @@ void LibraryRule::keepNfa(const ByteNfa &nfa) {
 
 std::optional<DfaTable>
 LibraryRule::cachedDfa(const std::vector<int32_t> &callees) {
-  std::vector<int32_t> distinct = callees;
-  std::sort(distinct.begin(), distinct.end());
-  if (std::adjacent_find(distinct.begin(), distinct.end()) != distinct.end())
-    return std::nullopt;
+  if (!allDistinct(callees))
+    return std::nullopt; // two callees are one rule here: one column
   std::lock_guard<std::mutex> lock(cacheMutex);
   if (!entry_ || !entry_->dfa)
     return std::nullopt;
@@ -151,13 +155,14 @@ LibraryRule::cachedDfa(const std::vector<int32_t> &callees) {
 
 void LibraryRule::keepDfa(const DfaTable &dfa,
                           const std::vector<int32_t> &callees) {
+  if (!allDistinct(callees))
+    return; // two callees are one rule here: not a general answer
   std::vector<int32_t> places;
   for (int32_t rule : dfa.callRules) {
-    auto it = std::find(callees.begin(), callees.end(), rule);
-    if (it == callees.end() ||
-        std::count(callees.begin(), callees.end(), rule) != 1)
-      return; // two callees are one rule here: not a general answer
-    places.push_back(static_cast<int32_t>(it - callees.begin()));
+    auto place = static_cast<size_t>(PlaceOf{callees}(rule));
+    if (place == callees.size())
+      return; // a call of none of them: not this rule's DFA
+    places.push_back(static_cast<int32_t>(place));
   }
   DfaTable kept = withCallRules(dfa, places);
   std::lock_guard<std::mutex> lock(cacheMutex);

@@ -50,8 +50,6 @@ public:
   struct Entry;
 
 private:
-  RegexNode body_;
-  AutomatonLimits limits_;
   std::vector<int32_t> callees_;
   std::shared_ptr<Entry> entry_;
 };

@@ -11,34 +11,31 @@
 #define SGL_RUNTIME_CONSTRAINTS_RULETREES_H
 
 #include "runtime/constraints/RegexAst.h"
+#include "runtime/support/HashMix.h"
 
 #include <cstdint>
 
 namespace sgl::runtime::constraints {
 
-inline uint64_t mixTreeHash(uint64_t h, uint64_t value) {
-  return h ^ (value + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2));
-}
-
 template <typename CallId>
 uint64_t treeHash(const RegexNode &node, const CallId &callId) {
-  uint64_t h = mixTreeHash(static_cast<uint64_t>(node.kind), node.offset);
+  uint64_t h = hashMix(static_cast<uint64_t>(node.kind), node.offset);
   switch (node.kind) {
   case RegexNode::Kind::CodePoints:
     for (CodePointRange range : node.codePoints.ranges())
-      h = mixTreeHash(mixTreeHash(h, range.lo), range.hi);
+      h = hashMix(hashMix(h, range.lo), range.hi);
     break;
   case RegexNode::Kind::Call:
-    h = mixTreeHash(h, static_cast<uint64_t>(callId(node.rule)));
+    h = hashMix(h, static_cast<uint64_t>(callId(node.rule)));
     break;
   case RegexNode::Kind::Repeat:
-    h = mixTreeHash(mixTreeHash(h, node.minCount), node.maxCount);
+    h = hashMix(hashMix(h, node.minCount), node.maxCount);
     break;
   default:
     break;
   }
   for (const RegexNode &child : node.children)
-    h = mixTreeHash(h, treeHash(child, callId));
+    h = hashMix(h, treeHash(child, callId));
   return h;
 }
 

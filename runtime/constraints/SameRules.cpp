@@ -68,9 +68,7 @@ std::vector<int32_t> originalRules(const GrammarSource &source) {
       for (auto it = from; it != to && !found; ++it)
         if (sameTree(source.rules[r].body, view, source.rules[it->second].body,
                      CallView(before, it->second))) {
-          for (int32_t &o : original)
-            if (o == r)
-              o = it->second;
+          original[r] = it->second; // an original of this round: final
           found = joined = true;
         }
       if (!found)
@@ -78,6 +76,10 @@ std::vector<int32_t> originalRules(const GrammarSource &source) {
     }
     if (!joined)
       break;
+    // Copies of r from earlier rounds follow r to its original: one step,
+    // as r's original is its own.
+    for (int32_t &o : original)
+      o = original[o];
   }
   return original;
 }

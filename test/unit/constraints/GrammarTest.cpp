@@ -179,6 +179,22 @@ TEST(Grammar, CopiesOfARuleAreCompiledOnce) {
   EXPECT_TRUE(grammar->matches("[123][456,[789]][000]1234"));
   EXPECT_FALSE(grammar->matches("[123][456,[789]][000]123"));
   EXPECT_EQ(grammar->shortestLength(4), grammar->shortestLength(2));
+  // A copy of a copy: 5 joins 4 in the first round, 4 joins 3 in the
+  // second (once 2 is 1), so 5's calls must go to 3 as well.
+  Expected<Grammar> chain = compileGrammar(rules({
+      {"root", seq({call(3), call(4), call(5)})},
+      {"a", re("a")},
+      {"a again", re("a")},
+      {"y", seq({re("<"), call(1), re(">")})},
+      {"r", seq({re("<"), call(2), re(">")})},
+      {"x", seq({re("<"), call(2), re(">")})},
+  }));
+  ASSERT_TRUE(chain) << chain.error().message;
+  for (int32_t copy : {2, 4, 5})
+    EXPECT_EQ(chain->rule(copy).dfa.numStates(), 1) << copy;
+  EXPECT_GT(chain->rule(3).dfa.numStates(), 1);
+  EXPECT_TRUE(chain->matches("<a><a><a>"));
+  EXPECT_FALSE(chain->matches("<a><a>"));
   // The root is its own original even when a rule before it is the same.
   Expected<Grammar> twin =
       compileGrammar(rules({{"first", re("ab")}, {"root", re("ab")}}, 1));
