@@ -2,6 +2,7 @@
 #include "runtime/constraints/ByteDfa.h"
 
 #include "runtime/constraints/ReverseDistances.h"
+#include "runtime/constraints/StateSets.h"
 
 #include <cassert>
 #include <functional>
@@ -101,6 +102,23 @@ ByteDfa::ByteDfa(DfaTable table, std::span<const uint32_t> callLengths)
   for (State s = 1; s < numStates(); ++s)
     assert(shortest_[s] != kNever && "a second dead state: not minimal");
 #endif
+  expands_.assign(numStates(), 0);
+  for (State s = 1; s < numStates(); ++s) {
+    bool expanding = accepting(s);
+    for (int32_t call = 0; call < numCalls() && !expanding; ++call)
+      expanding = !isDead(callTarget(s, call));
+    expands_[s] = expanding ? 1 : 0;
+  }
+}
+
+ByteDfa ByteDfa::buildLazily(ByteNfa nfa, std::span<const uint32_t> ruleLengths,
+                             std::shared_ptr<LazyBudget> budget) {
+  ByteDfa dfa;
+  assignColumns(nfa, dfa.table_);
+  dfa.lazy_ = std::make_shared<const LazyDfa>(std::move(nfa), dfa.table_,
+                                              ruleLengths, std::move(budget));
+  dfa.table_.start = dfa.lazy_->start();
+  return dfa;
 }
 
 ByteDfa::State ByteDfa::walk(State state, std::string_view bytes) const {

@@ -85,11 +85,11 @@ ConstraintCheck Constraint::check(std::string_view text) const {
   for (size_t i = 0; i < text.size(); ++i) {
     stepper.step(frames, static_cast<uint8_t>(text[i]));
     if (frames.empty())
-      return {false, i};
+      return {false, i, grammar_.lazyFailure()};
   }
   if (stepper.accepting(frames))
-    return {true, 0};
-  return {false, text.size()};
+    return {true, 0, std::nullopt};
+  return {false, text.size(), grammar_.lazyFailure()};
 }
 
 ConstraintMasks::ConstraintMasks(std::shared_ptr<const Constraint> constraint,
@@ -154,6 +154,10 @@ bool ConstraintMatcher::accepting() const {
 
 bool ConstraintMatcher::finished() const {
   return ended_ || masks_->masks_->stepper().atEnd(stacks_->frames);
+}
+
+std::optional<std::string> ConstraintMatcher::failure() const {
+  return masks_->constraint().grammar().lazyFailure();
 }
 
 std::string ConstraintMatcher::forcedBytes() const {

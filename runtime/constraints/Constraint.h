@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,6 +62,9 @@ struct ConstraintCheck {
   /// continues with, or text.size() when the text is a proper prefix of
   /// accepted ones.
   size_t errorOffset = 0;
+  /// Set when a lazily built automaton ran out of its budget on the way
+  /// (AutomatonLimits::maxLazyStates): then there is no verdict.
+  std::optional<std::string> failure;
 };
 
 class Constraint {
@@ -148,6 +152,11 @@ public:
   bool accepting() const;
   /// Whether an EOS id was accepted, or no token can follow.
   bool finished() const;
+
+  /// Set once a lazily built automaton of the constraint ran out of its
+  /// budget (AutomatonLimits::maxLazyStates): from then on masks are empty
+  /// and tokens refused, and this says why.
+  std::optional<std::string> failure() const;
 
   /// Bytes after which nothing else can follow but these (jump-forward):
   /// empty when the next byte is not determined.

@@ -1,23 +1,16 @@
 //===- Determinize.cpp - Subset construction with a state limit -----------===//
 //
-// A DFA state is identified by the sorted set of NFA Byte and Match states
-// in its epsilon closure; Split and Epsilon states only lead to those.
-// Transitions are computed per byte class, the classes being the coarsest
-// partition of 0..255 that no Byte state's range cuts, and per called rule:
-// Call states are kept in the sets like Byte states.
-//
-// The sets are stored end to end in one pool and found again through an
-// open-addressing table of their hashes, so that looking up a set that is
-// already known allocates nothing. Many DFA states move to the same NFA
-// states (every character inside a string, say), so the DFA state a list
-// of seeds leads to is remembered with the visits its closure took: the
-// closure is computed once, and the visit count stays what it would be.
+// Many DFA states move to the same NFA states (every character inside a
+// string, say), so the DFA state a list of seeds leads to is remembered
+// with the visits its closure took: the closure is computed once, and the
+// visit count stays what it would be.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/constraints/Determinize.h"
 
+#include "runtime/constraints/StateSets.h"
+
 #include <algorithm>
-#include <array>
 #include <span>
 #include <string>
 
@@ -25,91 +18,29 @@ namespace sgl::runtime::constraints {
 
 namespace {
 
-uint64_t hashStates(std::span<const int32_t> set) {
-  uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a over the state ids
-  for (int32_t state : set)
-    hash = (hash ^ static_cast<uint32_t>(state)) * 0x100000001b3ull;
-  return hash ^ (hash >> 29);
-}
-
-/// The distinct state sets met so far, numbered as they were added.
-class StateSetTable {
-public:
-  StateSetTable() : slots_(64, -1) {}
-
-  int32_t size() const { return static_cast<int32_t>(hashes_.size()); }
-  std::span<const int32_t> set(int32_t id) const {
-    return {pool_.data() + begin_[id], pool_.data() + begin_[id + 1]};
-  }
-  /// The number of `set`, or -1 when it is new.
-  int32_t find(std::span<const int32_t> set, uint64_t hash) const {
-    for (size_t slot = hash & mask();; slot = (slot + 1) & mask()) {
-      int32_t id = slots_[slot];
-      if (id < 0)
-        return -1;
-      if (hashes_[id] == hash && std::ranges::equal(this->set(id), set))
-        return id;
-    }
-  }
-  /// Adds `set`, which is new, as number size().
-  void add(std::span<const int32_t> set, uint64_t hash) {
-    if (2 * (hashes_.size() + 1) > slots_.size())
-      grow();
-    pool_.insert(pool_.end(), set.begin(), set.end());
-    begin_.push_back(static_cast<uint32_t>(pool_.size()));
-    hashes_.push_back(hash);
-    place(size() - 1);
-  }
-
-private:
-  size_t mask() const { return slots_.size() - 1; }
-  void place(int32_t id) {
-    size_t slot = hashes_[id] & mask();
-    while (slots_[slot] >= 0)
-      slot = (slot + 1) & mask();
-    slots_[slot] = id;
-  }
-  void grow() {
-    slots_.assign(slots_.size() * 2, -1);
-    for (int32_t id = 0; id < size(); ++id)
-      place(id);
-  }
-
-  std::vector<int32_t> pool_;         ///< the sets, end to end
-  std::vector<uint32_t> begin_ = {0}; ///< by id: where its set starts
-  std::vector<uint64_t> hashes_;      ///< by id
-  std::vector<int32_t> slots_;        ///< ids by hash; -1: free
-};
-
 class SubsetBuilder {
 public:
   SubsetBuilder(const ByteNfa &nfa, const AutomatonLimits &limits)
-      : nfa_(nfa), limits_(limits), visited_(nfa.states.size(), 0),
+      : nfa_(nfa), limits_(limits), closures_(nfa),
         singleSeedMemo_(nfa.states.size()) {}
 
-  Expected<DfaTable> run();
+  /// The table, nullopt past the state limit, an error past the visits.
+  Expected<std::optional<DfaTable>> run();
 
 private:
-  /// Byte classes and call columns.
-  void computeByteClasses();
-  int32_t callColumn(int32_t rule) const;
-  /// Leaves in closure_ the sorted Byte, Call and Match states reachable
-  /// from `seeds` by epsilons.
-  void computeClosure(std::span<const int32_t> seeds);
-  /// The DFA state of closure_, added when new; -1 past the state limit.
-  int32_t internClosure();
+  /// NFA states visited by all closures so far, memoized ones included.
+  int64_t visits() const { return closures_.visits() + memoVisits_; }
+  /// The DFA state of `closure`, added when new; -1 past the state limit.
+  int32_t intern(std::span<const int32_t> closure);
   /// The DFA state of the closure of `seeds`, computed once per list.
   int32_t closureState(std::span<const int32_t> seeds);
 
   const ByteNfa &nfa_;
   const AutomatonLimits &limits_;
   DfaTable table_;
-  StateSetTable sets_;            ///< by DFA state
-  std::vector<uint32_t> visited_; ///< per NFA state: last closure's mark
-  uint32_t mark_ = 0;
-  int64_t visits_ = 0; ///< NFA states visited by all closures so far
-  std::vector<int32_t> stack_;
-  std::vector<int32_t> closure_;
+  StateSetTable sets_; ///< by DFA state
+  ClosureBuilder closures_;
+  int64_t memoVisits_ = 0;
 
   /// Where a list of seeds led, and the NFA states its closure visited.
   struct Memo {
@@ -121,86 +52,17 @@ private:
   std::vector<Memo> seedListMemo_;   ///< by seedLists_ id
 };
 
-void SubsetBuilder::computeByteClasses() {
-  std::array<bool, 257> startsClass{};
-  for (const NfaState &state : nfa_.states) {
-    if (state.kind != NfaState::Kind::Byte)
-      continue;
-    startsClass[state.lo] = true;
-    startsClass[state.hi + 1] = true;
-  }
-  int32_t current = 0;
-  for (int byte = 0; byte < 256; ++byte) {
-    if (startsClass[byte] && byte > 0)
-      ++current;
-    table_.byteClass[byte] = static_cast<uint8_t>(current);
-  }
-  table_.numClasses = current + 1;
-  for (const NfaState &state : nfa_.states)
-    if (state.kind == NfaState::Kind::Call)
-      table_.callRules.push_back(state.rule);
-  std::sort(table_.callRules.begin(), table_.callRules.end());
-  table_.callRules.erase(
-      std::unique(table_.callRules.begin(), table_.callRules.end()),
-      table_.callRules.end());
-}
-
-int32_t SubsetBuilder::callColumn(int32_t rule) const {
-  auto it =
-      std::lower_bound(table_.callRules.begin(), table_.callRules.end(), rule);
-  return table_.numClasses +
-         static_cast<int32_t>(it - table_.callRules.begin());
-}
-
-void SubsetBuilder::computeClosure(std::span<const int32_t> seeds) {
-  ++mark_;
-  closure_.clear();
-  stack_.clear();
-  // Marked when first met, so that each state is pushed once; the order of
-  // the walk does not matter, the result being sorted.
-  auto reach = [&](int32_t id) {
-    if (id >= 0 && visited_[id] != mark_) {
-      visited_[id] = mark_;
-      stack_.push_back(id);
-    }
-  };
-  for (int32_t seed : seeds)
-    reach(seed);
-  while (!stack_.empty()) {
-    int32_t id = stack_.back();
-    stack_.pop_back();
-    ++visits_;
-    const NfaState &state = nfa_.states[id];
-    switch (state.kind) {
-    case NfaState::Kind::Byte:
-    case NfaState::Kind::Call:
-    case NfaState::Kind::Match:
-      closure_.push_back(id);
-      break;
-    case NfaState::Kind::Split:
-      reach(state.out);
-      reach(state.out1);
-      break;
-    case NfaState::Kind::Epsilon:
-      reach(state.out);
-      break;
-    }
-  }
-  std::sort(closure_.begin(), closure_.end());
-}
-
-int32_t SubsetBuilder::internClosure() {
-  uint64_t hash = hashStates(closure_);
-  if (int32_t known = sets_.find(closure_, hash); known >= 0)
+int32_t SubsetBuilder::intern(std::span<const int32_t> closure) {
+  uint64_t hash = hashStates(closure);
+  if (int32_t known = sets_.find(closure, hash); known >= 0)
     return known;
   if (table_.numStates() >= limits_.maxDfaStates)
     return -1;
   int32_t id = table_.numStates();
-  bool accepting =
-      std::any_of(closure_.begin(), closure_.end(), [&](int32_t state) {
-        return nfa_.states[state].kind == NfaState::Kind::Match;
-      });
-  sets_.add(closure_, hash);
+  bool accepting = std::any_of(closure.begin(), closure.end(), [&](int32_t s) {
+    return nfa_.states[s].kind == NfaState::Kind::Match;
+  });
+  sets_.add(closure, hash);
   table_.accepting.push_back(accepting ? 1 : 0);
   table_.next.resize(table_.next.size() + table_.numColumns(), 0);
   return id;
@@ -217,35 +79,28 @@ int32_t SubsetBuilder::closureState(std::span<const int32_t> seeds) {
       memo = &seedListMemo_[known];
   }
   if (memo && memo->state >= 0) {
-    visits_ += memo->visits;
+    memoVisits_ += memo->visits;
     return memo->state;
   }
-  const int64_t before = visits_;
-  computeClosure(seeds);
-  int32_t state = internClosure();
+  const int64_t before = closures_.visits();
+  int32_t state = intern(closures_.closure(seeds));
   if (state < 0)
     return state;
   if (!memo) {
     seedLists_.add(seeds, hash);
     memo = &seedListMemo_.emplace_back();
   }
-  *memo = {state, visits_ - before};
+  *memo = {state, closures_.visits() - before};
   return state;
 }
 
-Expected<DfaTable> SubsetBuilder::run() {
-  computeByteClasses();
-  auto tooManyStates = [&] {
-    return makeError("automaton exceeds " +
-                     std::to_string(limits_.maxDfaStates) + " states");
-  };
-  closure_.clear();
-  if (limits_.maxDfaStates < 1 || internClosure() != 0) // the dead state
-    return tooManyStates();
-  computeClosure(std::span<const int32_t>(&nfa_.start, 1));
-  table_.start = internClosure();
+Expected<std::optional<DfaTable>> SubsetBuilder::run() {
+  assignColumns(nfa_, table_);
+  if (intern({}) != 0) // the dead state
+    return std::optional<DfaTable>();
+  table_.start = intern(closures_.closure(std::span(&nfa_.start, 1)));
   if (table_.start < 0)
-    return tooManyStates();
+    return std::optional<DfaTable>();
   const int32_t columns = table_.numColumns();
   std::vector<std::vector<int32_t>> seeds(columns);
   std::vector<int32_t> touched; // columns with seeds, each once
@@ -263,7 +118,7 @@ Expected<DfaTable> SubsetBuilder::run() {
     for (int32_t id : sets_.set(from)) {
       const NfaState &state = nfa_.states[id];
       if (state.kind == NfaState::Kind::Call)
-        addSeed(callColumn(state.rule), state.out);
+        addSeed(callColumn(table_, state.rule), state.out);
       if (state.kind != NfaState::Kind::Byte)
         continue;
       for (int c = table_.byteClass[state.lo]; c <= table_.byteClass[state.hi];
@@ -272,7 +127,7 @@ Expected<DfaTable> SubsetBuilder::run() {
     }
     // In column order, which numbers the new states.
     std::sort(touched.begin(), touched.end());
-    // An index, not a pointer: internClosure() grows the table.
+    // An index, not a pointer: intern() grows the table.
     size_t row = static_cast<size_t>(from) * columns;
     for (int32_t c : touched) {
       // Neighbouring classes often lead to the same NFA states.
@@ -282,21 +137,26 @@ Expected<DfaTable> SubsetBuilder::run() {
       }
       int32_t to = closureState(seeds[c]);
       if (to < 0)
-        return tooManyStates();
-      if (visits_ > limits_.maxSubsetVisits)
+        return std::optional<DfaTable>();
+      if (visits() > limits_.maxSubsetVisits)
         return makeError("automaton is too complex to build (over " +
                          std::to_string(limits_.maxSubsetVisits) +
                          " NFA states visited)");
       table_.next[row + c] = to;
     }
   }
-  return std::move(table_);
+  return std::optional<DfaTable>(std::move(table_));
 }
 
 } // namespace
 
-Expected<DfaTable> determinize(const ByteNfa &nfa,
-                               const AutomatonLimits &limits) {
+Error tooManyDfaStates(const AutomatonLimits &limits) {
+  return makeError("automaton exceeds " + std::to_string(limits.maxDfaStates) +
+                   " states");
+}
+
+Expected<std::optional<DfaTable>> determinize(const ByteNfa &nfa,
+                                              const AutomatonLimits &limits) {
   return SubsetBuilder(nfa, limits).run();
 }
 

@@ -204,22 +204,19 @@ std::vector<uint8_t> rulesReachedFrom(int32_t root,
 
 } // namespace
 
-Grammar::Rule::Rule(std::string name, ByteDfa dfa)
-    : name(std::move(name)), dfa(std::move(dfa)),
-      expands(this->dfa.numStates(), 0) {
-  for (ByteDfa::State s = 1; s < this->dfa.numStates(); ++s) {
-    bool expanding = this->dfa.accepting(s);
-    for (int32_t call = 0; call < this->dfa.numCalls() && !expanding; ++call)
-      expanding = !this->dfa.isDead(this->dfa.callTarget(s, call));
-    expands[s] = expanding ? 1 : 0;
-  }
-}
-
 Grammar Grammar::regular(std::string name, ByteDfa dfa) {
   Grammar grammar;
+  if (dfa.lazy())
+    grammar.firstLazyRule_ = 0;
   grammar.shortest_.push_back(dfa.shortestAccept(dfa.start()));
   grammar.rules_.emplace_back(std::move(name), std::move(dfa));
   return grammar;
+}
+
+std::optional<std::string> Grammar::lazyFailure() const {
+  if (firstLazyRule_ < 0)
+    return std::nullopt;
+  return rules_[firstLazyRule_].dfa.lazy()->budget().error();
 }
 
 int64_t Grammar::numStates() const {
@@ -342,6 +339,7 @@ Expected<Grammar> compileGrammar(const GrammarSource &source,
   grammar.shortest_ = lengths;
   const std::vector<uint8_t> reachable = rulesReachedFrom(source.root, nfas);
   int64_t totalStates = 0;
+  std::shared_ptr<LazyBudget> lazyBudget; // one for all lazy rules
   for (int32_t r = 0; r < numRules; ++r) {
     if (!reachable[r]) { // a copy, or never called: only its dead state
       DfaTable none;
@@ -370,10 +368,22 @@ Expected<Grammar> compileGrammar(const GrammarSource &source,
         if (state.kind == NfaState::Kind::Call &&
             lengths[state.rule] == kNoPath)
           state = NfaState{};
-      Expected<DfaTable> table = determinize(nfa, limits);
+      Expected<std::optional<DfaTable>> table = determinize(nfa, limits);
+      if (table && !*table && limits.maxLazyStates <= 0)
+        table = tooManyDfaStates(limits);
       if (!table)
         return makeError("rule " + ruleName(r) + ": " + table.error().message);
-      kept = minimizeDfa(*table);
+      if (!*table) { // too large to build whole: built as masks need it
+        if (!lazyBudget)
+          lazyBudget = std::make_shared<LazyBudget>(limits);
+        if (grammar.firstLazyRule_ < 0)
+          grammar.firstLazyRule_ = r;
+        grammar.rules_.emplace_back(
+            source.rules[r].name,
+            ByteDfa::buildLazily(std::move(nfa), lengths, lazyBudget));
+        continue;
+      }
+      kept = minimizeDfa(**table);
       if (keepable)
         library[r]->keepDfa(*kept, callees);
     }

@@ -25,6 +25,7 @@
 #include "runtime/constraints/RegexAst.h"
 #include "runtime/support/Expected.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,11 +56,9 @@ public:
     /// calling rule dfa.callRule(j). shortestAccept() counts a call as the
     /// callee's shortest length.
     ByteDfa dfa;
-    /// Per state: 1 when a stack with this top can grow or shrink without
-    /// a byte (a live call, or accepting), so its closure is not itself.
-    std::vector<uint8_t> expands;
 
-    Rule(std::string name, ByteDfa dfa);
+    Rule(std::string name, ByteDfa dfa)
+        : name(std::move(name)), dfa(std::move(dfa)) {}
   };
 
   /// The grammar of one regular language: a single rule, no calls.
@@ -70,8 +69,14 @@ public:
   const Rule &rule(int32_t index) const { return rules_[index]; }
   /// The fewest bytes of a whole match of rule `index`.
   uint32_t shortestLength(int32_t index) const { return shortest_[index]; }
-  /// DFA states of all rules together.
+  /// DFA states of all rules together (of lazy rules, those built so far).
   int64_t numStates() const;
+
+  /// Whether a rule's DFA is built lazily (LazyDfa.h), as masks reach its
+  /// states; then its budget may run out while masks are made, and this
+  /// says why.
+  bool hasLazyRules() const { return firstLazyRule_ >= 0; }
+  std::optional<std::string> lazyFailure() const;
 
   /// Whether the grammar has one rule and no calls: a plain regular
   /// language, whose masks need no stacks.
@@ -88,6 +93,7 @@ private:
   std::vector<Rule> rules_;
   std::vector<uint32_t> shortest_; ///< per rule
   int32_t root_ = 0;
+  int32_t firstLazyRule_ = -1; ///< all lazy rules share one LazyBudget
 };
 
 /// One grammar whose outputs are those of any of `sources` (e.g. the

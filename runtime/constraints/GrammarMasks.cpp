@@ -66,7 +66,7 @@ int64_t walkStacks(FrameStepper &stepper, const VocabularyTrie &trie,
   std::vector<uint32_t> &below = scratch.below;
   std::vector<Frame> &after = scratch.after;
   auto plain = [&](const Frame &frame) {
-    return !grammar.rule(frame.rule).expands[frame.state];
+    return !grammar.rule(frame.rule).dfa.expands(frame.state);
   };
   // Level `depth` after `after`: one plain stack, or a closure.
   auto enter = [&](int32_t depth, bool returnedAbove) {
@@ -120,7 +120,7 @@ int64_t walkStacks(FrameStepper &stepper, const VocabularyTrie &trie,
         node = trie.subtreeEnd(node);
         continue;
       }
-      if (!rule.expands[next]) {
+      if (!rule.dfa.expands(next)) {
         if (reportHere)
           onTokens(node, static_cast<uint32_t>(std::min<uint64_t>(
                              uint64_t{rule.dfa.shortestAccept(next)} +
@@ -186,8 +186,12 @@ GrammarMasks::GrammarMasks(const Grammar &grammar,
                            const ConstraintVocabulary &vocabulary)
     : grammar_(grammar), vocabulary_(vocabulary),
       numWords_((vocabulary.trie.vocabSize() + 63) / 64),
-      stepper_(grammar, arena_), none_(numWords_, 0), tops_(grammar.numRules()),
-      fits_(grammar.numRules()), sliceBytes_(grammar.numRules()) {}
+      stepper_(grammar, arena_), none_(numWords_, 0),
+      // Slices ask about every state some runs of characters reach, which
+      // a lazy DFA would have to build.
+      slices_(grammar.hasLazyRules() ? nullptr : vocabulary.slices.get()),
+      tops_(grammar.numRules()), fits_(grammar.numRules()),
+      sliceBytes_(grammar.numRules()) {}
 
 void GrammarMasks::markEos(Words &words, bool accepting) const {
   for (int32_t id : vocabulary_.eosIds) {
@@ -215,7 +219,7 @@ const GrammarMasks::SliceFit &GrammarMasks::sliceFit(int32_t rule,
     return fit;
   fit.known = true;
   const ByteDfa &dfa = grammar_.rule(rule).dfa;
-  const std::vector<TokenSlice> &slices = *vocabulary_.slices;
+  const std::vector<TokenSlice> &slices = *slices_;
   std::vector<std::vector<uint8_t>> &bytes = sliceBytes_[rule];
   if (bytes.empty())
     for (const TokenSlice &candidate : slices)
@@ -261,7 +265,7 @@ GrammarMasks::TopSplit GrammarMasks::buildTopSplit(int32_t rule,
   // skips the subtrees that hold only those.
   const TokenSlice *slice = nullptr;
   uint8_t sliceChars = 0;
-  if (vocabulary_.slices) {
+  if (slices_) {
     std::vector<Frame> closed;
     stepper_.closure({Frame{rule, state, Frame::kBase}}, closed);
     int32_t mostTokens = 0;
@@ -291,7 +295,7 @@ GrammarMasks::TopSplit GrammarMasks::buildTopSplit(int32_t rule,
   // there survives is taken whole.
   auto takeBelow = [&](VocabularyTrie::Node node,
                        std::span<const Frame> frames) {
-    if (!vocabulary_.slices)
+    if (!slices_)
       return false;
     for (const Frame &frame : frames) {
       const SliceFit &fit = sliceFit(frame.rule, frame.state);
@@ -347,7 +351,7 @@ uint32_t GrammarMasks::addContextTokens(const Frame &frame,
 }
 
 TokenSlice::Absorption GrammarMasks::absorbOnStack(const Frame &frame) {
-  const TokenSlice &slice = vocabulary_.slices->front();
+  const TokenSlice &slice = slices_->front();
   const ByteDfa &runs = slice.runs();
   if (stackBytes_.empty()) {
     std::vector<const ByteDfa *> dfas;
@@ -418,12 +422,12 @@ GrammarMasks::buildStacksMask(const std::vector<Frame> &frames) {
         kNoPath));
     const std::vector<int32_t> *roots = &split.contextRoots;
     std::vector<int32_t> uncovered;
-    if (vocabulary_.slices && roots->size() >= kManyContextRoots) {
+    if (slices_ && roots->size() >= kManyContextRoots) {
       // Many tokens run past the top's rule (near the end of a block of a
       // long string, say): the real stack may take runs of string content
       // on, and then a slice's mask holds most of them.
       TokenSlice::Absorption absorbed = absorbOnStack(frame);
-      const TokenSlice &slice = vocabulary_.slices->front();
+      const TokenSlice &slice = slices_->front();
       uint8_t chars = slice.maskCountAtMost(absorbed.chars);
       if (chars > 0) {
         std::span<const uint64_t> tokens = slice.tokensUpTo(chars);
@@ -465,9 +469,19 @@ std::span<const uint64_t> GrammarMasks::mask(const std::vector<Frame> &frames,
                                              uint32_t tokensLeft) {
   if (tokensLeft == 0 || frames.empty())
     return none_;
+  // A lazy DFA out of budget led walks to the dead state: what they built
+  // is wrong, so it is not kept, and the matcher reports why.
+  auto exhausted = [&] {
+    return grammar_.hasLazyRules() && grammar_.lazyFailure().has_value();
+  };
+  if (exhausted())
+    return none_;
   auto it = stacks_.find(frames);
   if (it == stacks_.end()) {
-    it = stacks_.emplace(frames, buildStacksMask(frames)).first;
+    StacksMask built = buildStacksMask(frames);
+    if (exhausted())
+      return none_;
+    it = stacks_.emplace(frames, std::move(built)).first;
     ++stats_.masksBuilt;
   } else {
     ++stats_.masksCached;
@@ -478,6 +492,10 @@ std::span<const uint64_t> GrammarMasks::mask(const std::vector<Frame> &frames,
   if (inserted) {
     narrowed->second = buildNarrowedMask(frames, tokensLeft);
     ++stats_.masksBuilt;
+    if (exhausted()) {
+      narrowed_[frames].erase(tokensLeft);
+      return none_;
+    }
   }
   return narrowed->second;
 }

@@ -122,6 +122,7 @@ private:
   FrameArena arena_;
   FrameStepper stepper_;
   Words none_;
+  const std::vector<TokenSlice> *slices_; ///< null: none to use
   std::vector<std::unordered_map<int32_t, std::unique_ptr<TopSplit>>> tops_;
   std::vector<std::vector<SliceFit>> fits_; ///< per rule, per state
   /// Per rule, per slice: TokenSlice::representativeBytes.

@@ -6,6 +6,8 @@
 #include "runtime/constraints/MinimizeDfa.h"
 #include "runtime/constraints/RegexParser.h"
 
+#include <algorithm>
+
 namespace sgl::runtime::constraints {
 
 Expected<ByteDfa> compileRegexTree(const RegexNode &root,
@@ -13,12 +15,19 @@ Expected<ByteDfa> compileRegexTree(const RegexNode &root,
   Expected<ByteNfa> nfa = buildNfa(root, limits);
   if (!nfa)
     return nfa.error();
-  Expected<DfaTable> dfa = determinize(*nfa, limits);
+  if (std::any_of(
+          nfa->states.begin(), nfa->states.end(),
+          [](const NfaState &s) { return s.kind == NfaState::Kind::Call; }))
+    return makeError("a regular expression cannot call grammar rules");
+  Expected<std::optional<DfaTable>> dfa = determinize(*nfa, limits);
   if (!dfa)
     return dfa.error();
-  if (!dfa->callRules.empty())
-    return makeError("a regular expression cannot call grammar rules");
-  return ByteDfa(minimizeDfa(*dfa));
+  if (*dfa)
+    return ByteDfa(minimizeDfa(**dfa));
+  if (limits.maxLazyStates <= 0)
+    return tooManyDfaStates(limits);
+  return ByteDfa::buildLazily(std::move(*nfa), {},
+                              std::make_shared<LazyBudget>(limits));
 }
 
 Expected<ByteDfa> compileRegex(std::string_view pattern,

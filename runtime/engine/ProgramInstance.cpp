@@ -208,9 +208,15 @@ bool ProgramInstance::acceptToken(int32_t id, bool contextFull) {
   ++stats_.generatedTokens;
   ++finish_.tokens;
   if (matcher_ && !matcher_->accept(id)) {
-    // The scheduler samples from the matcher's own mask.
-    fail(pendingLabel() + "sampled token " + std::to_string(id) +
-         ", which its constraint does not allow");
+    // The scheduler samples from the matcher's own mask, unless the
+    // constraint's lazily built automaton ran out of room meanwhile.
+    if (std::optional<std::string> why = matcher_->failure())
+      fail(pendingLabel() + "its " +
+           constraintKindName(pending_->gen.constraint.kind) +
+           " constraint cannot go on: " + *why);
+    else
+      fail(pendingLabel() + "sampled token " + std::to_string(id) +
+           ", which its constraint does not allow");
     return true;
   }
   if (stopIds_.count(id)) {
@@ -243,6 +249,8 @@ bool ProgramInstance::acceptToken(int32_t id, bool contextFull) {
 
 std::string ProgramInstance::unacceptedMessage(FinishReason reason) const {
   const char *kind = constraintKindName(pending_->gen.constraint.kind);
+  if (std::optional<std::string> why = matcher_->failure())
+    return pendingLabel() + "its " + kind + " constraint cannot go on: " + *why;
   std::string why = reason == FinishReason::MaxTokens ? "it reached max_tokens"
                     : reason == FinishReason::ContextLimit
                         ? "it reached the model's context limit"

@@ -31,6 +31,11 @@
 //                (the same automaton up to state numbering), for small
 //                automata and when both fit the limits
 //
+// A DFA past the limit of 2000 states is built lazily (LazyDfa.h) and is
+// not minimal: it is built whole first, when that takes at most
+// kMaxLazyStatesChecked states, and then checked like the others but for
+// minimality; past that, only the texts are checked.
+//
 //===----------------------------------------------------------------------===//
 
 #include "runtime/constraints/RegexCompiler.h"
@@ -65,6 +70,8 @@ constexpr int64_t kVariantSubsetVisits = 50'000;
 constexpr size_t kMaxSweepBytes = 64;
 /// Texts compared per pattern, besides the sweep.
 constexpr int kNumTexts = 24;
+/// Lazy DFAs with more states keep only the checks of texts.
+constexpr int32_t kMaxLazyStatesChecked = 6000;
 
 AutomatonLimits fuzzLimits() {
   AutomatonLimits limits;
@@ -72,6 +79,8 @@ AutomatonLimits fuzzLimits() {
   limits.maxNfaStates = 20'000;
   limits.maxDfaStates = 2000;
   limits.maxSubsetVisits = 200'000;
+  limits.maxLazyStates = 20'000;
+  limits.maxLazySetEntries = 2'000'000;
   return limits;
 }
 
@@ -454,14 +463,34 @@ void checkUtf8(const ByteDfa &dfa, const ByteColumns &columns) {
   }
 }
 
+/// Whether a lazy DFA's budget ran out: then new transitions lead to the
+/// dead state, and nothing it says any more is checked.
+bool outOfBudget(const ByteDfa &dfa) {
+  return dfa.lazy() && dfa.lazy()->budget().exhausted();
+}
+
+/// Builds every state of a lazy DFA by stepping each on every byte: false
+/// when that would pass `maxStates` or the budget.
+bool buildEveryState(const ByteDfa &dfa, int32_t maxStates) {
+  for (State s = 0; s < dfa.numStates(); ++s) {
+    if (dfa.numStates() > maxStates)
+      return false;
+    for (int byte = 0; byte < 256; ++byte)
+      dfa.step(s, static_cast<uint8_t>(byte));
+  }
+  return dfa.numStates() <= maxStates && !outOfBudget(dfa);
+}
+
 /// The smallest byte that brings live, rejecting `s` one step nearer to
-/// acceptance.
-uint8_t nearerByte(const ByteDfa &dfa, State s) {
+/// acceptance; none once a lazy DFA is out of budget.
+std::optional<uint8_t> nearerByte(const ByteDfa &dfa, State s) {
   for (int byte = 0; byte < 256; ++byte) {
     uint32_t next = dfa.shortestAccept(dfa.step(s, static_cast<uint8_t>(byte)));
     if (next != ByteDfa::kNever && next + 1 == dfa.shortestAccept(s))
       return static_cast<uint8_t>(byte);
   }
+  if (outOfBudget(dfa))
+    return std::nullopt;
   bug("no byte leads nearer to acceptance");
 }
 
@@ -474,9 +503,11 @@ std::optional<std::string> shortestText(const ByteDfa &dfa) {
   uint32_t length = dfa.shortestAccept(s);
   while (!dfa.accepting(s)) {
     check(text.size() < length, "the shortest walk is longer than promised");
-    uint8_t byte = nearerByte(dfa, s);
-    text += static_cast<char>(byte);
-    s = dfa.step(s, byte);
+    std::optional<uint8_t> byte = nearerByte(dfa, s);
+    if (!byte)
+      return std::nullopt;
+    text += static_cast<char>(*byte);
+    s = dfa.step(s, *byte);
   }
   check(text.size() == length, "the shortest walk is shorter than promised");
   check(dfa.matches(text), "the shortest text is not matched");
@@ -494,14 +525,18 @@ std::string walkText(const ByteDfa &dfa, Random &random) {
       return text;
     uint8_t byte;
     if (text.size() >= 32) {
-      byte = nearerByte(dfa, s);
+      std::optional<uint8_t> nearer = nearerByte(dfa, s);
+      if (!nearer)
+        return text;
+      byte = *nearer;
     } else {
       live.clear();
       for (int b = 0; b < 256; ++b)
         if (!dfa.isDead(dfa.step(s, static_cast<uint8_t>(b))))
           live.push_back(static_cast<uint8_t>(b));
       if (live.empty()) {
-        check(dfa.accepting(s), "a live state without a live successor");
+        check(dfa.accepting(s) || outOfBudget(dfa),
+              "a live state without a live successor");
         return text;
       }
       byte = live[random.below(live.size())];
@@ -569,6 +604,8 @@ bool checkText(const ByteDfa &dfa, const Pcre2FullMatch *pcre2,
   for (char c : text)
     s = dfa.step(s, static_cast<uint8_t>(c));
   bool accepted = dfa.accepting(s);
+  if (outOfBudget(dfa))
+    return true; // its walks lead to the dead state: no verdict to check
   check(accepted == dfa.matches(text),
         "matches() disagrees with step():", text);
   if (accepted) {
@@ -628,7 +665,7 @@ void checkSameLanguage(const std::string &left, const std::string &right,
   if (!a)
     return;
   sgl::Expected<ByteDfa> b = compileRegex(right, limits);
-  if (!b)
+  if (!b || a->lazy() || b->lazy())
     return;
   check(isomorphic(*a, *b),
         "two spellings of one language differ:", left + "  vs  " + right);
@@ -647,10 +684,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     checkError(pattern, dfa.error().message);
     return 0;
   }
-  ByteColumns columns = findColumns(*dfa);
-  checkStates(*dfa, columns);
-  checkMinimal(*dfa, columns);
-  checkUtf8(*dfa, columns);
+  if (!dfa->lazy() || buildEveryState(*dfa, kMaxLazyStatesChecked)) {
+    ByteColumns columns = findColumns(*dfa);
+    checkStates(*dfa, columns);
+    if (!dfa->lazy())
+      checkMinimal(*dfa, columns);
+    checkUtf8(*dfa, columns);
+  }
 
   Pcre2FullMatch pcre2(pattern);
   const Pcre2FullMatch *reference = pcre2.compiled() ? &pcre2 : nullptr;
@@ -692,7 +732,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   // One pair, only for small automata and under tighter limits: a variant
   // that would be much larger than P itself is skipped, not waited for.
-  if (dfa->numStates() <= kMaxStatesForVariants) {
+  if (!dfa->lazy() && dfa->numStates() <= kMaxStatesForVariants) {
     AutomatonLimits variantLimits = limits;
     variantLimits.maxDfaStates = 4 * dfa->numStates() + 16;
     variantLimits.maxSubsetVisits = kVariantSubsetVisits;

@@ -79,7 +79,10 @@ bool traceMasks(ConstraintMasks &masks, std::span<const int32_t> tokens,
                  displayBytes(bytes).c_str(),
                  static_cast<long long>(allowedCount), verdict, mask.micros);
     if (!taken) {
-      std::fprintf(out, "stopped: token %zu is not allowed here\n", i);
+      if (std::optional<std::string> why = matcher.failure())
+        std::fprintf(out, "stopped at token %zu: %s\n", i, why->c_str());
+      else
+        std::fprintf(out, "stopped: token %zu is not allowed here\n", i);
       return false;
     }
     if (tokensLeft > 0)

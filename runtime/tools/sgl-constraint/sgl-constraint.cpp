@@ -53,8 +53,11 @@ std::string defaultTokenizerDir() {
 int printStats(const Constraint &constraint, double compileMillis) {
   const Grammar &grammar = constraint.grammar();
   std::printf("rules: %d\n", grammar.numRules());
-  std::printf("dfa states: %lld\n",
-              static_cast<long long>(grammar.numStates()));
+  // A lazy DFA has only the states built so far: none past the start yet.
+  std::printf(
+      "dfa states: %lld%s\n", static_cast<long long>(grammar.numStates()),
+      grammar.hasLazyRules() ? " (some built lazily, as masks reach them)"
+                             : "");
   std::printf("regular: %s\n", grammar.isRegular() ? "yes" : "no");
   uint32_t shortest = constraint.shortestBytes();
   std::printf("shortest accepted: %u %s\n", shortest,
@@ -68,6 +71,8 @@ int checkText(const Constraint &constraint, const Options &o) {
   if (!text)
     return reportError(kTool, text.error().message);
   ConstraintCheck check = constraint.check(*text);
+  if (check.failure)
+    return reportError(kTool, *check.failure);
   std::fputs(describeCheck(*text, check).c_str(), stdout);
   return check.accepted ? kExitSuccess : kExitError;
 }

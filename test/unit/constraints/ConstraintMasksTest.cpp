@@ -78,7 +78,9 @@ struct Walker {
   }
 };
 
-TEST(ConstraintMasks, EqualBruteForceAlongRandomWalks) {
+/// Masks along random walks through every test grammar equal the brute
+/// force: each token's bytes stepped through the grammar on their own.
+void checkMasksAlongRandomWalks(const AutomatonLimits &limits) {
   GeneratedVocabulary generated = generateVocabulary(/*seed=*/5, 600);
   ConstraintVocabulary vocabulary = makeVocabulary(generated);
   const auto vocab = static_cast<int32_t>(generated.vocabSize());
@@ -86,7 +88,8 @@ TEST(ConstraintMasks, EqualBruteForceAlongRandomWalks) {
   Walker walker{std::mt19937_64(11)};
   for (const NamedGrammar &g : testGrammars()) {
     SCOPED_TRACE(g.name);
-    auto constraint = Constraint::fromGrammar(*compileGrammar(g.source));
+    auto constraint =
+        Constraint::fromGrammar(*compileGrammar(g.source, limits));
     ConstraintMasks masks(constraint, vocabulary);
     for (int walk = 0; walk < 80; ++walk) {
       ConstraintMatcher matcher(masks);
@@ -130,7 +133,27 @@ TEST(ConstraintMasks, EqualBruteForceAlongRandomWalks) {
   EXPECT_GT(allowedTotal, pairs); // masks are not trivially tiny
 }
 
-TEST(ConstraintMasks, BudgetsAreExactInBytesAndAlwaysEndAccepted) {
+TEST(ConstraintMasks, EqualBruteForceAlongRandomWalks) {
+  checkMasksAlongRandomWalks({});
+}
+
+/// Rules of more than 3 DFA states are built lazily (LazyDfa.h).
+AutomatonLimits lazyLimits() {
+  AutomatonLimits limits;
+  limits.maxDfaStates = 3;
+  return limits;
+}
+
+TEST(ConstraintMasks, EqualBruteForceWithLazyRules) {
+  AutomatonLimits limits = lazyLimits();
+  for (const NamedGrammar &g : testGrammars())
+    EXPECT_TRUE(compileGrammar(g.source, limits)->hasLazyRules()) << g.name;
+  checkMasksAlongRandomWalks(limits);
+}
+
+/// With budgets, masks refuse exactly the tokens after which the shortest
+/// completion no longer fits, and walks that draw from them end accepted.
+void checkBudgetsAlongRandomWalks(const AutomatonLimits &limits) {
   GeneratedVocabulary generated = generateVocabulary(/*seed=*/8, 600);
   ConstraintVocabulary vocabulary = makeVocabulary(generated);
   const auto vocab = static_cast<int32_t>(generated.vocabSize());
@@ -138,7 +161,8 @@ TEST(ConstraintMasks, BudgetsAreExactInBytesAndAlwaysEndAccepted) {
   int64_t narrowedSteps = 0;
   for (const NamedGrammar &g : testGrammars()) {
     SCOPED_TRACE(g.name);
-    auto constraint = Constraint::fromGrammar(*compileGrammar(g.source));
+    auto constraint =
+        Constraint::fromGrammar(*compileGrammar(g.source, limits));
     ConstraintMasks masks(constraint, vocabulary);
     for (int walk = 0; walk < 60; ++walk) {
       uint32_t budget = constraint->shortestBytes() + walk % 24;
@@ -176,6 +200,14 @@ TEST(ConstraintMasks, BudgetsAreExactInBytesAndAlwaysEndAccepted) {
     }
   }
   EXPECT_GT(narrowedSteps, 100); // the budgets did bite
+}
+
+TEST(ConstraintMasks, BudgetsAreExactInBytesAndAlwaysEndAccepted) {
+  checkBudgetsAlongRandomWalks({});
+}
+
+TEST(ConstraintMasks, BudgetsAreExactWithLazyRules) {
+  checkBudgetsAlongRandomWalks(lazyLimits());
 }
 
 TEST(ConstraintMatcher, FollowsARegex) {

@@ -221,6 +221,7 @@ TEST(Grammar, RefusesBadSources) {
             "grammar needs more than 10 automaton states");
   limits = {};
   limits.maxDfaStates = 5;
+  limits.maxLazyStates = 0; // else built lazily
   EXPECT_EQ(
       errorOf(rules({{"a", call(1)}, {"digits", re("[0-9]{8}")}}), limits),
       "rule 'digits': automaton exceeds 5 states");

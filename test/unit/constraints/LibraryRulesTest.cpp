@@ -47,9 +47,9 @@ TEST(LibraryRules, CachedAutomataCallTheRulesOfTheGrammarAtHand) {
   Expected<ByteNfa> nfa = buildNfa(listBody(3, 5), limits);
   ASSERT_TRUE(nfa);
   first.keepNfa(*nfa);
-  Expected<DfaTable> dfa = determinize(*nfa, limits);
-  ASSERT_TRUE(dfa);
-  DfaTable minimal = minimizeDfa(*dfa);
+  Expected<std::optional<DfaTable>> dfa = determinize(*nfa, limits);
+  ASSERT_TRUE(dfa && *dfa);
+  DfaTable minimal = minimizeDfa(**dfa);
   EXPECT_EQ(minimal.callRules, (std::vector<int32_t>{3, 5}));
   EXPECT_FALSE(first.cachedDfa({3, 5}));
   first.keepDfa(minimal, {3, 5});

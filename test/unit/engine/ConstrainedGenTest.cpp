@@ -107,6 +107,24 @@ TEST_F(ConstrainedGenTest, RegexGenEndsAcceptedForEverySeed) {
   EXPECT_GT(seen.size(), 10u);
 }
 
+TEST_F(ConstrainedGenTest, ARegexBuiltLazilyEndsAcceptedForEverySeed) {
+  // 2^21 DFA states: built as the masks reach them (LazyDfa.h).
+  Program p = makeProgram(
+      {}, {text("Bits: "), genStep(0, regexGen("(a|b)*a(a|b){20}", 40))},
+      {"bits"});
+  std::set<std::string> seen;
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    auto out = runOn(m(), p, seed);
+    ASSERT_TRUE(out) << out.error().message;
+    const std::string bits = (*out)["bits"];
+    ASSERT_GE(bits.size(), 21u) << "seed " << seed;
+    EXPECT_EQ(bits.find_first_not_of("ab"), std::string::npos) << bits;
+    EXPECT_EQ(bits[bits.size() - 21], 'a') << "seed " << seed << ": " << bits;
+    seen.insert(bits);
+  }
+  EXPECT_GT(seen.size(), 10u);
+}
+
 TEST_F(ConstrainedGenTest, GreedyGenIsTheMaskedArgmaxOfTheModel) {
   const std::string prompt = "Answer in lower case: ";
   const uint32_t maxTokens = 9;
