@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/constraints/ByteNfa.h"
 
+#include "runtime/constraints/NfaIntersection.h"
 #include "runtime/constraints/NfaSuffixes.h"
 #include "runtime/constraints/Utf8Ranges.h"
 
@@ -31,13 +32,16 @@ struct Fragment {
 
 class NfaBuilder {
 public:
-  explicit NfaBuilder(int32_t maxStates) : maxStates_(maxStates) {}
+  explicit NfaBuilder(const AutomatonLimits &limits)
+      : limits_(limits), maxStates_(limits.maxNfaStates) {}
 
   Expected<ByteNfa> run(const RegexNode &root) {
     Fragment body = build(root);
     NfaState match;
     match.kind = NfaState::Kind::Match;
     join(body.exit, add(match));
+    if (error_)
+      return makeError(*error_);
     if (overflowed_) {
       std::string limit = std::to_string(maxStates_);
       if (blamedRepeat_)
@@ -59,6 +63,9 @@ private:
   Fragment copyFragment(Fragment fragment, int32_t begin, int32_t end);
   Fragment buildAlternate(const RegexChildren &children);
   Fragment buildRepeat(const RegexNode &node);
+  /// The DFA of the intersection (NfaIntersection.h), spelled as Byte
+  /// states: one hub per DFA state, splitting over its byte ranges.
+  Fragment buildIntersect(const RegexNode &node);
 
   int32_t add(NfaState state) {
     noteGrowth(1);
@@ -94,8 +101,10 @@ private:
     return entry;
   }
 
+  const AutomatonLimits &limits_;
   int32_t maxStates_;
   std::vector<NfaState> states_;
+  std::optional<std::string> error_; ///< the first intersection's error
   bool overflowed_ = false;
   /// The offset of the outermost repetition being expanded, if any.
   std::optional<uint32_t> outerRepeat_;
@@ -150,6 +159,8 @@ Fragment NfaBuilder::build(const RegexNode &node) {
     int32_t state = add(call);
     return {state, state};
   }
+  case RegexNode::Kind::Intersect:
+    return buildIntersect(node);
   case RegexNode::Kind::Repeat: {
     bool outermost = !outerRepeat_;
     if (outermost)
@@ -291,9 +302,45 @@ Fragment NfaBuilder::buildRepeat(const RegexNode &node) {
 
 } // namespace
 
+Fragment NfaBuilder::buildIntersect(const RegexNode &node) {
+  Fragment fragment = emptyFragment(); // its entry is the start's hub
+  Expected<DfaTable> dfa = intersectionDfa(
+      std::span(node.children.begin(), node.children.end()), limits_);
+  if (!dfa) {
+    if (!error_)
+      error_ = std::to_string(node.offset) + ": " + dfa.error().message;
+    return fragment;
+  }
+  if (dfa->start == 0)
+    return {addEpsilon(), fragment.exit}; // nothing matches
+  std::vector<int32_t> hubs(dfa->numStates(), -1);
+  for (int32_t s = 1; s < dfa->numStates(); ++s)
+    hubs[s] = addEpsilon();
+  std::vector<int32_t> ways;
+  for (int32_t s = 1; s < dfa->numStates() && !overflowed_; ++s) {
+    ways.clear();
+    // Runs of bytes that lead to one state: one Byte state each.
+    for (int lo = 0; lo < 256;) {
+      int32_t to = dfa->target(s, dfa->byteClass[lo]);
+      int hi = lo;
+      while (hi < 255 && dfa->target(s, dfa->byteClass[hi + 1]) == to)
+        ++hi;
+      if (to != 0)
+        ways.push_back(add(byteState(
+            {static_cast<uint8_t>(lo), static_cast<uint8_t>(hi)}, hubs[to])));
+      lo = hi + 1;
+    }
+    if (dfa->accepting[s])
+      ways.push_back(fragment.exit);
+    if (!ways.empty())
+      join(hubs[s], splitOver(ways));
+  }
+  return {hubs[dfa->start], fragment.exit};
+}
+
 Expected<ByteNfa> buildNfa(const RegexNode &root,
                            const AutomatonLimits &limits) {
-  Expected<ByteNfa> built = NfaBuilder(limits.maxNfaStates).run(root);
+  Expected<ByteNfa> built = NfaBuilder(limits).run(root);
   if (!built)
     return built;
   return shareNfaSuffixes(*built);

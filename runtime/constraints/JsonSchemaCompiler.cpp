@@ -400,15 +400,6 @@ Expected<RegexNode> SchemaCompiler::emitNumber(const SchemaFacts &facts) {
 }
 
 Expected<RegexNode> SchemaCompiler::emitString(const SchemaFacts &facts) {
-  if (facts.patterns.size() > 1)
-    return schemaError(facts.patterns[1].pointer,
-                       "unsupported: two patterns for one string");
-  if (facts.formats.size() > 1)
-    return schemaError(facts.formats[1].pointer,
-                       "unsupported: two formats for one string");
-  if (!facts.patterns.empty() && !facts.formats.empty())
-    return schemaError(facts.formats[0].pointer,
-                       "unsupported: a format and a pattern for one string");
   std::vector<std::string> excluded;
   for (const Json *v : facts.excludedValues)
     if (v->is_string())
@@ -435,29 +426,39 @@ Expected<RegexNode> SchemaCompiler::emitString(const SchemaFacts &facts) {
     return schemaError(
         facts.excludedPointer,
         "unsupported: 'not' of strings with a pattern or format");
-  Expected<RegexNode> content =
-      facts.patterns.empty()
-          ? formatLanguage(facts.formats[0].text, facts.formats[0].pointer)
-          : patternLanguage(facts.patterns[0].text, facts.patterns[0].pointer);
-  if (!content)
-    return content;
+  // Every pattern and format must hold: their languages intersected
+  // (NfaIntersection.h), before the characters are spelled as JSON.
+  std::vector<RegexNode> parts;
+  for (const auto &pattern : facts.patterns) {
+    Expected<RegexNode> content =
+        patternLanguage(pattern.text, pattern.pointer);
+    if (!content)
+      return content;
+    parts.push_back(content.take());
+  }
+  for (const auto &format : facts.formats) {
+    Expected<RegexNode> content = formatLanguage(format.text, format.pointer);
+    if (!content)
+      return content;
+    parts.push_back(content.take());
+  }
+  RegexNode content = RegexNode::intersect(std::move(parts), 0);
   if (lengthBound) {
+    if (facts.minLength > facts.maxLength)
+      return nothing();
     uint32_t min = static_cast<uint32_t>(
         std::min<uint64_t>(facts.minLength, RegexNode::kUnbounded - 1));
     uint32_t max = facts.maxLength >= RegexNode::kUnbounded
                        ? RegexNode::kUnbounded
                        : static_cast<uint32_t>(facts.maxLength);
-    std::optional<RegexNode> limited = limitLength(*content, min, max);
-    if (!limited)
-      return schemaError(
-          facts.lengthPointer,
-          "unsupported: minLength / maxLength together with " +
-              std::string(facts.patterns.empty() ? "format" : "pattern") +
-              " (only where the length bound is implied or "
-              "one repetition carries it)");
-    return jsonString(*limited);
+    // A bound that one repetition carries is cheaper than a product.
+    std::optional<RegexNode> limited = limitLength(content, min, max);
+    return jsonString(limited
+                          ? *limited
+                          : RegexNode::intersect(
+                                {std::move(content), anyChars(min, max)}, 0));
   }
-  return jsonString(*content);
+  return jsonString(content);
 }
 
 Expected<RegexNode>

@@ -233,6 +233,7 @@ RegexNode spellJsonChars(const RegexNode &decoded) {
     return decoded;
   case RegexNode::Kind::Concat:
   case RegexNode::Kind::Alternate:
+  case RegexNode::Kind::Intersect: // JSON spelling decodes one way only
   case RegexNode::Kind::Repeat: {
     RegexNode spelled;
     spelled.kind = decoded.kind;
@@ -337,6 +338,15 @@ LengthRange lengthRange(const RegexNode &decoded) {
       LengthRange part = lengthRange(child);
       total.min = std::min(total.min, part.min);
       total.max = std::max(total.max, part.max);
+    }
+    return total;
+  }
+  case RegexNode::Kind::Intersect: {
+    LengthRange total{0, kUnbounded};
+    for (const RegexNode &child : decoded.children) {
+      LengthRange part = lengthRange(child);
+      total.min = std::max(total.min, part.min);
+      total.max = std::min(total.max, part.max);
     }
     return total;
   }

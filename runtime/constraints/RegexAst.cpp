@@ -62,6 +62,10 @@ RegexNode RegexNode::alternate(std::vector<RegexNode> parts, uint32_t offset) {
   return combine(Kind::Alternate, std::move(parts), offset);
 }
 
+RegexNode RegexNode::intersect(std::vector<RegexNode> parts, uint32_t offset) {
+  return combine(Kind::Intersect, std::move(parts), offset);
+}
+
 RegexNode RegexNode::repeat(RegexNode child, uint32_t minCount,
                             uint32_t maxCount, uint32_t offset) {
   assert(minCount <= maxCount && "a repetition's minimum is above its maximum");

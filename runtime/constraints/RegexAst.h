@@ -67,6 +67,7 @@ struct RegexNode {
     Alternate,  ///< any one child
     Repeat,     ///< children[0], between minCount and maxCount times
     Call,       ///< the whole of grammar rule `rule` (Grammar.h)
+    Intersect,  ///< what every child matches (NfaIntersection.h); no calls
   };
   static constexpr uint32_t kUnbounded = std::numeric_limits<uint32_t>::max();
 
@@ -75,7 +76,7 @@ struct RegexNode {
   /// later errors, e.g. a repetition that is too large, can point there.
   uint32_t offset = 0;
   CodePointSet codePoints; ///< CodePoints
-  RegexChildren children;  ///< Concat, Alternate: >= 2; Repeat: 1
+  RegexChildren children;  ///< Concat, Alternate, Intersect: >= 2; Repeat: 1
   uint32_t minCount = 0;   ///< Repeat
   uint32_t maxCount = 0;   ///< Repeat: >= minCount, or kUnbounded
   int32_t rule = -1;       ///< Call: index into the grammar's rules
@@ -85,6 +86,9 @@ struct RegexNode {
   /// Concat or Alternate of `parts`; Empty for none, the part itself for one.
   static RegexNode concat(std::vector<RegexNode> parts, uint32_t offset);
   static RegexNode alternate(std::vector<RegexNode> parts, uint32_t offset);
+  /// What all of `parts` match, the part itself for one; none may call a
+  /// rule.
+  static RegexNode intersect(std::vector<RegexNode> parts, uint32_t offset);
   static RegexNode repeat(RegexNode child, uint32_t minCount, uint32_t maxCount,
                           uint32_t offset);
   /// A call edge to grammar rule `rule`: only compileGrammar accepts these.

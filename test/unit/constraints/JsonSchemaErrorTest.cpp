@@ -73,11 +73,16 @@ TEST(JsonSchemaErrors, Patterns) {
   EXPECT_EQ(errorOf(R"({"type": "string", "pattern": "^[a-z]+$",
                         "minLength": 2, "maxLength": 5})"),
             "compiled");
+  // A bound that no repetition carries: the pattern's language intersected
+  // with the lengths (JsonSchemaKeywords.PatternsFormatsAndLengthsIntersect).
   EXPECT_EQ(errorOf(R"({"type": "string", "pattern": "a|b+c",
                         "maxLength": 5})"),
-            "/maxLength: unsupported: minLength / maxLength together with "
-            "pattern (only where the length bound is implied or one "
-            "repetition carries it)");
+            "compiled");
+  // An intersection too large is an error at the schema's pointer.
+  EXPECT_EQ(errorOf(R"({"type": "string", "pattern": "^x*(a|b)*a(a|b){14}$",
+                        "maxLength": 40})"),
+            "/: rule 'root': 0: a part of an intersection exceeds 10000 "
+            "states");
 }
 
 TEST(JsonSchemaErrors, Refs) {

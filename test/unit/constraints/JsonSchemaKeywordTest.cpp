@@ -47,6 +47,27 @@ TEST(JsonSchemaKeywords, StringLengthCountsCodePoints) {
   EXPECT_TRUE(s.refuses(R"("\"\\\t\n")"));
 }
 
+TEST(JsonSchemaKeywords, PatternsFormatsAndLengthsIntersect) {
+  // No one repetition carries the bound: the languages are intersected.
+  SchemaCase bounded(
+      R"({"type": "string", "pattern": "a|b+c", "maxLength": 5})");
+  EXPECT_TRUE(bounded.accepts(R"("xa")"));
+  EXPECT_TRUE(bounded.accepts(R"("bbbbc")"));
+  EXPECT_TRUE(bounded.refuses(R"("bbbbbc")"));
+  EXPECT_TRUE(bounded.refuses(R"("xxxxxa")"));
+  EXPECT_TRUE(bounded.refuses(R"("xxxx")"));
+  SchemaCase both(R"({"type": "string", "format": "uuid", "pattern": "^0"})");
+  EXPECT_TRUE(both.accepts(R"("0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e")"));
+  EXPECT_TRUE(both.refuses(R"("1b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e")"));
+  EXPECT_TRUE(both.refuses(R"("0xyz")"));
+  SchemaCase twoPatterns(R"({"allOf": [{"type": "string", "pattern": "a"},
+                                       {"pattern": "b"}], "minLength": 3})");
+  EXPECT_TRUE(twoPatterns.accepts(R"("xab")"));
+  EXPECT_TRUE(twoPatterns.accepts(R"("b\na")"));
+  EXPECT_TRUE(twoPatterns.refuses(R"("ab")"));
+  EXPECT_TRUE(twoPatterns.refuses(R"("aaa")"));
+}
+
 TEST(JsonSchemaKeywords, StringsHaveOneSpellingPerCharacter) {
   SchemaCase s(R"({"type": "string"})");
   EXPECT_TRUE(s.accepts(R"("caf)"
