@@ -5,8 +5,6 @@
 #include "runtime/constraints/StateSets.h"
 
 #include <cassert>
-#include <functional>
-#include <queue>
 #include <utility>
 
 namespace sgl::runtime::constraints {
@@ -29,62 +27,24 @@ std::vector<uint32_t> distancesToAcceptance(const DfaTable &table) {
   return distancesToTargets(reverse, table.accepting);
 }
 
-/// The same with calls, which cost their callee's shortest match:
-/// Dijkstra's algorithm backwards from the accepting states.
+/// The same with calls, which cost their callee's shortest match. The
+/// table is read once, into the list of live edges; most of it leads to the
+/// dead state.
 std::vector<uint32_t>
 distancesWithCalls(const DfaTable &table,
                    std::span<const uint32_t> callLengths) {
   const int32_t columns = table.numColumns();
-  auto weight = [&](int32_t column) -> uint64_t {
-    return column < table.numClasses ? 1
-                                     : callLengths[column - table.numClasses];
-  };
-  // Predecessors in CSR form: the (source, column) pairs into t are
-  // into[offsets[t] .. offsets[t + 1]). The table is read once, into the
-  // list of live edges; most of it leads to the dead state.
-  struct Edge {
-    int32_t source, column, target;
-  };
-  std::vector<Edge> edges;
-  std::vector<int32_t> offsets(static_cast<size_t>(table.numStates()) + 1, 0);
+  std::vector<WeightedArc> arcs;
   for (int32_t s = 1; s < table.numStates(); ++s) {
     const int32_t *row = table.next.data() + static_cast<size_t>(s) * columns;
-    for (int32_t c = 0; c < columns; ++c)
-      if (int32_t t = row[c]; t != ByteDfa::kDead &&
-                              (c < table.numClasses ||
-                               callLengths[c - table.numClasses] != kNoPath)) {
-        edges.push_back({s, c, t});
-        ++offsets[t + 1];
-      }
-  }
-  for (int32_t t = 0; t < table.numStates(); ++t)
-    offsets[t + 1] += offsets[t];
-  std::vector<std::pair<int32_t, int32_t>> into(offsets.back());
-  std::vector<int32_t> fill(offsets.begin(), offsets.end() - 1);
-  for (const Edge &edge : edges)
-    into[fill[edge.target]++] = {edge.source, edge.column};
-  std::vector<uint64_t> best(table.numStates(), kNoPath);
-  using Entry = std::pair<uint64_t, int32_t>;
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
-  for (int32_t s = 0; s < table.numStates(); ++s)
-    if (table.accepting[s])
-      queue.emplace(best[s] = 0, s);
-  while (!queue.empty()) {
-    auto [distance, state] = queue.top();
-    queue.pop();
-    if (distance != best[state])
-      continue;
-    for (int32_t i = offsets[state]; i < offsets[state + 1]; ++i) {
-      auto [source, column] = into[i];
-      uint64_t through = distance + weight(column);
-      if (through < best[source])
-        queue.emplace(best[source] = through, source);
+    for (int32_t c = 0; c < columns; ++c) {
+      uint32_t weight =
+          c < table.numClasses ? 1 : callLengths[c - table.numClasses];
+      if (int32_t t = row[c]; t != ByteDfa::kDead && weight != kNoPath)
+        arcs.push_back({s, t, weight});
     }
   }
-  std::vector<uint32_t> shortest(best.size());
-  for (size_t s = 0; s < best.size(); ++s)
-    shortest[s] = static_cast<uint32_t>(std::min<uint64_t>(best[s], kNoPath));
-  return shortest;
+  return weightedDistancesToTargets(table.numStates(), arcs, table.accepting);
 }
 
 } // namespace

@@ -17,6 +17,7 @@
 #include "runtime/constraints/NfaSuffixes.h"
 #include "runtime/constraints/Utf8Ranges.h"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -336,6 +337,12 @@ Fragment NfaBuilder::buildIntersect(const RegexNode &node) {
       join(hubs[s], splitOver(ways));
   }
   return {hubs[dfa->start], fragment.exit};
+}
+
+bool hasCalls(const ByteNfa &nfa) {
+  return std::any_of(
+      nfa.states.begin(), nfa.states.end(),
+      [](const NfaState &s) { return s.kind == NfaState::Kind::Call; });
 }
 
 Expected<ByteNfa> buildNfa(const RegexNode &root,

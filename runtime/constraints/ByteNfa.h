@@ -42,6 +42,10 @@ struct ByteNfa {
   int32_t start = 0;
 };
 
+/// Whether `nfa` has a Call state: a regular expression or an
+/// intersection's part may not.
+bool hasCalls(const ByteNfa &nfa);
+
 /// Builds the NFA of `root`. Fails when it would need more than
 /// limits.maxNfaStates states: "<offset>: repetition needs more than N NFA
 /// states", with the offset of the outermost repetition being expanded, or

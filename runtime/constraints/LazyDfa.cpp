@@ -6,9 +6,7 @@
 
 #include <algorithm>
 #include <cassert>
-#include <functional>
 #include <mutex>
-#include <queue>
 #include <utility>
 
 namespace sgl::runtime::constraints {
@@ -18,59 +16,39 @@ namespace {
 enum Failure { kWithin = 0, kStates = 1, kEntries = 2 };
 
 /// Per NFA state, the fewest bytes to its Match state, a call costing its
-/// rule's shortest match: Dijkstra's algorithm backwards from Match.
+/// rule's shortest match.
 std::vector<uint32_t> nfaDistances(const ByteNfa &nfa,
                                    std::span<const uint32_t> ruleLengths) {
   const auto n = static_cast<int32_t>(nfa.states.size());
-  struct Edge {
-    int32_t from;
-    uint32_t weight;
-  };
-  std::vector<std::vector<Edge>> into(n);
+  std::vector<WeightedArc> arcs;
+  std::vector<uint8_t> isMatch(n, 0);
   for (int32_t s = 0; s < n; ++s) {
     const NfaState &state = nfa.states[s];
-    auto edge = [&](int32_t to, uint32_t weight) {
+    auto arc = [&](int32_t to, uint32_t weight) {
       if (to >= 0 && weight != kNoPath)
-        into[to].push_back({s, weight});
+        arcs.push_back({s, to, weight});
     };
     switch (state.kind) {
     case NfaState::Kind::Byte:
       if (state.lo <= state.hi)
-        edge(state.out, 1);
+        arc(state.out, 1);
       break;
     case NfaState::Kind::Call:
-      edge(state.out, ruleLengths[state.rule]);
+      arc(state.out, ruleLengths[state.rule]);
       break;
     case NfaState::Kind::Split:
-      edge(state.out, 0);
-      edge(state.out1, 0);
+      arc(state.out, 0);
+      arc(state.out1, 0);
       break;
     case NfaState::Kind::Epsilon:
-      edge(state.out, 0);
+      arc(state.out, 0);
       break;
     case NfaState::Kind::Match:
+      isMatch[s] = 1;
       break;
     }
   }
-  std::vector<uint64_t> best(n, kNoPath);
-  using Entry = std::pair<uint64_t, int32_t>;
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
-  for (int32_t s = 0; s < n; ++s)
-    if (nfa.states[s].kind == NfaState::Kind::Match)
-      queue.emplace(best[s] = 0, s);
-  while (!queue.empty()) {
-    auto [distance, state] = queue.top();
-    queue.pop();
-    if (distance != best[state])
-      continue;
-    for (const Edge &edge : into[state])
-      if (distance + edge.weight < best[edge.from])
-        queue.emplace(best[edge.from] = distance + edge.weight, edge.from);
-  }
-  std::vector<uint32_t> distances(n);
-  for (int32_t s = 0; s < n; ++s)
-    distances[s] = static_cast<uint32_t>(std::min<uint64_t>(best[s], kNoPath));
-  return distances;
+  return weightedDistancesToTargets(n, arcs, isMatch);
 }
 
 } // namespace

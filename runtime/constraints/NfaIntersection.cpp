@@ -20,9 +20,7 @@ Expected<DfaTable> partDfa(const RegexNode &part,
   Expected<ByteNfa> nfa = buildNfa(part, limits);
   if (!nfa)
     return nfa.error();
-  if (std::any_of(
-          nfa->states.begin(), nfa->states.end(),
-          [](const NfaState &s) { return s.kind == NfaState::Kind::Call; }))
+  if (hasCalls(*nfa))
     return makeError("an intersection cannot call grammar rules");
   Expected<std::optional<DfaTable>> table = determinize(*nfa, limits);
   if (!table)

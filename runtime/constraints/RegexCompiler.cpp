@@ -15,9 +15,7 @@ Expected<ByteDfa> compileRegexTree(const RegexNode &root,
   Expected<ByteNfa> nfa = buildNfa(root, limits);
   if (!nfa)
     return nfa.error();
-  if (std::any_of(
-          nfa->states.begin(), nfa->states.end(),
-          [](const NfaState &s) { return s.kind == NfaState::Kind::Call; }))
+  if (hasCalls(*nfa))
     return makeError("a regular expression cannot call grammar rules");
   Expected<std::optional<DfaTable>> dfa = determinize(*nfa, limits);
   if (!dfa)

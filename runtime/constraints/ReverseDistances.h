@@ -1,7 +1,9 @@
 //===- ReverseDistances.h - Fewest edges to a target state ------*- C++ -*-===//
 //
 // A breadth-first search backwards from a set of target states: the byte
-// distances of a ByteDfa without calls (edges: byte classes).
+// distances of a ByteDfa without calls (edges: byte classes). With calls,
+// which cost their callee's shortest match, edges have weights and the
+// search is Dijkstra's (a rule's DFA, the NFA of a lazy one).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_CONSTRAINTS_REVERSEDISTANCES_H
@@ -46,6 +48,18 @@ ReverseGraph reverseGraph(int32_t numStates, ForEachEdge forEachEdge) {
 /// kNoPath where there is none.
 std::vector<uint32_t> distancesToTargets(const ReverseGraph &graph,
                                          std::span<const uint8_t> isTarget);
+
+/// An edge from -> to that costs `weight` bytes.
+struct WeightedArc {
+  int32_t from, to;
+  uint32_t weight;
+};
+
+/// The least total weight from every state of 0 .. numStates-1 to one
+/// whose `isTarget` is non-zero, over `arcs`; kNoPath where there is none.
+std::vector<uint32_t>
+weightedDistancesToTargets(int32_t numStates, std::span<const WeightedArc> arcs,
+                           std::span<const uint8_t> isTarget);
 
 } // namespace sgl::runtime::constraints
 

@@ -85,6 +85,19 @@ private:
           ends.insert(end);
       return ends;
     }
+    case RegexNode::Kind::Intersect: {
+      // Ends every child reaches (kRanOut: all may go on, an approximation
+      // that viable() accepts).
+      std::set<size_t> ends = node(n.children.front(), at);
+      for (size_t i = 1; i < n.children.size(); ++i) {
+        std::set<size_t> other = node(n.children[i], at), both;
+        for (size_t end : ends)
+          if (other.count(end))
+            both.insert(end);
+        ends = std::move(both);
+      }
+      return ends;
+    }
     case RegexNode::Kind::Repeat: {
       // Rounds until the maximum, or until past the minimum a round finds
       // no position not seen before.

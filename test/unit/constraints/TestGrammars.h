@@ -112,6 +112,9 @@ inline void randomText(const GrammarSource &source, const RegexNode &node,
   case RegexNode::Kind::Call:
     randomText(source, source.rules[node.rule].body, rng, depth - 1, out);
     return;
+  case RegexNode::Kind::Intersect: // a text of the first part, maybe not all
+    randomText(source, node.children.front(), rng, depth, out);
+    return;
   }
 }
 
