@@ -26,11 +26,11 @@ struct AutomatonLimits {
   /// included; one with more is built lazily instead (LazyDfa.h).
   int32_t maxDfaStates = 10'000;
   /// States that lazily built DFAs may build as masks reach them, all the
-  /// rules of one grammar together, and the NFA states in those states'
-  /// sets (their memory: 4 bytes each). 0 states: no DFA is built lazily,
-  /// and one past maxDfaStates is an error.
+  /// rules of one grammar together, and their memory in entries of 4 bytes:
+  /// the NFA states in each state's set and its row of transitions. 0
+  /// states: no DFA is built lazily, and one past maxDfaStates is an error.
   int32_t maxLazyStates = 1'000'000;
-  int64_t maxLazySetEntries = 50'000'000;
+  int64_t maxLazyEntries = 50'000'000;
   /// NFA states visited by subset construction, all DFA states together:
   /// its running time, whatever the number of states.
   int64_t maxSubsetVisits = 50'000'000;

@@ -75,8 +75,9 @@ std::optional<std::string> LazyBudget::error() const {
     return "automaton built lazily exceeds " + std::to_string(maxStates_) +
            " states";
   case kEntries:
-    return "automaton built lazily holds more than " +
-           std::to_string(maxEntries_) + " NFA states in its states";
+    return "automaton built lazily needs more than " +
+           std::to_string(maxEntries_) +
+           " entries of memory (NFA states in its sets, and transitions)";
   default:
     return std::nullopt;
   }
@@ -133,7 +134,7 @@ int32_t LazyDfa::intern(std::span<const int32_t> closure) const {
     return known;
   const int32_t id = b.sets.size();
   // The dead state is every lazy DFA's own; the budget counts the others.
-  if (id > 0 && !budget_->take(static_cast<int64_t>(closure.size())))
+  if (id > 0 && !budget_->take(static_cast<int64_t>(closure.size()) + columns_))
     return -1;
   b.sets.add(closure, hash);
   std::unique_ptr<Chunk> &chunk = chunks_[id >> kChunkBits];

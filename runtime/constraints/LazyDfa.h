@@ -42,15 +42,15 @@ class LazyBudget {
 public:
   explicit LazyBudget(const AutomatonLimits &limits)
       : maxStates_(limits.maxLazyStates),
-        maxEntries_(limits.maxLazySetEntries) {}
+        maxEntries_(limits.maxLazyEntries) {}
 
-  /// Takes one state that is a set of `entries` NFA states: false, from now
-  /// on, once the limits are passed.
+  /// Takes one state of `entries` entries (its set's NFA states and its
+  /// transitions): false, from now on, once the limits are passed.
   bool take(int64_t entries);
   int64_t maxStates() const { return maxStates_; }
   bool exhausted() const { return failure_.load(std::memory_order_acquire); }
   /// Once exhausted: "automaton built lazily exceeds N states" or "...
-  /// holds more than N NFA states in its states".
+  /// needs more than N entries of memory (...)".
   std::optional<std::string> error() const;
 
 private:

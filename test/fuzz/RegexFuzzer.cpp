@@ -80,7 +80,7 @@ AutomatonLimits fuzzLimits() {
   limits.maxDfaStates = 2000;
   limits.maxSubsetVisits = 200'000;
   limits.maxLazyStates = 20'000;
-  limits.maxLazySetEntries = 2'000'000;
+  limits.maxLazyEntries = 2'000'000;
   return limits;
 }
 

@@ -222,6 +222,20 @@ TEST(LazyDfa, ABudgetThatRunsOutIsAnErrorNotAVerdict) {
   EXPECT_EQ(check.failure, "automaton built lazily exceeds 40 states");
 }
 
+TEST(LazyDfa, TheMemoryOfItsStatesIsBoundedToo) {
+  AutomatonLimits limits;
+  limits.maxLazyEntries = 500; // NFA states of the sets, and transitions
+  sgl::Expected<ByteDfa> dfa = compileRegex(kNthFromTheEnd, limits);
+  ASSERT_TRUE(dfa && dfa->lazy());
+  std::mt19937_64 rng(4);
+  for (int i = 0; i < 100 && !dfa->lazy()->budget().exhausted(); ++i)
+    dfa->matches(randomAbText(rng));
+  EXPECT_EQ(dfa->lazy()->budget().error(),
+            "automaton built lazily needs more than 500 entries of memory "
+            "(NFA states in its sets, and transitions)");
+  EXPECT_LT(dfa->numStates(), 100);
+}
+
 TEST(LazyDfa, AGrammarRuleIsBuiltLazilyAndCallsAsAnyOther) {
   GrammarSource source;
   source.rules.push_back(
