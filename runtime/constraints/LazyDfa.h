@@ -41,8 +41,7 @@ namespace sgl::runtime::constraints {
 class LazyBudget {
 public:
   explicit LazyBudget(const AutomatonLimits &limits)
-      : maxStates_(limits.maxLazyStates),
-        maxEntries_(limits.maxLazyEntries) {}
+      : maxStates_(limits.maxLazyStates), maxEntries_(limits.maxLazyEntries) {}
 
   /// Takes one state of `entries` entries (its set's NFA states and its
   /// transitions): false, from now on, once the limits are passed.
