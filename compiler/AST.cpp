@@ -34,6 +34,67 @@ const char *OptionValue::kindName() const {
   return "value";
 }
 
+std::string typeName(const Type &type) {
+  switch (type.kind) {
+  case Type::Kind::Error:
+    return "<error>";
+  case Type::Kind::Str:
+    return "str";
+  case Type::Kind::Int:
+    return "int";
+  case Type::Kind::Number:
+    return "number";
+  case Type::Kind::Bool:
+    return "bool";
+  case Type::Kind::List: {
+    // Built by appending: g++ 12 warns (-Wrestrict, falsely) on
+    // `"[" + std::string&&`.
+    std::string name = "[";
+    if (!type.element.empty())
+      name += typeName(type.element[0]);
+    name += ']';
+    return name;
+  }
+  case Type::Kind::Json:
+    return "json";
+  }
+  return "<error>";
+}
+
+const char *opSpelling(Expr::Op op) {
+  switch (op) {
+  case Expr::Op::Add:
+    return "+";
+  case Expr::Op::Sub:
+    return "-";
+  case Expr::Op::Mul:
+    return "*";
+  case Expr::Op::Div:
+    return "/";
+  case Expr::Op::Mod:
+    return "%";
+  case Expr::Op::Eq:
+    return "==";
+  case Expr::Op::Ne:
+    return "!=";
+  case Expr::Op::Lt:
+    return "<";
+  case Expr::Op::Le:
+    return "<=";
+  case Expr::Op::Gt:
+    return ">";
+  case Expr::Op::Ge:
+    return ">=";
+  case Expr::Op::In:
+    return "in";
+  case Expr::Op::And:
+    return "and";
+  case Expr::Op::Or:
+    return "or";
+  }
+  return "?";
+}
+
 const char *roleName(Role role) {
   switch (role) {
   case Role::System:
@@ -94,7 +155,10 @@ std::string targetText(const NameTarget &target) {
   case NameTarget::Kind::Arg:
     return " -> arg #" + std::to_string(target.index);
   case NameTarget::Kind::Capture:
-    return " -> capture #" + std::to_string(target.index);
+    return " -> capture #" + std::to_string(target.index) +
+           (target.asList ? " (list)" : "");
+  case NameTarget::Kind::LoopVar:
+    return " -> loop var #" + std::to_string(target.index);
   case NameTarget::Kind::Unresolved:
     return " -> unresolved";
   }
@@ -119,9 +183,16 @@ private:
   void dump(const Program &program) {
     line(1) << "Program " << program.name << " " << at(program.nameRange)
             << "\n";
-    for (const Param &param : program.params)
-      line(2) << "Param " << param.name << ": " << param.type << " "
+    for (const Param &param : program.params) {
+      line(2) << "Param " << param.name << ": "
+              << std::string(param.typeRef.listDepth, '[') << param.typeRef.name
+              << std::string(param.typeRef.listDepth, ']') << " "
               << at(param.range) << "\n";
+      for (const Expr &value : param.defaultValue) {
+        line(3) << "Default\n";
+        dump(value, 4);
+      }
+    }
     dump(program.body, 2);
   }
 
@@ -134,10 +205,10 @@ private:
     for (const TextPiece &piece : literal.pieces) {
       if (piece.kind == TextPiece::Kind::Literal)
         line(depth) << "Literal " << quote(piece.text) << "\n";
-      else
-        line(depth) << "Interpolation " << piece.ref.name
-                    << targetText(piece.ref.target) << " " << at(piece.range)
-                    << "\n";
+      else {
+        line(depth) << "Interpolation " << at(piece.range) << "\n";
+        dump(piece.expr.front(), depth + 1);
+      }
     }
   }
 
@@ -181,9 +252,9 @@ private:
       line(depth) << (text->text.raw ? "RawText " : "Text ") << at(stmt.range)
                   << "\n";
       dump(text->text, depth + 1);
-    } else if (auto *ref = dynCast<RefStmt>(&stmt)) {
-      line(depth) << "Ref " << ref->ref.name << targetText(ref->ref.target)
-                  << " " << at(stmt.range) << "\n";
+    } else if (auto *append = dynCast<AppendStmt>(&stmt)) {
+      line(depth) << "Append " << at(stmt.range) << "\n";
+      dump(append->value, depth + 1);
     } else if (auto *gen = dynCast<GenStmt>(&stmt)) {
       line(depth) << "Gen " << gen->name << " -> capture #" << gen->captureIndex
                   << " " << at(stmt.range) << "\n";
@@ -199,7 +270,77 @@ private:
       line(depth) << "Role " << roleName(role->role) << " " << at(stmt.range)
                   << "\n";
       dump(role->body, depth + 1);
+    } else if (auto *ifStmt = dynCast<IfStmt>(&stmt)) {
+      line(depth) << "If " << at(stmt.range) << "\n";
+      for (const IfStmt::Arm &arm : ifStmt->arms) {
+        line(depth + 1) << "Condition\n";
+        dump(arm.condition, depth + 2);
+        line(depth + 1) << "Then\n";
+        dump(arm.body, depth + 2);
+      }
+      if (!ifStmt->elseBody.empty()) {
+        line(depth + 1) << "Else\n";
+        dump(ifStmt->elseBody, depth + 2);
+      }
+    } else if (auto *forStmt = dynCast<ForStmt>(&stmt)) {
+      line(depth) << "For " << forStmt->var << " -> loop var #"
+                  << forStmt->varIndex << " " << at(stmt.range) << "\n";
+      dump(forStmt->iterable, depth + 1);
+      for (const Expr &end : forStmt->rangeEnd) {
+        line(depth + 1) << "RangeEnd\n";
+        dump(end, depth + 2);
+      }
+      line(depth + 1) << "Body\n";
+      dump(forStmt->body, depth + 2);
+    } else if (dynCast<BreakStmt>(&stmt)) {
+      line(depth) << "Break " << at(stmt.range) << "\n";
     }
+  }
+
+  void dump(const Expr &expr, unsigned depth) {
+    std::ostream &os = line(depth);
+    switch (expr.kind) {
+    case Expr::Kind::Name:
+      os << "Name " << expr.name << targetText(expr.target);
+      break;
+    case Expr::Kind::Int:
+      os << "Int " << expr.integer;
+      break;
+    case Expr::Kind::Float:
+      os << "Float " << expr.number;
+      break;
+    case Expr::Kind::Bool:
+      os << "Bool " << (expr.boolean ? "true" : "false");
+      break;
+    case Expr::Kind::String:
+      os << "String " << at(expr.range) << " : " << typeName(expr.type) << "\n";
+      dump(expr.string, depth + 1);
+      return;
+    case Expr::Kind::List:
+      os << "List";
+      break;
+    case Expr::Kind::Field:
+      os << "Field " << expr.name;
+      break;
+    case Expr::Kind::Index:
+      os << "Index";
+      break;
+    case Expr::Kind::Call:
+      os << "Call " << expr.name;
+      break;
+    case Expr::Kind::Neg:
+      os << "Neg";
+      break;
+    case Expr::Kind::Not:
+      os << "Not";
+      break;
+    case Expr::Kind::Binary:
+      os << "Binary " << opSpelling(expr.op);
+      break;
+    }
+    os << " " << at(expr.range) << " : " << typeName(expr.type) << "\n";
+    for (const Expr &operand : expr.operands)
+      dump(operand, depth + 1);
   }
 
   std::ostringstream &out_;

@@ -18,29 +18,49 @@
 
 namespace sgl::compiler {
 
+/// The type of a value in a program, as Sema infers it.
+struct Type {
+  enum class Kind {
+    Error,  ///< an expression that already failed to check
+    Str,    ///< a string
+    Int,    ///< a 64-bit integer
+    Number, ///< a double
+    Bool,   ///< true or false
+    List,   ///< a list of `element[0]`
+    Json,   ///< a JSON value a json_schema gen wrote
+  };
+  Kind kind = Kind::Error;
+  std::vector<Type> element;
+
+  static Type of(Kind kind) { return Type{kind, {}}; }
+  static Type list(Type element) { return Type{Kind::List, {element}}; }
+  bool isNumeric() const { return kind == Kind::Int || kind == Kind::Number; }
+  bool operator==(const Type &) const = default;
+};
+
+/// "str", "int", "number", "bool", "[str]", "json" ("<error>").
+std::string typeName(const Type &type);
+
 /// What a name resolves to; filled in by Sema.
 struct NameTarget {
-  enum class Kind { Unresolved, Arg, Capture };
+  enum class Kind { Unresolved, Arg, Capture, LoopVar };
   Kind kind = Kind::Unresolved;
-  /// Index into Program::args or into Program::captures.
+  /// Index into Program::args, Program::captures or Program::loopVars.
   unsigned index = 0;
+  /// Capture: read after the loops it lies in, as their list of values.
+  bool asList = false;
 };
 
-/// A reference to an argument or an earlier capture: `q` or `{q}`.
-struct NameRef {
-  std::string name;
-  SourceRange range;
-  NameTarget target;
-};
+struct Expr;
 
-/// One piece of a string literal: literal text or an interpolation `{name}`.
+/// One piece of a string literal: literal text or an interpolation `{expr}`.
 struct TextPiece {
   enum class Kind { Literal, Interpolation };
   Kind kind = Kind::Literal;
   /// Decoded text (escapes and `{{`/`}}` already resolved) for Literal.
   std::string text;
-  /// The referenced name for Interpolation.
-  NameRef ref;
+  /// The interpolated expression (exactly one) for Interpolation.
+  std::vector<Expr> expr;
   SourceRange range;
 };
 
@@ -56,6 +76,58 @@ struct StringLiteral {
   /// Concatenated literal text; only meaningful when isConstant().
   std::string constantText() const;
 };
+
+/// An expression: in an interpolation, a condition, a loop header, an
+/// argument default.
+struct Expr {
+  enum class Kind {
+    Name,   ///< `name`, resolved to `target`
+    Int,    ///< `integer`
+    Float,  ///< `number`
+    String, ///< `string` (it may interpolate)
+    Bool,   ///< `boolean`
+    List,   ///< [operands...]
+    Field,  ///< operands[0].name
+    Index,  ///< operands[0][operands[1]]
+    Call,   ///< name(operands...): the built-in `len`
+    Neg,    ///< -operands[0]
+    Not,    ///< not operands[0]
+    Binary, ///< operands[0] op operands[1]
+  };
+  enum class Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    And,
+    Or
+  };
+  Kind kind = Kind::Name;
+  Op op = Op::Add;
+  std::string name;
+  int64_t integer = 0;
+  double number = 0;
+  bool boolean = false;
+  StringLiteral string;
+  std::vector<Expr> operands;
+  SourceRange range;
+  /// The operator or the field name, where diagnostics about it point.
+  SourceRange opRange;
+  /// Filled by Sema.
+  NameTarget target;
+  Type type;
+};
+
+/// The spelling of a binary operator ("+", "==", "in", "and", ...).
+const char *opSpelling(Expr::Op op);
 
 /// The value written after `name:` in a gen option list.
 struct OptionValue {
@@ -112,7 +184,7 @@ const char *roleName(Role role);
 /// Statements of a program body.
 class Stmt {
 public:
-  enum class Kind { Text, Ref, Gen, Select, Role };
+  enum class Kind { Text, Append, Gen, Select, Role, If, For, Break };
   virtual ~Stmt() = default;
   Kind kind() const { return kind_; }
   SourceRange range;
@@ -133,11 +205,11 @@ struct TextStmt : Stmt {
   StringLiteral text;
 };
 
-/// A bare name on its own: the value of the argument or capture is appended.
-struct RefStmt : Stmt {
-  RefStmt() : Stmt(Kind::Ref) {}
-  static bool classof(const Stmt *s) { return s->kind() == Kind::Ref; }
-  NameRef ref;
+/// A value on its own (`q`, `steps[0].answer`): its text is appended.
+struct AppendStmt : Stmt {
+  AppendStmt() : Stmt(Kind::Append) {}
+  static bool classof(const Stmt *s) { return s->kind() == Kind::Append; }
+  Expr value;
 };
 
 /// `gen name(option: value, ...)`: generate text and capture it as `name`.
@@ -174,6 +246,43 @@ struct RoleStmt : Stmt {
   StmtList body;
 };
 
+/// `if c { ... } else if d { ... } else { ... }`.
+struct IfStmt : Stmt {
+  IfStmt() : Stmt(Kind::If) {}
+  static bool classof(const Stmt *s) { return s->kind() == Kind::If; }
+  struct Arm {
+    Expr condition;
+    StmtList body;
+  };
+  /// The `if` and each `else if`, in order.
+  std::vector<Arm> arms;
+  StmtList elseBody;
+};
+
+/// `for x in list { ... }` or `for i in first..end { ... }`.
+struct ForStmt : Stmt {
+  ForStmt() : Stmt(Kind::For) {}
+  static bool classof(const Stmt *s) { return s->kind() == Kind::For; }
+  std::string var;
+  SourceRange varRange;
+  /// The list, or the first value of a range.
+  Expr iterable;
+  /// The end of a range (excluded); empty for a list.
+  std::vector<Expr> rangeEnd;
+  StmtList body;
+  /// Index into Program::loopVars; filled by Sema.
+  unsigned varIndex = 0;
+  /// The captures made in the body at any depth, in program order; filled
+  /// by Sema.
+  std::vector<unsigned> bodyCaptures;
+};
+
+/// `break`: leave the innermost loop.
+struct BreakStmt : Stmt {
+  BreakStmt() : Stmt(Kind::Break) {}
+  static bool classof(const Stmt *s) { return s->kind() == Kind::Break; }
+};
+
 /// Checked downcast in the spirit of llvm::dyn_cast, without LLVM.
 template <typename T> T *dynCast(Stmt *s) {
   return s && T::classof(s) ? static_cast<T *>(s) : nullptr;
@@ -182,11 +291,24 @@ template <typename T> const T *dynCast(const Stmt *s) {
   return s && T::classof(s) ? static_cast<const T *>(s) : nullptr;
 }
 
+/// A type as written: a name (`str`, `int`, ...) inside `listDepth` pairs
+/// of brackets.
+struct TypeRef {
+  std::string name;
+  unsigned listDepth = 0;
+  SourceRange range;
+  SourceRange nameRange;
+};
+
 struct Param {
   std::string name;
-  std::string type; // only "str" for now; Sema rejects others
+  TypeRef typeRef;
+  /// The default value, when given (`n: int = 3`).
+  std::vector<Expr> defaultValue;
   SourceRange range;
-  SourceRange typeRange;
+  /// Filled by Sema.
+  Type type;
+  bool used = false;
 };
 
 /// A value the program outputs, declared by `gen` or `select`. Filled by Sema
@@ -194,6 +316,17 @@ struct Param {
 struct Capture {
   std::string name;
   SourceRange range;
+  /// The value of one run of its gen or select.
+  Type type;
+  /// How many loops it lies in.
+  unsigned loopDepth = 0;
+};
+
+/// A loop variable; filled by Sema.
+struct LoopVar {
+  std::string name;
+  SourceRange range;
+  Type type;
 };
 
 struct Program {
@@ -203,6 +336,7 @@ struct Program {
   std::vector<Param> params;
   StmtList body;
   std::vector<Capture> captures;
+  std::vector<LoopVar> loopVars;
 };
 
 struct Module {

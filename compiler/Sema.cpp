@@ -1,8 +1,19 @@
-//===- Sema.cpp - Name resolution and checks on the AST -------------------===//
+//===- Sema.cpp - Name resolution, types and checks on the AST ------------===//
+//
+// One walk per program in program order resolves every name, infers the
+// type of every expression and checks that each capture is read only where
+// it is set on every path to the read (definite assignment over `if` arms
+// and loop bodies). Inside the loops a capture lies in, its name is the
+// value of this iteration; past one of them it is the list of the values of
+// every iteration.
+//
+//===----------------------------------------------------------------------===//
 
 #include "compiler/Sema.h"
+#include "compiler/ExprTypes.h"
 #include "compiler/GenOptions.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -10,19 +21,29 @@ namespace sgl::compiler {
 
 namespace {
 
-/// Checks one program. Names are visible from the statement after their
-/// declaration on, in program order, across role blocks.
+/// Which captures are set on every path to the current statement.
+using Assigned = std::vector<bool>;
+
 class ProgramChecker {
 public:
   ProgramChecker(Program &program, DiagnosticEngine &diags)
       : program_(program), diags_(diags) {}
 
   void check() {
+    const unsigned errorsBefore = diags_.errorCount();
     for (unsigned i = 0;
          i < program_.params.size() && !diags_.errorLimitReached(); ++i)
       declareParam(program_.params[i], i);
     collectLaterCaptures(program_.body);
-    checkBody(program_.body, /*enclosingRole=*/nullptr);
+    checkBlock(program_.body);
+    // After an error a name may look unused only because its use failed.
+    if (diags_.errorCount() != errorsBefore)
+      return;
+    for (const Param &param : program_.params)
+      if (!param.used && param.type.kind != Type::Kind::Error &&
+          !diags_.errorLimitReached())
+        diags_.warning(param.range, "argument " + quoteSource(param.name) +
+                                        " is never used");
   }
 
 private:
@@ -31,23 +52,116 @@ private:
     SourceRange range;
   };
 
-  void declareParam(const Param &param, unsigned index) {
-    if (param.type != "str")
-      diags_.error(param.typeRange, "unknown type " + quoteSource(param.type) +
-                                        " for argument " +
-                                        quoteSource(param.name) +
-                                        "; arguments are of type 'str'");
-    declare(param.name, param.range, {NameTarget::Kind::Arg, index});
+  /// The statement's effect on the flow: whether control can go on after
+  /// it (a `break` cannot).
+  enum class Flow { Continues, Breaks };
+
+  void declareParam(Param &param, unsigned index) {
+    param.type = paramType(param.typeRef);
+    if (param.type.kind == Type::Kind::Error)
+      diags_.error(param.typeRef.range,
+                   "unknown type " + quoteSource(spelling(param.typeRef)) +
+                       " for argument " + quoteSource(param.name) +
+                       "; arguments are 'str', 'int', 'number', 'bool' or "
+                       "'[str]'");
+    else if (!param.defaultValue.empty())
+      checkDefault(param);
+    // A redefined argument gets no "never used" warning on top.
+    if (!declare(param.name, param.range, {NameTarget::Kind::Arg, index}))
+      param.used = true;
+  }
+
+  static std::string spelling(const TypeRef &ref) {
+    return std::string(ref.listDepth, '[') + ref.name +
+           std::string(ref.listDepth, ']');
+  }
+
+  static Type paramType(const TypeRef &ref) {
+    Type base = ref.name == "str"      ? Type::of(Type::Kind::Str)
+                : ref.name == "int"    ? Type::of(Type::Kind::Int)
+                : ref.name == "number" ? Type::of(Type::Kind::Number)
+                : ref.name == "bool"   ? Type::of(Type::Kind::Bool)
+                                       : Type::of(Type::Kind::Error);
+    if (ref.listDepth == 0 || base.kind == Type::Kind::Error)
+      return ref.listDepth == 0 ? base : Type::of(Type::Kind::Error);
+    return ref.listDepth == 1 && base.kind == Type::Kind::Str
+               ? Type::list(base)
+               : Type::of(Type::Kind::Error);
+  }
+
+  /// A default is a literal of the argument's type, checked without names.
+  void checkDefault(Param &param) {
+    Expr &value = param.defaultValue.front();
+    if (!isConstantLiteral(value)) {
+      diags_.error(value.range, "the default of argument " +
+                                    quoteSource(param.name) +
+                                    " must be a literal");
+      return;
+    }
+    Type type = typeOf(value);
+    if (type.kind == Type::Kind::Error)
+      return;
+    if (!assignable(type, param.type))
+      diags_.error(value.range, "the default of argument " +
+                                    quoteSource(param.name) + " is " +
+                                    quoteSource(typeName(type)) + ", not " +
+                                    quoteSource(typeName(param.type)));
+  }
+
+  static bool isConstantLiteral(const Expr &e) {
+    switch (e.kind) {
+    case Expr::Kind::Int:
+    case Expr::Kind::Float:
+    case Expr::Kind::Bool:
+      return true;
+    case Expr::Kind::String:
+      return e.string.isConstant();
+    case Expr::Kind::Neg:
+      return e.operands[0].kind == Expr::Kind::Int ||
+             e.operands[0].kind == Expr::Kind::Float;
+    case Expr::Kind::List:
+      return std::all_of(e.operands.begin(), e.operands.end(),
+                         isConstantLiteral);
+    default:
+      return false;
+    }
+  }
+
+  /// A value of type `from` may stand where `to` is expected: the same type,
+  /// an int for a number, an empty list for any list.
+  static bool assignable(const Type &from, const Type &to) {
+    if (from == to)
+      return true;
+    if (from.kind == Type::Kind::Int && to.kind == Type::Kind::Number)
+      return true;
+    return from.kind == Type::Kind::List && to.kind == Type::Kind::List &&
+           from.element.empty();
   }
 
   /// Records a name; reports a redefinition and returns false if taken.
   bool declare(const std::string &name, SourceRange range, NameTarget target) {
+    if (const Declaration *loopVar = findLoopVar(name)) {
+      redefinition(name, range, loopVar->range);
+      return false;
+    }
     auto [it, inserted] = scope_.emplace(name, Declaration{target, range});
     if (inserted)
       return true;
-    diags_.error(range, "redefinition of " + quoteSource(name));
-    diags_.note(it->second.range, "previous definition is here");
+    redefinition(name, range, it->second.range);
     return false;
+  }
+
+  void redefinition(const std::string &name, SourceRange range,
+                    SourceRange previous) {
+    diags_.error(range, "redefinition of " + quoteSource(name));
+    diags_.note(previous, "previous definition is here");
+  }
+
+  const Declaration *findLoopVar(const std::string &name) const {
+    for (auto it = loopScopes_.rbegin(); it != loopScopes_.rend(); ++it)
+      if (it->name == name)
+        return &it->declaration;
+    return nullptr;
   }
 
   /// Remembers every capture name so a use before its gen can say so.
@@ -59,35 +173,192 @@ private:
         laterCaptures_.insert(select->name);
       else if (auto *role = dynCast<RoleStmt>(stmt.get()))
         collectLaterCaptures(role->body);
+      else if (auto *ifStmt = dynCast<IfStmt>(stmt.get())) {
+        for (const IfStmt::Arm &arm : ifStmt->arms)
+          collectLaterCaptures(arm.body);
+        collectLaterCaptures(ifStmt->elseBody);
+      } else if (auto *forStmt = dynCast<ForStmt>(stmt.get()))
+        collectLaterCaptures(forStmt->body);
     }
   }
 
-  void resolve(NameRef &ref) {
-    auto it = scope_.find(ref.name);
-    if (it != scope_.end()) {
-      ref.target = it->second.target;
-      return;
+  //===--- Names ----------------------------------------------------------===//
+
+  Type resolveName(Expr &expr) {
+    for (auto it = loopScopes_.rbegin(); it != loopScopes_.rend(); ++it)
+      if (it->name == expr.name) {
+        expr.target = it->declaration.target;
+        return program_.loopVars[expr.target.index].type;
+      }
+    auto it = scope_.find(expr.name);
+    if (it == scope_.end()) {
+      if (laterCaptures_.count(expr.name))
+        diags_.error(expr.range, "use of " + quoteSource(expr.name) +
+                                     " before it is generated");
+      else
+        diags_.error(expr.range,
+                     "use of undeclared name " + quoteSource(expr.name));
+      return Type::of(Type::Kind::Error);
     }
-    if (laterCaptures_.count(ref.name))
-      diags_.error(ref.range, "use of " + quoteSource(ref.name) +
-                                  " before it is generated");
-    else
-      diags_.error(ref.range,
-                   "use of undeclared name " + quoteSource(ref.name));
+    expr.target = it->second.target;
+    if (expr.target.kind == NameTarget::Kind::Arg) {
+      program_.params[expr.target.index].used = true;
+      return program_.params[expr.target.index].type;
+    }
+    return captureType(expr);
   }
 
-  void resolve(StringLiteral &literal) {
+  /// A capture read here: this iteration's value inside its loops, the
+  /// list of every iteration's value past them.
+  Type captureType(Expr &expr) {
+    const unsigned index = expr.target.index;
+    const CaptureInfo &info = captures_[index];
+    const size_t common = commonLoops(info.loops);
+    if (!assigned_[index]) {
+      diags_.error(expr.range,
+                   quoteSource(expr.name) +
+                       " is not captured on every path to this use");
+      diags_.note(program_.captures[index].range, "captured here");
+      return Type::of(Type::Kind::Error);
+    }
+    Type type = program_.captures[index].type;
+    expr.target.asList = info.loops.size() > common;
+    for (size_t i = common; i < info.loops.size(); ++i)
+      type = Type::list(type);
+    return type;
+  }
+
+  /// How many of the loops in `loops` (outermost first) enclose the
+  /// statement being checked.
+  size_t commonLoops(const std::vector<const ForStmt *> &loops) const {
+    size_t common = 0;
+    while (common < loops.size() && common < loopStack_.size() &&
+           loops[common] == loopStack_[common])
+      ++common;
+    return common;
+  }
+
+  //===--- Expressions ----------------------------------------------------===//
+
+  Type typeOf(Expr &expr) {
+    if (diags_.errorLimitReached())
+      return expr.type = Type::of(Type::Kind::Error);
+    expr.type = inferType(expr);
+    return expr.type;
+  }
+
+  Type inferType(Expr &expr) {
+    switch (expr.kind) {
+    case Expr::Kind::Name:
+      return resolveName(expr);
+    case Expr::Kind::Int:
+      return Type::of(Type::Kind::Int);
+    case Expr::Kind::Float:
+      return Type::of(Type::Kind::Number);
+    case Expr::Kind::Bool:
+      return Type::of(Type::Kind::Bool);
+    case Expr::Kind::String:
+      checkInterpolations(expr.string);
+      return Type::of(Type::Kind::Str);
+    case Expr::Kind::List:
+      return listType(expr);
+    case Expr::Kind::Call:
+      return callType(expr);
+    default:
+      break;
+    }
+    std::vector<Type> operands;
+    for (Expr &operand : expr.operands)
+      operands.push_back(typeOf(operand));
+    for (const Type &type : operands)
+      if (type.kind == Type::Kind::Error)
+        return Type::of(Type::Kind::Error);
+    ExprTypeResult result = operatorType(expr, operands);
+    if (!result.error.empty())
+      diags_.error(result.at, result.error);
+    return result.type;
+  }
+
+  Type listType(Expr &expr) {
+    if (expr.operands.empty())
+      return Type{Type::Kind::List, {}};
+    Type element;
+    bool first = true;
+    for (Expr &item : expr.operands) {
+      Type type = typeOf(item);
+      if (type.kind == Type::Kind::Error)
+        return type;
+      if (first) {
+        element = type;
+        first = false;
+      } else if (type != element) {
+        if (type.isNumeric() && element.isNumeric()) {
+          element = Type::of(Type::Kind::Number);
+          continue;
+        }
+        diags_.error(item.range, "list items must have one type: this one is " +
+                                     quoteSource(typeName(type)) +
+                                     ", the items before it are " +
+                                     quoteSource(typeName(element)));
+        return Type::of(Type::Kind::Error);
+      }
+    }
+    return Type::list(element);
+  }
+
+  Type callType(Expr &expr) {
+    if (expr.name != "len") {
+      diags_.error(expr.opRange, "unknown function " + quoteSource(expr.name) +
+                                     "; the built-in function is 'len'");
+      return Type::of(Type::Kind::Error);
+    }
+    if (expr.operands.size() != 1) {
+      diags_.error(expr.range, "'len' takes one argument, not " +
+                                   std::to_string(expr.operands.size()));
+      return Type::of(Type::Kind::Error);
+    }
+    Type arg = typeOf(expr.operands[0]);
+    if (arg.kind == Type::Kind::Error)
+      return arg;
+    if (arg.kind != Type::Kind::Str && arg.kind != Type::Kind::List &&
+        arg.kind != Type::Kind::Json) {
+      diags_.error(expr.operands[0].range,
+                   "'len' takes a string or a list, not " +
+                       quoteSource(typeName(arg)));
+      return Type::of(Type::Kind::Error);
+    }
+    return Type::of(Type::Kind::Int);
+  }
+
+  void checkInterpolations(StringLiteral &literal) {
     for (TextPiece &piece : literal.pieces)
       if (piece.kind == TextPiece::Kind::Interpolation &&
           !diags_.errorLimitReached())
-        resolve(piece.ref);
+        typeOf(piece.expr.front());
   }
 
-  unsigned addCapture(const std::string &name, SourceRange range) {
+  void checkCondition(Expr &condition, const char *construct) {
+    Type type = typeOf(condition);
+    if (type.kind != Type::Kind::Error && type.kind != Type::Kind::Bool)
+      diags_.error(condition.range,
+                   std::string("the condition of '") + construct + "' is " +
+                       quoteSource(typeName(type)) + ", not 'bool'");
+  }
+
+  //===--- Statements -----------------------------------------------------===//
+
+  void addCapture(const std::string &name, SourceRange range, Type type,
+                  unsigned &captureIndex) {
     unsigned index = static_cast<unsigned>(program_.captures.size());
-    if (declare(name, range, {NameTarget::Kind::Capture, index}))
-      program_.captures.push_back(Capture{name, range});
-    return index;
+    captureIndex = index;
+    if (!declare(name, range, {NameTarget::Kind::Capture, index}))
+      return;
+    program_.captures.push_back(
+        Capture{name, range, type, static_cast<unsigned>(loopStack_.size())});
+    captures_.push_back(CaptureInfo{{loopStack_.begin(), loopStack_.end()}});
+    assigned_.push_back(true);
+    for (ForStmt *loop : loopStack_)
+      loop->bodyCaptures.push_back(index);
   }
 
   void checkSelect(SelectStmt &select) {
@@ -109,39 +380,188 @@ private:
         diags_.note(it->second, "first listed here");
       }
     }
-    select.captureIndex = addCapture(select.name, select.nameRange);
+    addCapture(select.name, select.nameRange, Type::of(Type::Kind::Str),
+               select.captureIndex);
   }
 
-  void checkBody(StmtList &body, const RoleStmt *enclosingRole) {
-    for (auto &stmt : body) {
+  Flow checkBlock(StmtList &body) {
+    for (size_t i = 0; i < body.size(); ++i) {
       // Nothing more would be shown; stop checking.
       if (diags_.errorLimitReached())
-        return;
-      if (auto *text = dynCast<TextStmt>(stmt.get())) {
-        resolve(text->text);
-      } else if (auto *ref = dynCast<RefStmt>(stmt.get())) {
-        resolve(ref->ref);
-      } else if (auto *gen = dynCast<GenStmt>(stmt.get())) {
-        checkGenOptions(*gen, diags_);
-        gen->captureIndex = addCapture(gen->name, gen->nameRange);
-      } else if (auto *select = dynCast<SelectStmt>(stmt.get())) {
-        checkSelect(*select);
-      } else if (auto *role = dynCast<RoleStmt>(stmt.get())) {
-        if (enclosingRole) {
-          diags_.error(role->keywordRange, "role blocks cannot be nested");
-          diags_.note(enclosingRole->keywordRange,
-                      std::string("inside this '") +
-                          roleName(enclosingRole->role) + "' block");
-        }
-        checkBody(role->body, role);
+        return Flow::Continues;
+      if (checkStmt(*body[i]) == Flow::Breaks) {
+        if (i + 1 < body.size())
+          diags_.error(body[i + 1]->range,
+                       "this statement follows a 'break' and never runs");
+        return Flow::Breaks;
       }
     }
+    return Flow::Continues;
   }
+
+  Flow checkStmt(Stmt &stmt) {
+    if (auto *text = dynCast<TextStmt>(&stmt)) {
+      checkInterpolations(text->text);
+    } else if (auto *append = dynCast<AppendStmt>(&stmt)) {
+      typeOf(append->value);
+    } else if (auto *gen = dynCast<GenStmt>(&stmt)) {
+      checkGenOptions(*gen, diags_);
+      Type type = gen->params.constraint.kind == GenConstraint::Kind::JsonSchema
+                      ? Type::of(Type::Kind::Json)
+                      : Type::of(Type::Kind::Str);
+      addCapture(gen->name, gen->nameRange, type, gen->captureIndex);
+    } else if (auto *select = dynCast<SelectStmt>(&stmt)) {
+      checkSelect(*select);
+    } else if (auto *role = dynCast<RoleStmt>(&stmt)) {
+      return checkRole(*role);
+    } else if (auto *ifStmt = dynCast<IfStmt>(&stmt)) {
+      return checkIf(*ifStmt);
+    } else if (auto *forStmt = dynCast<ForStmt>(&stmt)) {
+      checkFor(*forStmt);
+    } else if (dynCast<BreakStmt>(&stmt)) {
+      return checkBreak(stmt);
+    }
+    return Flow::Continues;
+  }
+
+  Flow checkRole(RoleStmt &role) {
+    if (enclosingRole_) {
+      diags_.error(role.keywordRange, "role blocks cannot be nested");
+      diags_.note(enclosingRole_->keywordRange,
+                  std::string("inside this '") +
+                      roleName(enclosingRole_->role) + "' block");
+    }
+    const RoleStmt *outer = enclosingRole_;
+    const size_t loopsOutside = rolesLoopDepth_;
+    enclosingRole_ = &role;
+    rolesLoopDepth_ = loopStack_.size();
+    Flow flow = checkBlock(role.body);
+    enclosingRole_ = outer;
+    rolesLoopDepth_ = loopsOutside;
+    return flow;
+  }
+
+  Flow checkBreak(Stmt &stmt) {
+    if (loopStack_.empty()) {
+      diags_.error(stmt.range, "'break' outside a loop");
+      return Flow::Continues;
+    }
+    // A message must be closed before control leaves it.
+    if (enclosingRole_ && rolesLoopDepth_ == loopStack_.size()) {
+      diags_.error(stmt.range, std::string("'break' cannot leave the '") +
+                                   roleName(enclosingRole_->role) +
+                                   "' block it is in");
+      diags_.note(enclosingRole_->keywordRange, "the block starts here");
+    }
+    return Flow::Breaks;
+  }
+
+  Flow checkIf(IfStmt &ifStmt) {
+    const Assigned before = assigned_;
+    // Captures set on every arm that goes on past the `if`.
+    std::optional<Assigned> after;
+    auto join = [&](Flow flow) {
+      if (flow == Flow::Breaks)
+        return;
+      if (!after) {
+        after = assigned_;
+        return;
+      }
+      for (size_t i = 0; i < after->size(); ++i)
+        (*after)[i] = (*after)[i] && i < assigned_.size() && assigned_[i];
+    };
+    for (IfStmt::Arm &arm : ifStmt.arms) {
+      assigned_ = before;
+      assigned_.resize(program_.captures.size(), false);
+      checkCondition(arm.condition, "if");
+      join(checkBlock(arm.body));
+    }
+    assigned_ = before;
+    assigned_.resize(program_.captures.size(), false);
+    join(checkBlock(ifStmt.elseBody));
+    if (!after) {
+      // Every arm breaks: nothing after the `if` runs.
+      assigned_.assign(program_.captures.size(), true);
+      return Flow::Breaks;
+    }
+    assigned_ = *after;
+    assigned_.resize(program_.captures.size(), false);
+    return Flow::Continues;
+  }
+
+  void checkFor(ForStmt &loop) {
+    Type varType = Type::of(Type::Kind::Error);
+    Type first = typeOf(loop.iterable);
+    if (!loop.rangeEnd.empty()) {
+      Type end = typeOf(loop.rangeEnd.front());
+      if (first.kind != Type::Kind::Error && first.kind != Type::Kind::Int)
+        diags_.error(loop.iterable.range, "a range starts at an 'int', not " +
+                                              quoteSource(typeName(first)));
+      else if (end.kind != Type::Kind::Error && end.kind != Type::Kind::Int)
+        diags_.error(loop.rangeEnd.front().range,
+                     "a range ends at an 'int', not " +
+                         quoteSource(typeName(end)));
+      else
+        varType = Type::of(Type::Kind::Int);
+    } else if (first.kind == Type::Kind::List) {
+      if (first.element.empty())
+        diags_.error(loop.iterable.range,
+                     "a loop over an empty list literal never runs");
+      else
+        varType = first.element.front();
+    } else if (first.kind == Type::Kind::Json) {
+      varType = first;
+    } else if (first.kind != Type::Kind::Error) {
+      diags_.error(loop.iterable.range,
+                   "'for' runs over a list or a range 'a..b', not " +
+                       quoteSource(typeName(first)));
+    }
+
+    loop.varIndex = static_cast<unsigned>(program_.loopVars.size());
+    program_.loopVars.push_back(LoopVar{loop.var, loop.varRange, varType});
+    if (const Declaration *shadowed = findLoopVar(loop.var))
+      redefinition(loop.var, loop.varRange, shadowed->range);
+    else if (auto it = scope_.find(loop.var); it != scope_.end())
+      redefinition(loop.var, loop.varRange, it->second.range);
+
+    const Assigned before = assigned_;
+    loopStack_.push_back(&loop);
+    loopScopes_.push_back({loop.var, Declaration{{NameTarget::Kind::LoopVar,
+                                                  loop.varIndex, false},
+                                                 loop.varRange}});
+    checkBlock(loop.body);
+    loopScopes_.pop_back();
+    loopStack_.pop_back();
+    // Past the loop every capture of its body is a list, however many
+    // iterations ran or broke early.
+    assigned_ = before;
+    assigned_.resize(program_.captures.size(), false);
+    for (unsigned index : loop.bodyCaptures)
+      assigned_[index] = true;
+  }
+
+  struct CaptureInfo {
+    /// The loops the capture lies in, outermost first.
+    std::vector<const ForStmt *> loops;
+  };
+  struct LoopScope {
+    std::string name;
+    Declaration declaration;
+  };
 
   Program &program_;
   DiagnosticEngine &diags_;
+  /// Arguments and captures: names unique in the program.
   std::map<std::string, Declaration> scope_;
+  /// Loop variables, innermost last.
+  std::vector<LoopScope> loopScopes_;
   std::set<std::string> laterCaptures_;
+  std::vector<CaptureInfo> captures_;
+  Assigned assigned_;
+  std::vector<ForStmt *> loopStack_;
+  const RoleStmt *enclosingRole_ = nullptr;
+  /// How many loops enclose enclosingRole_.
+  size_t rolesLoopDepth_ = 0;
 };
 
 } // namespace

@@ -14,29 +14,79 @@ file : programDecl* EOF ;
 programDecl : PROGRAM name=IDENT LPAREN paramList? RPAREN block ;
 
 paramList : param (COMMA param)* COMMA? ;
-param : name=IDENT COLON type=IDENT ;
+param : name=IDENT COLON typeExpr (ASSIGN defaultValue=expr)? ;
+
+// Argument types: `str`, `int`, `number`, `bool` and lists `[T]`.
+typeExpr
+  : name=IDENT                                   # namedType
+  | LBRACK typeExpr RBRACK                       # listType
+  ;
 
 block : LBRACE stmt* RBRACE ;
 
 stmt
   : stringLit                                    # textStmt
-  | IDENT                                        # refStmt
+  | valueRef                                     # appendStmt
   | GEN name=IDENT (LPAREN optionList? RPAREN)?  # genStmt
   | SELECT name=IDENT FROM choiceList            # selectStmt
   | role=(SYSTEM | USER | ASSISTANT) block       # roleStmt
+  | IF expr block (ELSE IF expr block)* (ELSE elseBlock=block)?  # ifStmt
+  | FOR var=IDENT IN expr (DOTDOT end=expr)? block  # forStmt
+  | BREAK                                        # breakStmt
   ;
 
 optionList : option (COMMA option)* COMMA? ;
 option : name=IDENT COLON optionValue ;
 
 optionValue
-  : INT                                          # intValue
-  | FLOAT                                        # floatValue
+  : MINUS? INT                                   # intValue
+  | MINUS? FLOAT                                 # floatValue
   | stringLit                                    # stringValue
   | LBRACK (stringLit (COMMA stringLit)* COMMA?)? RBRACK  # listValue
   ;
 
 choiceList : LBRACK (stringLit (COMMA stringLit)* COMMA?)? RBRACK ;
+
+// Expressions. In ANTLR's left-recursive rules an earlier alternative binds
+// tighter, so these read from the tightest: comparisons (which do not chain)
+// and `in`, then `not`, `and`, `or`; `-x`, then `* / %`, then `+ -`; then
+// field access and indexing.
+expr
+  : left=additive op=(EQ | NE | LT | LE | GT | GE) right=additive  # compareExpr
+  | left=additive IN right=additive              # inExpr
+  | additive                                     # plainExpr
+  | NOT expr                                     # notExpr
+  | left=expr AND right=expr                     # andExpr
+  | left=expr OR right=expr                      # orExpr
+  ;
+
+additive
+  : MINUS additive                               # negExpr
+  | left=additive op=(STAR | SLASH | PERCENT) right=additive  # mulExpr
+  | left=additive op=(PLUS | MINUS) right=additive  # addExpr
+  | postfixExpr                                  # postfixOperand
+  ;
+
+postfixExpr
+  : primary                                      # primaryExpr
+  | postfixExpr DOT field=IDENT                  # fieldExpr
+  | postfixExpr LBRACK index=expr RBRACK         # indexExpr
+  ;
+
+primary
+  : name=IDENT                                   # nameExpr
+  | callee=IDENT LPAREN (expr (COMMA expr)* COMMA?)? RPAREN  # callExpr
+  | INT                                          # intLiteral
+  | FLOAT                                        # floatLiteral
+  | stringLit                                    # stringExpr
+  | value=(TRUE | FALSE)                         # boolLiteral
+  | LBRACK (expr (COMMA expr)* COMMA?)? RBRACK   # listExpr
+  | LPAREN expr RPAREN                           # parenExpr
+  ;
+
+// A value appended by a statement of its own: a name, then fields and
+// indices (`q`, `steps[2].answer`).
+valueRef : IDENT (DOT IDENT | LBRACK expr RBRACK)* ;
 
 stringLit
   : STR_OPEN strPart* STR_CLOSE                  # quotedString
@@ -48,5 +98,5 @@ strPart
   | STR_ESCAPE                                   # strEscape
   | STR_LBRACE_LIT                               # strLBrace
   | STR_RBRACE_LIT                               # strRBrace
-  | INTERP_OPEN IDENT_I INTERP_CLOSE             # strInterp
+  | INTERP_OPEN expr INTERP_CLOSE                # strInterp
   ;

@@ -2,11 +2,17 @@
 //
 // Statements become ops that thread the prompt context:
 //   "text {x} more"     -> sgl.text / sgl.append per piece
-//   x                   -> sgl.append of the argument or capture
+//   x, a.b[0]           -> the expression's ops, then sgl.append
 //   gen x(...)          -> sgl.gen + sgl.capture "x"
 //   select x from [...] -> sgl.select + sgl.capture "x"
-//   user { ... }        -> sgl.role with a region; strings captured inside
-//                          it are yielded so later statements can use them
+//   user { ... }        -> sgl.role with a region
+//   if c { } else { }   -> sgl.if (an `else if` is an sgl.if in the else)
+//   for x in l { }      -> sgl.for; for i in a..b { } -> sgl.for_range
+//   break               -> sgl.break
+// Expressions become sgl.const, sgl.binary, sgl.index, ... over their
+// operands. A capture read where its value does not dominate (after the
+// role or if it was made in) is an sgl.read; past the loops it was made in,
+// an sgl.collected.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/mlir/MLIRGen.h"
@@ -44,8 +50,8 @@ sd::Role toDialectRole(Role role) {
   return sd::Role::User;
 }
 
-/// Lowers one module. Per program it keeps the SSA value of each argument
-/// and of each capture (by Sema's capture index) as emission proceeds.
+/// Lowers one module. Per program it keeps the SSA value of each argument,
+/// capture (by Sema's capture index) and loop variable as emission goes.
 class MLIRGenImpl {
 public:
   MLIRGenImpl(MLIRContext &context, const SourceManager &sources)
@@ -67,11 +73,10 @@ private:
   OwningOpRef<ModuleOp> theModule;
 
   /// Per-program state.
+  const Program *program = nullptr;
   std::vector<Value> argValues;
   std::vector<Value> captureValues;
-  /// Capture indices assigned inside the role being emitted, in order; its
-  /// values are yielded out of the role. Null outside a role.
-  std::vector<unsigned> *roleCaptures = nullptr;
+  std::vector<Value> loopVarValues;
 
   Location loc(SourceLoc where) {
     if (!where.isValid())
@@ -81,20 +86,92 @@ private:
   }
   Location loc(const SourceRange &range) { return loc(range.begin); }
 
+  mlir::Type toType(const compiler::Type &type) {
+    MLIRContext *context = builder.getContext();
+    switch (type.kind) {
+    case compiler::Type::Kind::Int:
+      return sd::IntType::get(context);
+    case compiler::Type::Kind::Number:
+      return sd::NumberType::get(context);
+    case compiler::Type::Kind::Bool:
+      return sd::BoolType::get(context);
+    case compiler::Type::Kind::Json:
+      return sd::JsonType::get(context);
+    case compiler::Type::Kind::List:
+      // An empty list literal takes strings: nothing reads its items.
+      return sd::ListType::get(context, type.element.empty()
+                                            ? sd::StrType::get(context)
+                                            : toType(type.element[0]));
+    case compiler::Type::Kind::Str:
+    case compiler::Type::Kind::Error:
+      break;
+    }
+    return sd::StrType::get(context);
+  }
+
+  /// A default value's attribute: the literal, or an array of literals.
+  Attribute defaultAttr(const Expr &value, const compiler::Type &type) {
+    switch (value.kind) {
+    case Expr::Kind::Int:
+      if (type.kind == compiler::Type::Kind::Number)
+        return builder.getF64FloatAttr(static_cast<double>(value.integer));
+      return builder.getI64IntegerAttr(value.integer);
+    case Expr::Kind::Float:
+      return builder.getF64FloatAttr(value.number);
+    case Expr::Kind::Bool:
+      return builder.getBoolAttr(value.boolean);
+    case Expr::Kind::String:
+      return builder.getStringAttr(value.string.constantText());
+    case Expr::Kind::Neg: {
+      Attribute inner = defaultAttr(value.operands[0], type);
+      if (auto f = dyn_cast<FloatAttr>(inner))
+        return builder.getF64FloatAttr(-f.getValueAsDouble());
+      return builder.getI64IntegerAttr(
+          -cast<IntegerAttr>(inner).getValue().getSExtValue());
+    }
+    case Expr::Kind::List: {
+      llvm::SmallVector<Attribute> items;
+      for (const Expr &item : value.operands)
+        items.push_back(
+            defaultAttr(item, type.element.empty() ? type : type.element[0]));
+      return builder.getArrayAttr(items);
+    }
+    default:
+      return builder.getUnitAttr();
+    }
+  }
+
   LogicalResult genProgram(const Program &program) {
+    this->program = &program;
     builder.setInsertionPointToEnd(theModule->getBody());
     llvm::SmallVector<llvm::StringRef> argNames;
-    for (const Param &param : program.params)
+    llvm::SmallVector<mlir::Type> argTypes;
+    llvm::SmallVector<Attribute> defaults;
+    bool typed = false, anyDefault = false;
+    for (const Param &param : program.params) {
       argNames.push_back(param.name);
+      argTypes.push_back(toType(param.type));
+      typed |= param.type.kind != compiler::Type::Kind::Str;
+      anyDefault |= !param.defaultValue.empty();
+      defaults.push_back(
+          param.defaultValue.empty()
+              ? Attribute(builder.getUnitAttr())
+              : defaultAttr(param.defaultValue.front(), param.type));
+    }
     auto op = sd::ProgramOp::create(builder, loc(program.nameRange),
                                     program.name, argNames);
+    if (typed)
+      op.setArgTypesAttr(builder.getTypeArrayAttr(argTypes));
+    if (anyDefault)
+      op.setArgDefaultsAttr(builder.getArrayAttr(defaults));
     builder.setInsertionPointToStart(&op.getBody().front());
 
     argValues.clear();
     captureValues.assign(program.captures.size(), Value());
-    for (const Param &param : program.params)
+    loopVarValues.assign(program.loopVars.size(), Value());
+    for (auto [param, type] : llvm::zip_equal(program.params, argTypes))
       argValues.push_back(
-          sd::ArgOp::create(builder, loc(param.range), param.name));
+          sd::ArgOp::create(builder, loc(param.range), type, param.name));
 
     Value ctx = op.getInitialContext();
     if (failed(genBody(program.body, ctx)))
@@ -103,23 +180,33 @@ private:
     return success();
   }
 
-  LogicalResult genBody(const StmtList &body, Value &ctx) {
-    for (const std::unique_ptr<Stmt> &stmt : body)
+  /// Emits `body`; returns true in `broke` when it ended in a `break`
+  /// (which is then the block's terminator).
+  LogicalResult genBody(const StmtList &body, Value &ctx,
+                        bool *broke = nullptr) {
+    for (const std::unique_ptr<Stmt> &stmt : body) {
+      if (auto *brk = dynCast<BreakStmt>(stmt.get())) {
+        sd::BreakOp::create(builder, loc(brk->range), ctx);
+        if (broke)
+          *broke = true;
+        return success();
+      }
       if (failed(genStmt(*stmt, ctx)))
         return failure();
+    }
     return success();
   }
 
   LogicalResult genStmt(const Stmt &stmt, Value &ctx) {
     switch (stmt.kind()) {
     case Stmt::Kind::Text:
-      return genText(*dynCast<TextStmt>(&stmt), ctx);
-    case Stmt::Kind::Ref: {
-      const auto &ref = *dynCast<RefStmt>(&stmt);
-      Value value = lookup(ref.ref);
+      return genText(dynCast<TextStmt>(&stmt)->text, ctx);
+    case Stmt::Kind::Append: {
+      const auto &append = *dynCast<AppendStmt>(&stmt);
+      Value value = genExpr(append.value);
       if (!value)
         return failure();
-      ctx = sd::AppendOp::create(builder, loc(ref.range), ctx, value);
+      ctx = sd::AppendOp::create(builder, loc(append.range), ctx, value);
       return success();
     }
     case Stmt::Kind::Gen:
@@ -128,36 +215,171 @@ private:
       return genSelect(*dynCast<SelectStmt>(&stmt), ctx);
     case Stmt::Kind::Role:
       return genRole(*dynCast<RoleStmt>(&stmt), ctx);
+    case Stmt::Kind::If:
+      return genIf(*dynCast<IfStmt>(&stmt), 0, ctx);
+    case Stmt::Kind::For:
+      return genFor(*dynCast<ForStmt>(&stmt), ctx);
+    case Stmt::Kind::Break:
+      break;
     }
     return emitError(loc(stmt.range)) << "unsupported statement";
   }
 
-  /// The SSA value a resolved name refers to, or null after an error.
-  Value lookup(const NameRef &ref) {
-    switch (ref.target.kind) {
+  //===--- Expressions ----------------------------------------------------===//
+
+  /// The value a resolved name refers to here, or null after an error.
+  Value genName(const Expr &expr) {
+    const NameTarget &target = expr.target;
+    switch (target.kind) {
     case NameTarget::Kind::Arg:
-      assert(ref.target.index < argValues.size() &&
-             "Sema gave a bad argument index");
-      return argValues[ref.target.index];
-    case NameTarget::Kind::Capture:
-      assert(ref.target.index < captureValues.size() &&
-             "Sema gave a bad capture index");
-      if (Value value = captureValues[ref.target.index])
+      assert(target.index < argValues.size() && "Sema gave a bad argument");
+      return argValues[target.index];
+    case NameTarget::Kind::LoopVar:
+      assert(target.index < loopVarValues.size() && "Sema gave a bad loop var");
+      return loopVarValues[target.index];
+    case NameTarget::Kind::Capture: {
+      assert(target.index < captureValues.size() && "Sema gave a bad capture");
+      Location where = loc(expr.range);
+      if (target.asList)
+        return sd::CollectedOp::create(builder, where, toType(expr.type),
+                                       expr.name);
+      Value value = captureValues[target.index];
+      if (value && value.getParentRegion()->isAncestor(
+                       builder.getInsertionBlock()->getParent()))
         return value;
-      emitError(loc(ref.range))
-          << "'" << ref.name << "' is used before it is captured";
-      return Value();
+      return sd::ReadOp::create(builder, where, toType(expr.type), expr.name);
+    }
     case NameTarget::Kind::Unresolved:
       break;
     }
-    emitError(loc(ref.range)) << "unresolved name '" << ref.name << "'";
+    emitError(loc(expr.range)) << "unresolved name '" << expr.name << "'";
     return Value();
   }
 
-  LogicalResult genText(const TextStmt &stmt, Value &ctx) {
-    for (const TextPiece &piece : stmt.text.pieces) {
+  Value genExpr(const Expr &expr) {
+    // An operator's run-time errors (an index past the end, a division by
+    // zero) point at the operator.
+    Location where =
+        loc(expr.opRange.begin.isValid() ? expr.opRange : expr.range);
+    switch (expr.kind) {
+    case Expr::Kind::Name:
+      return genName(expr);
+    case Expr::Kind::Int:
+      return sd::ConstOp::create(builder, where, toType(expr.type),
+                                 builder.getI64IntegerAttr(expr.integer));
+    case Expr::Kind::Float:
+      return sd::ConstOp::create(builder, where, toType(expr.type),
+                                 builder.getF64FloatAttr(expr.number));
+    case Expr::Kind::Bool:
+      return sd::ConstOp::create(builder, where, toType(expr.type),
+                                 builder.getBoolAttr(expr.boolean));
+    case Expr::Kind::String:
+      return genStringValue(expr);
+    default:
+      break;
+    }
+    llvm::SmallVector<Value> operands;
+    for (const Expr &operand : expr.operands) {
+      operands.push_back(genExpr(operand));
+      if (!operands.back())
+        return Value();
+    }
+    switch (expr.kind) {
+    case Expr::Kind::List:
+      return sd::ListOp::create(builder, where, toType(expr.type), operands);
+    case Expr::Kind::Field:
+      return sd::FieldOp::create(builder, where, operands[0], expr.name);
+    case Expr::Kind::Index:
+      return sd::IndexOp::create(builder, where, toType(expr.type), operands[0],
+                                 operands[1]);
+    case Expr::Kind::Call:
+      return sd::LenOp::create(builder, where, operands[0]);
+    case Expr::Kind::Neg:
+      return sd::NegOp::create(builder, where, operands[0].getType(),
+                               operands[0]);
+    case Expr::Kind::Not:
+      return sd::NotOp::create(builder, where, operands[0]);
+    case Expr::Kind::Binary:
+      return sd::BinaryOp::create(builder, where, toType(expr.type),
+                                  toBinaryKind(expr.op), operands[0],
+                                  operands[1]);
+    default:
+      break;
+    }
+    emitError(where) << "unsupported expression";
+    return Value();
+  }
+
+  static sd::BinaryKind toBinaryKind(Expr::Op op) {
+    switch (op) {
+    case Expr::Op::Add:
+      return sd::BinaryKind::Add;
+    case Expr::Op::Sub:
+      return sd::BinaryKind::Sub;
+    case Expr::Op::Mul:
+      return sd::BinaryKind::Mul;
+    case Expr::Op::Div:
+      return sd::BinaryKind::Div;
+    case Expr::Op::Mod:
+      return sd::BinaryKind::Mod;
+    case Expr::Op::Eq:
+      return sd::BinaryKind::Eq;
+    case Expr::Op::Ne:
+      return sd::BinaryKind::Ne;
+    case Expr::Op::Lt:
+      return sd::BinaryKind::Lt;
+    case Expr::Op::Le:
+      return sd::BinaryKind::Le;
+    case Expr::Op::Gt:
+      return sd::BinaryKind::Gt;
+    case Expr::Op::Ge:
+      return sd::BinaryKind::Ge;
+    case Expr::Op::In:
+      return sd::BinaryKind::In;
+    case Expr::Op::And:
+      return sd::BinaryKind::And;
+    case Expr::Op::Or:
+      return sd::BinaryKind::Or;
+    }
+    return sd::BinaryKind::Add;
+  }
+
+  /// A string expression: its literal text and interpolations concatenated.
+  Value genStringValue(const Expr &expr) {
+    mlir::Type str = sd::StrType::get(builder.getContext());
+    Value result;
+    for (const TextPiece &piece : expr.string.pieces) {
+      Location where = loc(piece.range);
+      Value part;
+      if (piece.kind == TextPiece::Kind::Literal) {
+        part = sd::ConstOp::create(builder, where, str,
+                                   builder.getStringAttr(piece.text));
+      } else {
+        part = genExpr(piece.expr.front());
+        if (!part)
+          return Value();
+        if (part.getType() != str)
+          return emitError(where) << "only strings may be interpolated into "
+                                     "a string value",
+                 Value();
+      }
+      result = result ? sd::BinaryOp::create(builder, where, str,
+                                             sd::BinaryKind::Add, result, part)
+                            .getResult()
+                      : part;
+    }
+    if (!result)
+      result = sd::ConstOp::create(builder, loc(expr.range), str,
+                                   builder.getStringAttr(""));
+    return result;
+  }
+
+  //===--- Statements -----------------------------------------------------===//
+
+  LogicalResult genText(const StringLiteral &text, Value &ctx) {
+    for (const TextPiece &piece : text.pieces) {
       if (piece.kind == TextPiece::Kind::Interpolation) {
-        Value value = lookup(piece.ref);
+        Value value = genExpr(piece.expr.front());
         if (!value)
           return failure();
         ctx = sd::AppendOp::create(builder, loc(piece.range), ctx, value);
@@ -173,14 +395,17 @@ private:
     assert(index < captureValues.size() && "Sema gave a bad capture index");
     sd::CaptureOp::create(builder, where, name, value);
     captureValues[index] = value;
-    if (roleCaptures)
-      roleCaptures->push_back(index);
   }
 
   LogicalResult genGen(const GenStmt &stmt, Value &ctx) {
     Location where = loc(stmt.range);
-    auto op = sd::GenOp::create(builder, where, ctx);
     const GenParams &params = stmt.params;
+    const GenConstraint &constraint = params.constraint;
+    mlir::Type resultType =
+        constraint.kind == GenConstraint::Kind::JsonSchema
+            ? mlir::Type(sd::JsonType::get(builder.getContext()))
+            : mlir::Type(sd::StrType::get(builder.getContext()));
+    auto op = sd::GenOp::create(builder, where, ctx, resultType);
     if (params.maxTokens)
       op.setMaxTokensAttr(builder.getI64IntegerAttr(*params.maxTokens));
     if (!params.stop.empty()) {
@@ -196,7 +421,6 @@ private:
       op.setTopKAttr(builder.getI64IntegerAttr(*params.topK));
     if (params.seed)
       op.setSeedAttr(builder.getI64IntegerAttr(*params.seed));
-    const GenConstraint &constraint = params.constraint;
     if (constraint.kind == GenConstraint::Kind::Regex)
       op.setRegexAttr(builder.getStringAttr(constraint.text));
     if (constraint.kind == GenConstraint::Kind::JsonSchema)
@@ -223,38 +447,89 @@ private:
     return success();
   }
 
-  LogicalResult genRole(const RoleStmt &stmt, Value &ctx) {
-    Location where = loc(stmt.range);
-    if (roleCaptures)
-      return emitError(where) << "'" << roleName(stmt.role)
-                              << "' cannot be nested inside another role";
-
-    // Emit the body into a detached block first: the role's result count is
-    // the number of strings captured inside it, known only afterwards.
-    auto block = std::make_unique<Block>();
+  /// Emits `body` into the single block of `region`, whose arguments are
+  /// the context and then `extra`; the block ends in sgl.yield unless the
+  /// body ended in a break.
+  LogicalResult genRegion(Region &region, const StmtList &body, Location where,
+                          Location end, llvm::ArrayRef<mlir::Type> extra = {},
+                          Value *extraArg = nullptr) {
+    Block *block = new Block();
+    region.push_back(block);
     Value inner =
         block->addArgument(sd::CtxType::get(builder.getContext()), where);
-    std::vector<unsigned> captured;
-    {
-      OpBuilder::InsertionGuard guard(builder);
-      builder.setInsertionPointToStart(block.get());
-      roleCaptures = &captured;
-      LogicalResult result = genBody(stmt.body, inner);
-      roleCaptures = nullptr;
-      if (failed(result))
-        return failure();
-      llvm::SmallVector<Value> values;
-      for (unsigned index : captured)
-        values.push_back(captureValues[index]);
-      sd::YieldOp::create(builder, loc(stmt.range.end), inner, values);
-    }
+    for (mlir::Type type : extra)
+      *extraArg = block->addArgument(type, where);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(block);
+    bool broke = false;
+    if (failed(genBody(body, inner, &broke)))
+      return failure();
+    if (!broke)
+      sd::YieldOp::create(builder, end, inner);
+    return success();
+  }
 
-    auto op = sd::RoleOp::create(builder, where, toDialectRole(stmt.role), ctx,
-                                 static_cast<unsigned>(captured.size()));
-    op.getBody().push_back(block.release());
-    // After the role, later statements see the role's results.
-    for (auto [index, value] : llvm::zip_equal(captured, op.getValues()))
-      captureValues[index] = value;
+  LogicalResult genRole(const RoleStmt &stmt, Value &ctx) {
+    Location where = loc(stmt.range);
+    auto op = sd::RoleOp::create(builder, where, toDialectRole(stmt.role), ctx);
+    if (failed(genRegion(op.getBody(), stmt.body, where, loc(stmt.range.end))))
+      return failure();
+    ctx = op.getNextCtx();
+    return success();
+  }
+
+  /// Emits arms [arm, end) of `stmt`: `else if` chains nest in the else.
+  LogicalResult genIf(const IfStmt &stmt, size_t arm, Value &ctx) {
+    const IfStmt::Arm &current = stmt.arms[arm];
+    Value condition = genExpr(current.condition);
+    if (!condition)
+      return failure();
+    Location where = loc(arm == 0 ? stmt.range : current.condition.range);
+    auto op = sd::IfOp::create(builder, where, ctx.getType(), condition, ctx);
+    Location end = loc(stmt.range.end);
+    if (failed(genRegion(op.getThenRegion(), current.body, where, end)))
+      return failure();
+    if (arm + 1 < stmt.arms.size()) {
+      Block *block = new Block();
+      op.getElseRegion().push_back(block);
+      Value inner =
+          block->addArgument(sd::CtxType::get(builder.getContext()), where);
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(block);
+      if (failed(genIf(stmt, arm + 1, inner)))
+        return failure();
+      sd::YieldOp::create(builder, end, inner);
+    } else if (failed(
+                   genRegion(op.getElseRegion(), stmt.elseBody, where, end))) {
+      return failure();
+    }
+    ctx = op.getNextCtx();
+    return success();
+  }
+
+  LogicalResult genFor(const ForStmt &stmt, Value &ctx) {
+    Location where = loc(stmt.range);
+    Value first = genExpr(stmt.iterable);
+    if (!first)
+      return failure();
+    mlir::Type varType = toType(program->loopVars[stmt.varIndex].type);
+    Value &var = loopVarValues[stmt.varIndex];
+    Location end = loc(stmt.range.end);
+    if (!stmt.rangeEnd.empty()) {
+      Value last = genExpr(stmt.rangeEnd.front());
+      if (!last)
+        return failure();
+      auto op = sd::ForRangeOp::create(builder, where, ctx.getType(), ctx,
+                                       first, last);
+      if (failed(
+              genRegion(op.getBody(), stmt.body, where, end, {varType}, &var)))
+        return failure();
+      ctx = op.getNextCtx();
+      return success();
+    }
+    auto op = sd::ForOp::create(builder, where, ctx.getType(), ctx, first);
+    if (failed(genRegion(op.getBody(), stmt.body, where, end, {varType}, &var)))
+      return failure();
     ctx = op.getNextCtx();
     return success();
   }

@@ -46,21 +46,100 @@ plan::SourceLocation toPlanLocation(Location loc) {
   return result;
 }
 
-/// Translates one program; slots are numbered as values are met.
+plan::ValueType toPlanType(Type type) {
+  plan::ValueType out;
+  if (isa<sd::IntType>(type))
+    out.kind = plan::ValueType::Kind::Int;
+  else if (isa<sd::NumberType>(type))
+    out.kind = plan::ValueType::Kind::Number;
+  else if (isa<sd::BoolType>(type))
+    out.kind = plan::ValueType::Kind::Bool;
+  else if (isa<sd::JsonType>(type))
+    out.kind = plan::ValueType::Kind::Json;
+  else if (auto list = dyn_cast<sd::ListType>(type))
+    return plan::ValueType::list(toPlanType(list.getElement()));
+  return out;
+}
+
+plan::Expr::Kind toPlanExprKind(sd::BinaryKind kind) {
+  switch (kind) {
+  case sd::BinaryKind::Add:
+    return plan::Expr::Kind::Add;
+  case sd::BinaryKind::Sub:
+    return plan::Expr::Kind::Sub;
+  case sd::BinaryKind::Mul:
+    return plan::Expr::Kind::Mul;
+  case sd::BinaryKind::Div:
+    return plan::Expr::Kind::Div;
+  case sd::BinaryKind::Mod:
+    return plan::Expr::Kind::Mod;
+  case sd::BinaryKind::Eq:
+    return plan::Expr::Kind::Eq;
+  case sd::BinaryKind::Ne:
+    return plan::Expr::Kind::Ne;
+  case sd::BinaryKind::Lt:
+    return plan::Expr::Kind::Lt;
+  case sd::BinaryKind::Le:
+    return plan::Expr::Kind::Le;
+  case sd::BinaryKind::Gt:
+    return plan::Expr::Kind::Gt;
+  case sd::BinaryKind::Ge:
+    return plan::Expr::Kind::Ge;
+  case sd::BinaryKind::In:
+    return plan::Expr::Kind::In;
+  case sd::BinaryKind::And:
+    return plan::Expr::Kind::And;
+  case sd::BinaryKind::Or:
+    return plan::Expr::Kind::Or;
+  }
+  return plan::Expr::Kind::Add;
+}
+
+/// A literal attribute (a program's default value or an sgl.const) as a
+/// plan literal.
+plan::Literal toPlanLiteral(Attribute attr) {
+  plan::Literal literal;
+  if (auto str = dyn_cast<StringAttr>(attr)) {
+    literal.kind = plan::ValueType::Kind::Str;
+    literal.str = str.getValue().str();
+  } else if (auto boolean = dyn_cast<BoolAttr>(attr)) {
+    literal.kind = plan::ValueType::Kind::Bool;
+    literal.boolean = boolean.getValue();
+  } else if (auto integer = dyn_cast<IntegerAttr>(attr)) {
+    literal.kind = plan::ValueType::Kind::Int;
+    literal.integer = integer.getValue().getSExtValue();
+  } else if (auto number = dyn_cast<FloatAttr>(attr)) {
+    literal.kind = plan::ValueType::Kind::Number;
+    literal.number = number.getValueAsDouble();
+  }
+  return literal;
+}
+
+/// Translates one program: the block tree in order, slots numbered as
+/// values are met, expressions rebuilt as trees from their defining ops.
 class ProgramTranslator {
 public:
   explicit ProgramTranslator(plan::Program &out) : out(out) {}
 
   LogicalResult translate(sd::ProgramOp program) {
     out.name = program.getSymName().str();
-    for (Attribute attr : program.getArgNames()) {
+    std::optional<ArrayAttr> defaults = program.getArgDefaults();
+    for (auto [index, attr] : llvm::enumerate(program.getArgNames())) {
       StringRef name = cast<StringAttr>(attr).getValue();
-      argSlots.try_emplace(name, static_cast<uint32_t>(out.args.size()));
-      out.args.push_back(name.str());
+      plan::Arg &arg = out.args.emplace_back();
+      arg.name = name.str();
+      arg.type = toPlanType(program.getArgType(index));
+      argSlots.try_emplace(name, static_cast<uint32_t>(index));
+      out.slotTypes.push_back(arg.type);
+      if (defaults && !isa<UnitAttr>((*defaults)[index]))
+        arg.defaultValue = defaultExpr((*defaults)[index]);
     }
     out.numSlots = static_cast<uint32_t>(out.args.size());
-    return translateBlock(program.getBody().front(),
-                          program.getInitialContext());
+    Block &body = program.getBody().front();
+    if (failed(translateBlock(body, program.getInitialContext(), out.body)))
+      return failure();
+    out.numSites = nextSite;
+    return success();
   }
 
 private:
@@ -68,8 +147,28 @@ private:
   llvm::DenseMap<Value, uint32_t> slots;
   /// Argument name -> slot, built once so each sgl.arg is one look-up.
   llvm::StringMap<uint32_t> argSlots;
+  /// Capture name -> its slot, for sgl.read.
+  llvm::StringMap<uint32_t> captureSlots;
+  /// Capture name -> its index in Program::captures, for sgl.collected.
+  llvm::StringMap<uint32_t> captureIndices;
+  /// The loops being translated, innermost last.
+  std::vector<plan::Step *> loops;
   /// The context the next prompt op must consume.
   Value current;
+  uint32_t nextSite = 0;
+
+  plan::Expr defaultExpr(Attribute attr) {
+    plan::Expr expr;
+    if (auto list = dyn_cast<ArrayAttr>(attr)) {
+      expr.kind = plan::Expr::Kind::List;
+      for (Attribute item : list)
+        expr.operands.push_back(defaultExpr(item));
+      return expr;
+    }
+    expr.kind = plan::Expr::Kind::Literal;
+    expr.literal = toPlanLiteral(attr);
+    return expr;
+  }
 
   /// The plan runs steps in order, so each op must extend the latest context.
   LogicalResult consume(Operation *op, Value ctx) {
@@ -79,79 +178,219 @@ private:
     return success();
   }
 
-  FailureOr<uint32_t> slotOf(Operation *user, Value value) {
-    auto it = slots.find(value);
-    if (it == slots.end())
-      return user->emitOpError("uses a string that has no plan slot");
-    return it->second;
-  }
-
-  plan::Step &addStep(plan::Step::Kind kind, Operation *op) {
-    plan::Step &step = out.steps.emplace_back();
+  plan::Step makeStep(plan::Step::Kind kind, Operation *op) {
+    plan::Step step;
     step.kind = kind;
     step.loc = toPlanLocation(op->getLoc());
+    step.site = nextSite++;
     return step;
   }
 
   uint32_t newSlot(Value value) {
     uint32_t slot = out.numSlots++;
     slots[value] = slot;
+    out.slotTypes.push_back(toPlanType(value.getType()));
     return slot;
   }
 
-  /// Translates `block` starting from context `entry`; on success the
-  /// block's terminator is a yield of the latest context.
-  LogicalResult translateBlock(Block &block, Value entry) {
-    current = entry;
-    for (Operation &op : block.without_terminator())
-      if (failed(translateOp(&op)))
-        return failure();
-    auto yield = cast<sd::YieldOp>(block.getTerminator());
-    return consume(yield, yield.getCtx());
+  FailureOr<uint32_t> captureSlot(Operation *user, StringRef name) {
+    auto it = captureSlots.find(name);
+    if (it == captureSlots.end())
+      return user->emitOpError("reads capture \"")
+             << name << "\" before any sgl.capture of it";
+    return it->second;
   }
 
-  LogicalResult translateOp(Operation *op) {
-    return llvm::TypeSwitch<Operation *, LogicalResult>(op)
-        .Case([&](sd::ArgOp arg) -> LogicalResult {
+  /// The expression tree that computes `value`.
+  FailureOr<plan::Expr> exprOf(Operation *user, Value value) {
+    plan::Expr expr;
+    if (auto it = slots.find(value); it != slots.end()) {
+      expr.kind = plan::Expr::Kind::Slot;
+      expr.slot = it->second;
+      return expr;
+    }
+    Operation *def = value.getDefiningOp();
+    if (!def)
+      return user->emitOpError("uses a value that has no plan slot");
+    expr.loc = toPlanLocation(def->getLoc());
+    auto operandsOf = [&](ValueRange operands) -> LogicalResult {
+      for (Value operand : operands) {
+        FailureOr<plan::Expr> inner = exprOf(def, operand);
+        if (failed(inner))
+          return failure();
+        expr.operands.push_back(std::move(*inner));
+      }
+      return success();
+    };
+    return llvm::TypeSwitch<Operation *, FailureOr<plan::Expr>>(def)
+        .Case([&](sd::ArgOp arg) -> FailureOr<plan::Expr> {
           auto it = argSlots.find(arg.getName());
           assert(it != argSlots.end() && "verifier checks argument names");
-          slots[arg.getValue()] = it->second;
-          return success();
+          // An argument is always set: no run-time error can point here.
+          expr.kind = plan::Expr::Kind::Slot;
+          expr.slot = it->second;
+          expr.loc = {};
+          return expr;
         })
+        .Case([&](sd::ReadOp read) -> FailureOr<plan::Expr> {
+          FailureOr<uint32_t> slot = captureSlot(read, read.getName());
+          if (failed(slot))
+            return failure();
+          expr.kind = plan::Expr::Kind::Slot;
+          expr.slot = *slot;
+          return expr;
+        })
+        .Case([&](sd::CollectedOp collected) -> FailureOr<plan::Expr> {
+          auto it = captureIndices.find(collected.getName());
+          if (it == captureIndices.end())
+            return collected.emitOpError("reads capture \"")
+                   << collected.getName() << "\" before any sgl.capture of it";
+          expr.kind = plan::Expr::Kind::Output;
+          expr.slot = it->second;
+          return expr;
+        })
+        .Case([&](sd::ConstOp constant) -> FailureOr<plan::Expr> {
+          expr.kind = plan::Expr::Kind::Literal;
+          expr.literal = toPlanLiteral(constant.getValue());
+          return expr;
+        })
+        .Case([&](sd::ListOp list) -> FailureOr<plan::Expr> {
+          expr.kind = plan::Expr::Kind::List;
+          if (failed(operandsOf(list.getItems())))
+            return failure();
+          return expr;
+        })
+        .Case([&](sd::BinaryOp binary) -> FailureOr<plan::Expr> {
+          expr.kind = toPlanExprKind(binary.getKind());
+          if (failed(operandsOf({binary.getLhs(), binary.getRhs()})))
+            return failure();
+          return expr;
+        })
+        .Case([&](sd::NotOp op) -> FailureOr<plan::Expr> {
+          expr.kind = plan::Expr::Kind::Not;
+          if (failed(operandsOf(op.getOperand())))
+            return failure();
+          return expr;
+        })
+        .Case([&](sd::NegOp op) -> FailureOr<plan::Expr> {
+          expr.kind = plan::Expr::Kind::Neg;
+          if (failed(operandsOf(op.getOperand())))
+            return failure();
+          return expr;
+        })
+        .Case([&](sd::LenOp op) -> FailureOr<plan::Expr> {
+          expr.kind = plan::Expr::Kind::Len;
+          if (failed(operandsOf(op.getOperand())))
+            return failure();
+          return expr;
+        })
+        .Case([&](sd::IndexOp op) -> FailureOr<plan::Expr> {
+          expr.kind = plan::Expr::Kind::Index;
+          if (failed(operandsOf({op.getBase(), op.getIndex()})))
+            return failure();
+          return expr;
+        })
+        .Case([&](sd::FieldOp op) -> FailureOr<plan::Expr> {
+          // A member of a JSON object is an index by its name.
+          expr.kind = plan::Expr::Kind::Index;
+          if (failed(operandsOf(op.getBase())))
+            return failure();
+          plan::Expr name;
+          name.kind = plan::Expr::Kind::Literal;
+          name.literal.str = op.getName().str();
+          name.loc = expr.loc;
+          expr.operands.push_back(std::move(name));
+          return expr;
+        })
+        .Default([&](Operation *other) -> FailureOr<plan::Expr> {
+          return other->emitOpError("cannot be translated to a plan value");
+        });
+  }
+
+  /// Translates `block` starting from context `entry` into `out`; the
+  /// block ends in a yield or a break of the latest context.
+  LogicalResult translateBlock(Block &block, Value entry, plan::Block &into) {
+    current = entry;
+    for (Operation &op : block.without_terminator())
+      if (failed(translateOp(&op, into)))
+        return failure();
+    Operation *terminator = block.getTerminator();
+    if (auto yield = dyn_cast<sd::YieldOp>(terminator))
+      return consume(yield, yield.getCtx());
+    auto brk = cast<sd::BreakOp>(terminator);
+    if (failed(consume(brk, brk.getCtx())))
+      return failure();
+    into.steps.push_back(makeStep(plan::Step::Kind::Break, brk));
+    return success();
+  }
+
+  /// Expression ops are rebuilt as trees where they are used.
+  static bool isValueOp(Operation *op) {
+    return isa<sd::ArgOp, sd::ReadOp, sd::CollectedOp, sd::ConstOp, sd::ListOp,
+               sd::BinaryOp, sd::NotOp, sd::NegOp, sd::LenOp, sd::IndexOp,
+               sd::FieldOp>(op);
+  }
+
+  LogicalResult translateOp(Operation *op, plan::Block &into) {
+    if (isValueOp(op))
+      return success();
+    return llvm::TypeSwitch<Operation *, LogicalResult>(op)
         .Case([&](sd::TextOp text) -> LogicalResult {
           if (failed(consume(text, text.getCtx())))
             return failure();
-          addStep(plan::Step::Kind::Text, text).text = text.getText().str();
+          plan::Step step = makeStep(plan::Step::Kind::Text, text);
+          step.text = text.getText().str();
+          into.steps.push_back(std::move(step));
           current = text.getNextCtx();
           return success();
         })
         .Case([&](sd::AppendOp append) -> LogicalResult {
           if (failed(consume(append, append.getCtx())))
             return failure();
-          FailureOr<uint32_t> slot = slotOf(append, append.getValue());
-          if (failed(slot))
+          plan::Step step = makeStep(plan::Step::Kind::Append, append);
+          FailureOr<plan::Expr> value = exprOf(append, append.getValue());
+          if (failed(value))
             return failure();
-          addStep(plan::Step::Kind::Append, append).slot = *slot;
+          step.expr = std::move(*value);
+          into.steps.push_back(std::move(step));
           current = append.getNextCtx();
           return success();
         })
-        .Case([&](sd::GenOp gen) { return translateGen(gen); })
+        .Case([&](sd::GenOp gen) { return translateGen(gen, into); })
         .Case([&](sd::SelectOp select) -> LogicalResult {
           if (failed(consume(select, select.getCtx())))
             return failure();
-          plan::Step &step = addStep(plan::Step::Kind::Select, select);
+          plan::Step step = makeStep(plan::Step::Kind::Select, select);
           step.slot = newSlot(select.getChoice());
           for (Attribute choice : select.getChoices())
             step.choices.push_back(cast<StringAttr>(choice).getValue().str());
+          into.steps.push_back(std::move(step));
           current = select.getNextCtx();
           return success();
         })
-        .Case([&](sd::RoleOp role) { return translateRole(role); })
+        .Case([&](sd::RoleOp role) { return translateRole(role, into); })
+        .Case([&](sd::IfOp ifOp) { return translateIf(ifOp, into); })
+        .Case([&](sd::ForOp loop) {
+          return translateLoop(loop, loop.getCtx(), loop.getBody(),
+                               loop.getNextCtx(), {loop.getItems()}, into);
+        })
+        .Case([&](sd::ForRangeOp loop) {
+          return translateLoop(loop, loop.getCtx(), loop.getBody(),
+                               loop.getNextCtx(),
+                               {loop.getFirst(), loop.getEnd()}, into);
+        })
         .Case([&](sd::CaptureOp capture) -> LogicalResult {
-          FailureOr<uint32_t> slot = slotOf(capture, capture.getValue());
-          if (failed(slot))
-            return failure();
-          out.captures.push_back({capture.getName().str(), *slot});
+          auto it = slots.find(capture.getValue());
+          if (it == slots.end())
+            return capture.emitOpError("captures a value that has no plan "
+                                       "slot (not a gen or select result)");
+          uint32_t index = static_cast<uint32_t>(out.captures.size());
+          out.captures.push_back({capture.getName().str(), it->second,
+                                  static_cast<uint32_t>(loops.size())});
+          captureSlots[capture.getName()] = it->second;
+          captureIndices[capture.getName()] = index;
+          for (plan::Step *loop : loops)
+            loop->bodyCaptures.push_back(index);
           return success();
         })
         .Default([](Operation *other) {
@@ -159,10 +398,10 @@ private:
         });
   }
 
-  LogicalResult translateGen(sd::GenOp gen) {
+  LogicalResult translateGen(sd::GenOp gen, plan::Block &into) {
     if (failed(consume(gen, gen.getCtx())))
       return failure();
-    plan::Step &step = addStep(plan::Step::Kind::Gen, gen);
+    plan::Step step = makeStep(plan::Step::Kind::Gen, gen);
     step.slot = newSlot(gen.getGenerated());
     // The verifier keeps every value in the plan's unsigned ranges.
     if (IntegerAttr attr = gen.getMaxTokensAttr())
@@ -184,28 +423,77 @@ private:
     if (StringAttr schema = gen.getJsonSchemaAttr())
       step.gen.constraint = {plan::GenConstraint::Kind::JsonSchema,
                              schema.getValue().str()};
+    into.steps.push_back(std::move(step));
     current = gen.getNextCtx();
     return success();
   }
 
-  LogicalResult translateRole(sd::RoleOp role) {
+  LogicalResult translateRole(sd::RoleOp role, plan::Block &into) {
     if (failed(consume(role, role.getCtx())))
       return failure();
     plan::Role planRole = toPlanRole(role.getRole());
-    addStep(plan::Step::Kind::RoleBegin, role).role = planRole;
+    plan::Step begin = makeStep(plan::Step::Kind::RoleBegin, role);
+    begin.role = planRole;
+    into.steps.push_back(std::move(begin));
     Block &body = role.getBody().front();
-    if (failed(translateBlock(body, body.getArgument(0))))
+    if (failed(translateBlock(body, body.getArgument(0), into)))
       return failure();
-    auto yield = cast<sd::YieldOp>(body.getTerminator());
-    addStep(plan::Step::Kind::RoleEnd, yield).role = planRole;
-    for (auto [result, yielded] :
-         llvm::zip_equal(role.getValues(), yield.getValues())) {
-      FailureOr<uint32_t> slot = slotOf(yield, yielded);
-      if (failed(slot))
-        return failure();
-      slots[result] = *slot;
-    }
+    plan::Step end = makeStep(plan::Step::Kind::RoleEnd, body.getTerminator());
+    end.role = planRole;
+    into.steps.push_back(std::move(end));
     current = role.getNextCtx();
+    return success();
+  }
+
+  LogicalResult translateIf(sd::IfOp ifOp, plan::Block &into) {
+    if (failed(consume(ifOp, ifOp.getCtx())))
+      return failure();
+    plan::Step step = makeStep(plan::Step::Kind::If, ifOp);
+    FailureOr<plan::Expr> condition = exprOf(ifOp, ifOp.getCondition());
+    if (failed(condition))
+      return failure();
+    step.expr = std::move(*condition);
+    step.blocks.resize(2);
+    for (auto [region, block] :
+         llvm::zip_equal(ifOp->getRegions(), step.blocks)) {
+      Block &body = region.front();
+      if (failed(translateBlock(body, body.getArgument(0), block)))
+        return failure();
+    }
+    into.steps.push_back(std::move(step));
+    current = ifOp.getNextCtx();
+    return success();
+  }
+
+  LogicalResult translateLoop(Operation *op, Value ctx, Region &region,
+                              Value next, llvm::ArrayRef<Value> bounds,
+                              plan::Block &into) {
+    if (failed(consume(op, ctx)))
+      return failure();
+    plan::Step step = makeStep(bounds.size() == 2 ? plan::Step::Kind::ForRange
+                                                  : plan::Step::Kind::ForEach,
+                               op);
+    FailureOr<plan::Expr> first = exprOf(op, bounds[0]);
+    if (failed(first))
+      return failure();
+    step.expr = std::move(*first);
+    if (bounds.size() == 2) {
+      FailureOr<plan::Expr> end = exprOf(op, bounds[1]);
+      if (failed(end))
+        return failure();
+      step.end = std::move(*end);
+    }
+    Block &body = region.front();
+    step.slot = newSlot(body.getArgument(1));
+    step.blocks.resize(1);
+    loops.push_back(&step);
+    LogicalResult result =
+        translateBlock(body, body.getArgument(0), step.blocks[0]);
+    loops.pop_back();
+    if (failed(result))
+      return failure();
+    into.steps.push_back(std::move(step));
+    current = next;
     return success();
   }
 };

@@ -24,9 +24,10 @@ Program ASTBuilder::buildProgram(SGL::ProgramDeclContext *ctx) {
     for (SGL::ParamContext *p : params->param()) {
       Param param;
       param.name = p->name->getText();
-      param.type = p->type->getText();
       param.range = map_.rangeOf(p->name);
-      param.typeRange = map_.rangeOf(p->type);
+      param.typeRef = buildTypeRef(p->typeExpr());
+      if (p->defaultValue)
+        param.defaultValue.push_back(buildExpr(p->defaultValue));
       program.params.push_back(std::move(param));
     }
   }
@@ -49,11 +50,19 @@ std::unique_ptr<Stmt> ASTBuilder::buildStmt(SGL::StmtContext *ctx) {
     stmt->range = stmt->text.range;
     return stmt;
   }
-  if (auto *ref = dynamic_cast<SGL::RefStmtContext *>(ctx)) {
-    auto stmt = std::make_unique<RefStmt>();
-    stmt->ref.name = ref->IDENT()->getText();
-    stmt->ref.range = map_.rangeOf(ref->IDENT()->getSymbol());
-    stmt->range = stmt->ref.range;
+  if (auto *append = dynamic_cast<SGL::AppendStmtContext *>(ctx)) {
+    auto stmt = std::make_unique<AppendStmt>();
+    stmt->value = buildValueRef(append->valueRef());
+    stmt->range = stmt->value.range;
+    return stmt;
+  }
+  if (auto *ifStmt = dynamic_cast<SGL::IfStmtContext *>(ctx))
+    return buildIf(ifStmt);
+  if (auto *forStmt = dynamic_cast<SGL::ForStmtContext *>(ctx))
+    return buildFor(forStmt);
+  if (dynamic_cast<SGL::BreakStmtContext *>(ctx)) {
+    auto stmt = std::make_unique<BreakStmt>();
+    stmt->range = map_.rangeOf(ctx);
     return stmt;
   }
   if (auto *gen = dynamic_cast<SGL::GenStmtContext *>(ctx))
@@ -79,6 +88,278 @@ std::unique_ptr<Stmt> ASTBuilder::buildStmt(SGL::StmtContext *ctx) {
     return stmt;
   }
   return nullptr;
+}
+
+std::unique_ptr<Stmt> ASTBuilder::buildIf(SGL::IfStmtContext *ctx) {
+  auto stmt = std::make_unique<IfStmt>();
+  stmt->range = map_.rangeOf(ctx);
+  // `expr()` and `block()` pair up in order; a final extra block is the
+  // plain `else`.
+  std::vector<SGL::ExprContext *> conditions = ctx->expr();
+  std::vector<SGL::BlockContext *> blocks = ctx->block();
+  for (size_t i = 0; i < conditions.size(); ++i)
+    stmt->arms.push_back({buildExpr(conditions[i]), buildBlock(blocks.at(i))});
+  if (ctx->elseBlock)
+    stmt->elseBody = buildBlock(ctx->elseBlock);
+  return stmt;
+}
+
+std::unique_ptr<Stmt> ASTBuilder::buildFor(SGL::ForStmtContext *ctx) {
+  auto stmt = std::make_unique<ForStmt>();
+  stmt->range = map_.rangeOf(ctx);
+  stmt->var = ctx->var->getText();
+  stmt->varRange = map_.rangeOf(ctx->var);
+  std::vector<SGL::ExprContext *> exprs = ctx->expr();
+  stmt->iterable = buildExpr(exprs.at(0));
+  if (ctx->end)
+    stmt->rangeEnd.push_back(buildExpr(ctx->end));
+  stmt->body = buildBlock(ctx->block());
+  return stmt;
+}
+
+TypeRef ASTBuilder::buildTypeRef(SGL::TypeExprContext *ctx) {
+  TypeRef ref;
+  ref.range = map_.rangeOf(ctx);
+  while (auto *list = dynamic_cast<SGL::ListTypeContext *>(ctx)) {
+    ++ref.listDepth;
+    ctx = list->typeExpr();
+  }
+  auto *named = dynamic_cast<SGL::NamedTypeContext *>(ctx);
+  ref.name = named->name->getText();
+  ref.nameRange = map_.rangeOf(named->name);
+  return ref;
+}
+
+namespace {
+
+Expr makeBinary(Expr::Op op, Expr left, Expr right, SourceRange range,
+                SourceRange opRange) {
+  Expr expr;
+  expr.kind = Expr::Kind::Binary;
+  expr.op = op;
+  expr.range = range;
+  expr.opRange = opRange;
+  expr.operands.push_back(std::move(left));
+  expr.operands.push_back(std::move(right));
+  return expr;
+}
+
+Expr::Op compareOp(size_t tokenType) {
+  switch (tokenType) {
+  case SGL::EQ:
+    return Expr::Op::Eq;
+  case SGL::NE:
+    return Expr::Op::Ne;
+  case SGL::LT:
+    return Expr::Op::Lt;
+  case SGL::LE:
+    return Expr::Op::Le;
+  case SGL::GT:
+    return Expr::Op::Gt;
+  default:
+    return Expr::Op::Ge;
+  }
+}
+
+Expr::Op arithmeticOp(size_t tokenType) {
+  switch (tokenType) {
+  case SGL::PLUS:
+    return Expr::Op::Add;
+  case SGL::MINUS:
+    return Expr::Op::Sub;
+  case SGL::STAR:
+    return Expr::Op::Mul;
+  case SGL::SLASH:
+    return Expr::Op::Div;
+  default:
+    return Expr::Op::Mod;
+  }
+}
+
+} // namespace
+
+Expr ASTBuilder::buildExpr(SGL::ExprContext *ctx) {
+  SourceRange range = map_.rangeOf(ctx);
+  if (auto *compare = dynamic_cast<SGL::CompareExprContext *>(ctx))
+    return makeBinary(
+        compareOp(compare->op->getType()), buildAdditive(compare->left),
+        buildAdditive(compare->right), range, map_.rangeOf(compare->op));
+  if (auto *in = dynamic_cast<SGL::InExprContext *>(ctx))
+    return makeBinary(Expr::Op::In, buildAdditive(in->left),
+                      buildAdditive(in->right), range,
+                      map_.rangeOf(in->IN()->getSymbol()));
+  if (auto *plain = dynamic_cast<SGL::PlainExprContext *>(ctx))
+    return buildAdditive(plain->additive());
+  if (auto *notExpr = dynamic_cast<SGL::NotExprContext *>(ctx)) {
+    Expr expr;
+    expr.kind = Expr::Kind::Not;
+    expr.range = range;
+    expr.opRange = map_.rangeOf(notExpr->NOT()->getSymbol());
+    expr.operands.push_back(buildExpr(notExpr->expr()));
+    return expr;
+  }
+  if (auto *andExpr = dynamic_cast<SGL::AndExprContext *>(ctx))
+    return makeBinary(Expr::Op::And, buildExpr(andExpr->left),
+                      buildExpr(andExpr->right), range,
+                      map_.rangeOf(andExpr->AND()->getSymbol()));
+  auto *orExpr = dynamic_cast<SGL::OrExprContext *>(ctx);
+  return makeBinary(Expr::Op::Or, buildExpr(orExpr->left),
+                    buildExpr(orExpr->right), range,
+                    map_.rangeOf(orExpr->OR()->getSymbol()));
+}
+
+Expr ASTBuilder::buildAdditive(SGL::AdditiveContext *ctx) {
+  SourceRange range = map_.rangeOf(ctx);
+  if (auto *neg = dynamic_cast<SGL::NegExprContext *>(ctx)) {
+    Expr expr;
+    expr.kind = Expr::Kind::Neg;
+    expr.range = range;
+    expr.opRange = map_.rangeOf(neg->MINUS()->getSymbol());
+    expr.operands.push_back(buildAdditive(neg->additive()));
+    return expr;
+  }
+  if (auto *mul = dynamic_cast<SGL::MulExprContext *>(ctx))
+    return makeBinary(arithmeticOp(mul->op->getType()),
+                      buildAdditive(mul->left), buildAdditive(mul->right),
+                      range, map_.rangeOf(mul->op));
+  if (auto *add = dynamic_cast<SGL::AddExprContext *>(ctx))
+    return makeBinary(arithmeticOp(add->op->getType()),
+                      buildAdditive(add->left), buildAdditive(add->right),
+                      range, map_.rangeOf(add->op));
+  auto *operand = dynamic_cast<SGL::PostfixOperandContext *>(ctx);
+  return buildPostfix(operand->postfixExpr());
+}
+
+Expr ASTBuilder::buildPostfix(SGL::PostfixExprContext *ctx) {
+  SourceRange range = map_.rangeOf(ctx);
+  if (auto *field = dynamic_cast<SGL::FieldExprContext *>(ctx)) {
+    Expr expr;
+    expr.kind = Expr::Kind::Field;
+    expr.name = field->field->getText();
+    expr.range = range;
+    expr.opRange = map_.rangeOf(field->field);
+    expr.operands.push_back(buildPostfix(field->postfixExpr()));
+    return expr;
+  }
+  if (auto *index = dynamic_cast<SGL::IndexExprContext *>(ctx)) {
+    Expr expr;
+    expr.kind = Expr::Kind::Index;
+    expr.range = range;
+    expr.opRange = map_.rangeOf(index->LBRACK()->getSymbol());
+    expr.operands.push_back(buildPostfix(index->postfixExpr()));
+    expr.operands.push_back(buildExpr(index->index));
+    return expr;
+  }
+  auto *primary = dynamic_cast<SGL::PrimaryExprContext *>(ctx);
+  return buildPrimary(primary->primary());
+}
+
+Expr ASTBuilder::buildValueRef(SGL::ValueRefContext *ctx) {
+  // `a.b[i]` is a postfix chain read left to right.
+  std::vector<antlr4::tree::ParseTree *> children = ctx->children;
+  Expr expr;
+  expr.kind = Expr::Kind::Name;
+  expr.name = children[0]->getText();
+  expr.range = map_.rangeOf(ctx->IDENT(0)->getSymbol());
+  for (size_t i = 1; i < children.size(); ++i) {
+    auto *token = dynamic_cast<antlr4::tree::TerminalNode *>(children[i]);
+    if (!token)
+      continue;
+    Expr outer;
+    outer.range = {expr.range.begin, expr.range.end};
+    if (token->getSymbol()->getType() == SGL::DOT) {
+      auto *field = dynamic_cast<antlr4::tree::TerminalNode *>(children[++i]);
+      outer.kind = Expr::Kind::Field;
+      outer.name = field->getText();
+      outer.opRange = map_.rangeOf(field->getSymbol());
+      outer.range.end = outer.opRange.end;
+    } else if (token->getSymbol()->getType() == SGL::LBRACK) {
+      auto *index = dynamic_cast<SGL::ExprContext *>(children[++i]);
+      auto *close = dynamic_cast<antlr4::tree::TerminalNode *>(children[++i]);
+      outer.kind = Expr::Kind::Index;
+      outer.opRange = map_.rangeOf(token->getSymbol());
+      outer.range.end = map_.rangeOf(close->getSymbol()).end;
+      outer.operands.push_back(std::move(expr));
+      outer.operands.push_back(buildExpr(index));
+      expr = std::move(outer);
+      continue;
+    } else {
+      continue;
+    }
+    outer.operands.push_back(std::move(expr));
+    expr = std::move(outer);
+  }
+  return expr;
+}
+
+Expr ASTBuilder::buildPrimary(SGL::PrimaryContext *ctx) {
+  Expr expr;
+  expr.range = map_.rangeOf(ctx);
+  if (auto *name = dynamic_cast<SGL::NameExprContext *>(ctx)) {
+    expr.kind = Expr::Kind::Name;
+    expr.name = name->name->getText();
+  } else if (auto *call = dynamic_cast<SGL::CallExprContext *>(ctx)) {
+    expr.kind = Expr::Kind::Call;
+    expr.name = call->callee->getText();
+    expr.opRange = map_.rangeOf(call->callee);
+    for (SGL::ExprContext *arg : call->expr())
+      expr.operands.push_back(buildExpr(arg));
+  } else if (auto *integer = dynamic_cast<SGL::IntLiteralContext *>(ctx)) {
+    expr.kind = Expr::Kind::Int;
+    std::optional<int64_t> value =
+        parseInteger(integer->INT()->getSymbol(), expr.range);
+    expr.integer = value.value_or(0);
+    if (!value)
+      expr.type = Type::of(Type::Kind::Error);
+  } else if (auto *number = dynamic_cast<SGL::FloatLiteralContext *>(ctx)) {
+    expr.kind = Expr::Kind::Float;
+    std::optional<double> value =
+        parseFloat(number->FLOAT()->getSymbol(), expr.range);
+    expr.number = value.value_or(0);
+  } else if (auto *string = dynamic_cast<SGL::StringExprContext *>(ctx)) {
+    expr.kind = Expr::Kind::String;
+    expr.string = buildString(string->stringLit());
+  } else if (auto *boolean = dynamic_cast<SGL::BoolLiteralContext *>(ctx)) {
+    expr.kind = Expr::Kind::Bool;
+    expr.boolean = boolean->value->getType() == SGL::TRUE;
+  } else if (auto *list = dynamic_cast<SGL::ListExprContext *>(ctx)) {
+    expr.kind = Expr::Kind::List;
+    for (SGL::ExprContext *item : list->expr())
+      expr.operands.push_back(buildExpr(item));
+  } else if (auto *paren = dynamic_cast<SGL::ParenExprContext *>(ctx)) {
+    Expr inner = buildExpr(paren->expr());
+    inner.range = expr.range;
+    return inner;
+  }
+  return expr;
+}
+
+std::optional<int64_t> ASTBuilder::parseInteger(antlr4::Token *token,
+                                                SourceRange range) {
+  std::string text = token->getText();
+  errno = 0;
+  int64_t value = std::strtoll(text.c_str(), nullptr, 10);
+  if (errno == ERANGE) {
+    diags_.error(range,
+                 "integer literal " + quoteSource(text) + " is too large");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> ASTBuilder::parseFloat(antlr4::Token *token,
+                                             SourceRange range) {
+  std::string text = token->getText();
+  errno = 0;
+  double value = std::strtod(text.c_str(), nullptr);
+  // Underflow gives 0 or a denormal, which later checks judge; an overflow
+  // to infinity is no number at all.
+  if (errno == ERANGE && std::isinf(value)) {
+    diags_.error(range,
+                 "number literal " + quoteSource(text) + " is too large");
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::unique_ptr<Stmt> ASTBuilder::buildGen(SGL::GenStmtContext *ctx) {
@@ -111,9 +392,10 @@ std::unique_ptr<Stmt> ASTBuilder::buildSelect(SGL::SelectStmtContext *ctx) {
 OptionValue ASTBuilder::buildOptionValue(SGL::OptionValueContext *ctx) {
   OptionValue value;
   value.range = map_.rangeOf(ctx);
-  if (auto *integer = dynamic_cast<SGL::IntValueContext *>(ctx)) {
+  if (dynamic_cast<SGL::IntValueContext *>(ctx)) {
     value.kind = OptionValue::Kind::Integer;
-    std::string text = integer->INT()->getText();
+    // The sign is its own token; `-9223372036854775808` still fits.
+    std::string text = ctx->getText();
     errno = 0;
     value.integer = std::strtoll(text.c_str(), nullptr, 10);
     if (errno == ERANGE) {
@@ -123,16 +405,10 @@ OptionValue ASTBuilder::buildOptionValue(SGL::OptionValueContext *ctx) {
     }
   } else if (auto *number = dynamic_cast<SGL::FloatValueContext *>(ctx)) {
     value.kind = OptionValue::Kind::Float;
-    std::string text = number->FLOAT()->getText();
-    errno = 0;
-    value.number = std::strtod(text.c_str(), nullptr);
-    // Underflow gives 0 or a denormal, which the option checks judge; an
-    // overflow to infinity is no number at all.
-    if (errno == ERANGE && std::isinf(value.number)) {
-      diags_.error(value.range,
-                   "number literal " + quoteSource(text) + " is too large");
-      value.invalid = true;
-    }
+    std::optional<double> parsed =
+        parseFloat(number->FLOAT()->getSymbol(), value.range);
+    value.number = number->MINUS() ? -parsed.value_or(0) : parsed.value_or(0);
+    value.invalid = !parsed;
   } else if (auto *string = dynamic_cast<SGL::StringValueContext *>(ctx)) {
     value.kind = OptionValue::Kind::String;
     value.string = buildString(string->stringLit());
@@ -216,8 +492,7 @@ StringLiteral ASTBuilder::buildString(SGL::StringLitContext *ctx) {
     else if (auto *interp = dynamic_cast<SGL::StrInterpContext *>(part)) {
       TextPiece piece;
       piece.kind = TextPiece::Kind::Interpolation;
-      piece.ref.name = interp->IDENT_I()->getText();
-      piece.ref.range = map_.rangeOf(interp->IDENT_I()->getSymbol());
+      piece.expr.push_back(buildExpr(interp->expr()));
       piece.range = range;
       literal.pieces.push_back(std::move(piece));
     }

@@ -24,6 +24,17 @@ private:
   StmtList buildBlock(antlr::SGL::BlockContext *ctx);
   std::unique_ptr<Stmt> buildStmt(antlr::SGL::StmtContext *ctx);
   std::unique_ptr<Stmt> buildGen(antlr::SGL::GenStmtContext *ctx);
+  std::unique_ptr<Stmt> buildIf(antlr::SGL::IfStmtContext *ctx);
+  std::unique_ptr<Stmt> buildFor(antlr::SGL::ForStmtContext *ctx);
+  TypeRef buildTypeRef(antlr::SGL::TypeExprContext *ctx);
+  Expr buildExpr(antlr::SGL::ExprContext *ctx);
+  Expr buildAdditive(antlr::SGL::AdditiveContext *ctx);
+  Expr buildPostfix(antlr::SGL::PostfixExprContext *ctx);
+  Expr buildPrimary(antlr::SGL::PrimaryContext *ctx);
+  Expr buildValueRef(antlr::SGL::ValueRefContext *ctx);
+  /// A literal's value, or nullopt after reporting it too large.
+  std::optional<int64_t> parseInteger(antlr4::Token *token, SourceRange range);
+  std::optional<double> parseFloat(antlr4::Token *token, SourceRange range);
   std::unique_ptr<Stmt> buildSelect(antlr::SGL::SelectStmtContext *ctx);
   OptionValue buildOptionValue(antlr::SGL::OptionValueContext *ctx);
   std::vector<StringLiteral>

@@ -14,9 +14,9 @@
 // file is also counted up front (a cheap pass over its bytes) so that the
 // progress display knows the total; for standard input it is unknown.
 //
-// A line that is not a valid JSON object of strings is not fatal: it comes
-// back with its error, which becomes that line's error record. Only a read
-// error or a --resume mismatch ends the input.
+// A line that is not a valid JSON object of argument values is not fatal:
+// it comes back with its error, which becomes that line's error record. Only a
+// read error or a --resume mismatch ends the input.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_BATCH_JSONLINPUT_H
@@ -86,7 +86,7 @@ private:
 };
 
 /// One input line that needs a record: its line number and its arguments,
-/// or why it has none (bad JSON, not an object of strings, too long). An
+/// or why it has none (bad JSON, not an object, a null value, too long). An
 /// error here is that line's error record, not a fatal error.
 struct BatchInput {
   int64_t line = 0;
@@ -151,7 +151,7 @@ private:
 
 /// parseProgramArgsJson for one input line, its messages worded for a line
 /// rather than for --args: "not valid JSON: ... at line 1, column 9: ...",
-/// "gives 'q' twice", "value of 'q' must be a string, not number".
+/// "gives 'q' twice", "the value of 'q' cannot be null (...)".
 Expected<ProgramArgs> parseInputLineArgs(std::string_view text);
 
 namespace detail {

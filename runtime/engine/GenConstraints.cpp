@@ -4,13 +4,14 @@
 #include "runtime/constraints/JsonSchema.h"
 #include "runtime/support/MessageText.h"
 
+#include <optional>
+
 namespace sgl::runtime {
 
 using plan::GenConstraint;
 using plan::Step;
 
-std::string genSiteLabel(const plan::Program &program, size_t index) {
-  const Step &step = program.steps[index];
+std::string genSiteLabel(const plan::Program &program, const Step &step) {
   std::string name = "slot " + std::to_string(step.slot);
   for (const plan::Capture &capture : program.captures)
     if (capture.slot == step.slot)
@@ -19,8 +20,8 @@ std::string genSiteLabel(const plan::Program &program, size_t index) {
       step.loc.line != 0 ? (step.loc.file.empty() ? "<input>" : step.loc.file) +
                                ":" + std::to_string(step.loc.line) + ":" +
                                std::to_string(step.loc.col)
-                         : "program '" + abbreviate(program.name, 80) +
-                               "', step " + std::to_string(index);
+                         : "program '" + abbreviate(program.name, 80) + "', " +
+                               plan::stepPath(program, step.site);
   return where + ": gen '" + abbreviate(name, 80) + "'";
 }
 
@@ -40,62 +41,82 @@ compileGenConstraint(const GenConstraint &constraint) {
 Expected<ProgramConstraints>
 ProgramConstraints::compile(const plan::Program &program) {
   ProgramConstraints out;
-  out.byStep_.resize(program.steps.size());
-  for (size_t i = 0; i < program.steps.size(); ++i) {
-    const Step &step = program.steps[i];
-    if (step.kind != Step::Kind::Gen ||
+  out.bySite_.resize(program.numSites);
+  std::optional<Error> error;
+  plan::forEachStep(program.body, [&](const Step &step) {
+    if (error || step.kind != Step::Kind::Gen ||
         step.gen.constraint.kind == GenConstraint::Kind::None)
-      continue;
+      return;
+    if (step.site >= out.bySite_.size()) {
+      error = makeError(genSiteLabel(program, step) + ": its site " +
+                        std::to_string(step.site) + " is past the program's " +
+                        std::to_string(program.numSites));
+      return;
+    }
     auto compiled = compileGenConstraint(step.gen.constraint);
-    if (!compiled)
-      return makeError(genSiteLabel(program, i) + ": cannot compile its " +
-                       constraintKindName(step.gen.constraint.kind) +
-                       " constraint: " + compiled.error().message);
-    out.byStep_[i] = compiled.take();
-  }
+    if (!compiled) {
+      error = makeError(genSiteLabel(program, step) + ": cannot compile its " +
+                        constraintKindName(step.gen.constraint.kind) +
+                        " constraint: " + compiled.error().message);
+      return;
+    }
+    out.bySite_[step.site] = compiled.take();
+  });
+  if (error)
+    return *error;
   return out;
 }
 
 bool ProgramConstraints::empty() const {
-  for (const auto &constraint : byStep_)
+  for (const auto &constraint : bySite_)
     if (constraint)
       return false;
   return true;
 }
 
-GenConstraintMasks::GenConstraintMasks(const LoadedModel &model,
-                                       const plan::Program &program,
-                                       ProgramConstraints constraints)
-    : model_(model), program_(program), constraints_(std::move(constraints)),
-      insideAssistant_(program.steps.size(), false),
-      masks_(program.steps.size()) {
-  // Roles do not nest (PlanVerifier), so the open one is known per step.
-  bool assistant = false;
-  for (size_t i = 0; i < program.steps.size(); ++i) {
-    const Step &step = program.steps[i];
+namespace {
+
+/// Marks the sites of `block` that lie inside an assistant message, given
+/// whether one is open where the block starts.
+void markAssistant(const plan::Block &block, bool assistant,
+                   std::vector<bool> &inside) {
+  for (const Step &step : block.steps) {
     if (step.kind == Step::Kind::RoleBegin)
       assistant = step.role == plan::Role::Assistant;
     else if (step.kind == Step::Kind::RoleEnd)
       assistant = false;
-    insideAssistant_[i] = assistant;
+    if (step.site < inside.size())
+      inside[step.site] = assistant;
+    for (const plan::Block &nested : step.blocks)
+      markAssistant(nested, assistant, inside);
   }
+}
+
+} // namespace
+
+GenConstraintMasks::GenConstraintMasks(const LoadedModel &model,
+                                       const plan::Program &program,
+                                       ProgramConstraints constraints)
+    : model_(model), program_(program), constraints_(std::move(constraints)),
+      insideAssistant_(program.numSites, false), masks_(program.numSites) {
+  markAssistant(program.body, false, insideAssistant_);
 }
 
 GenConstraintMasks::~GenConstraintMasks() = default;
 
-constraints::ConstraintMasks *GenConstraintMasks::forStep(size_t index) {
-  if (index >= masks_.size())
+constraints::ConstraintMasks *GenConstraintMasks::forSite(uint32_t site) {
+  if (site >= masks_.size())
     return nullptr;
-  if (!masks_[index]) {
+  if (!masks_[site]) {
     std::shared_ptr<const constraints::Constraint> constraint =
-        constraints_.forStep(index);
+        constraints_.forSite(site);
     if (!constraint)
       return nullptr;
-    masks_[index] = std::make_unique<constraints::ConstraintMasks>(
+    masks_[site] = std::make_unique<constraints::ConstraintMasks>(
         std::move(constraint),
-        model_.constraintVocabulary(insideAssistant_[index]));
+        model_.constraintVocabulary(insideAssistant_[site]));
   }
-  return masks_[index].get();
+  return masks_[site].get();
 }
 
 } // namespace sgl::runtime

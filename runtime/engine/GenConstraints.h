@@ -21,28 +21,29 @@
 #include "runtime/plan/Plan.h"
 #include "runtime/support/Expected.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace sgl::runtime {
 
-/// The compiled constraint of every gen step of one program.
+/// The compiled constraint of every gen step of one program, by site.
 class ProgramConstraints {
 public:
   /// Compiles every constraint of `program`; an error names the program,
   /// the gen (capture name, source location) and what the engine said.
   static Expected<ProgramConstraints> compile(const plan::Program &program);
 
-  /// Null for a step without a constraint.
-  std::shared_ptr<const constraints::Constraint> forStep(size_t index) const {
-    return index < byStep_.size() ? byStep_[index] : nullptr;
+  /// Null for a site without a constraint.
+  std::shared_ptr<const constraints::Constraint> forSite(uint32_t site) const {
+    return site < bySite_.size() ? bySite_[site] : nullptr;
   }
   /// Whether no gen of the program has a constraint.
   bool empty() const;
 
 private:
-  std::vector<std::shared_ptr<const constraints::Constraint>> byStep_;
+  std::vector<std::shared_ptr<const constraints::Constraint>> bySite_;
 };
 
 /// Compiles `constraint` (kind None: an error); errors are the engine's.
@@ -61,22 +62,24 @@ public:
 
   /// The program these masks are for.
   const plan::Program &program() const { return program_; }
-  /// The masks of step `index`, or null when it has no constraint.
-  constraints::ConstraintMasks *forStep(size_t index);
+  /// The masks of the gen at `site`, or null when it has no constraint.
+  /// A gen inside a loop runs many times over the same masks.
+  constraints::ConstraintMasks *forSite(uint32_t site);
 
 private:
   const LoadedModel &model_;
   const plan::Program &program_;
   ProgramConstraints constraints_;
-  /// Per step: whether it lies inside an assistant message, where the
-  /// template's end of turn also ends a gen.
+  /// Per site: whether it lies inside an assistant message, where the
+  /// template's end of turn also ends a gen. Roles close in the block that
+  /// opens them (PlanVerifier), so this is known for every site.
   std::vector<bool> insideAssistant_;
   std::vector<std::unique_ptr<constraints::ConstraintMasks>> masks_;
 };
 
-/// "t.sgl:3:5: gen 'name'" for gen step `index` of `program` ("program
-/// 'p', step 4: gen 'name'" without a location), to start a message.
-std::string genSiteLabel(const plan::Program &program, size_t index);
+/// "t.sgl:3:5: gen 'name'" for gen step `gen` of `program` ("program 'p',
+/// step 4/body/0: gen 'name'" without a location), to start a message.
+std::string genSiteLabel(const plan::Program &program, const plan::Step &gen);
 
 } // namespace sgl::runtime
 

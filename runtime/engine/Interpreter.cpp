@@ -2,6 +2,7 @@
 #include "runtime/engine/Interpreter.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <unistd.h>
 
@@ -23,7 +24,7 @@ int32_t defaultKVPages(LlamaModel &model, int32_t pageSize) {
 
 int64_t contextTokenBound(const LoadedModel &model,
                           const plan::Program &program,
-                          const std::vector<std::string> &args) {
+                          const std::vector<Value> &args) {
   // Every token spells at least one byte, except special tokens, which the
   // template's and program's text spell with several.
   int64_t bound =
@@ -32,15 +33,25 @@ int64_t contextTokenBound(const LoadedModel &model,
       model.chatTemplate() ? &*model.chatTemplate() : nullptr;
   if (chat)
     bound += static_cast<int64_t>(chat->beginText().size());
-  for (const plan::Step &s : program.steps) {
+  bool unbounded = false;
+  // Both branches of an if count: a bound for either.
+  plan::forEachStep(program.body, [&](const plan::Step &s) {
     switch (s.kind) {
     case plan::Step::Kind::Text:
       bound += static_cast<int64_t>(s.text.size());
       break;
     case plan::Step::Kind::Append:
-      // An argument, or a capture (counted at its gen/select).
-      if (s.slot < args.size())
-        bound += static_cast<int64_t>(args[s.slot].size());
+      // An argument, a literal, or a capture (counted at its gen/select);
+      // any other value is as long as the run makes it.
+      if (s.expr.kind == plan::Expr::Kind::Slot) {
+        if (s.expr.slot < args.size())
+          bound += static_cast<int64_t>(toText(args[s.expr.slot]).size());
+      } else if (s.expr.kind == plan::Expr::Kind::Literal) {
+        bound +=
+            static_cast<int64_t>(toText(literalValue(s.expr.literal)).size());
+      } else {
+        unbounded = true;
+      }
       break;
     case plan::Step::Kind::RoleBegin:
     case plan::Step::Kind::RoleEnd:
@@ -61,9 +72,16 @@ int64_t contextTokenBound(const LoadedModel &model,
       bound += 2 * static_cast<int64_t>(longest);
       break;
     }
+    case plan::Step::Kind::ForEach:
+    case plan::Step::Kind::ForRange:
+      unbounded = true;
+      break;
+    case plan::Step::Kind::If:
+    case plan::Step::Kind::Break:
+      break;
     }
-  }
-  return bound;
+  });
+  return unbounded ? kUnboundedContext : bound;
 }
 
 Interpreter::Interpreter(LoadedModel &model, SchedulerOptions scheduler)
@@ -74,7 +92,7 @@ Interpreter::run(const plan::Program &program, const ProgramArgs &args,
                  const RunOptions &options, GenConstraintMasks *constraints) {
   stats_ = RunStats();
   engineStats_ = EngineStats();
-  Expected<std::vector<std::string>> values = bindProgramArgs(program, args);
+  Expected<std::vector<Value>> values = bindProgramArgs(program, args);
   if (!values)
     return values.error();
   std::unique_ptr<GenConstraintMasks> ownMasks;

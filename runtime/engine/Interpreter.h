@@ -20,6 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+
 namespace sgl::runtime {
 
 /// Pages for one context of the model's max_position_embeddings, bounded
@@ -27,10 +29,13 @@ namespace sgl::runtime {
 int32_t defaultKVPages(LlamaModel &model, int32_t pageSize);
 
 /// At most how many tokens the context of `program` run with `args` can
-/// reach: a bound from its text, arguments, template text and max_tokens.
+/// reach: a bound from its text, arguments, template text and max_tokens;
+/// kUnboundedContext for a program with a loop or an appended value other
+/// than a literal or a slot, whose size only the run tells.
 int64_t contextTokenBound(const LoadedModel &model,
                           const plan::Program &program,
-                          const std::vector<std::string> &args);
+                          const std::vector<Value> &args);
+inline constexpr int64_t kUnboundedContext = INT64_MAX;
 
 class Interpreter {
 public:
@@ -39,8 +44,9 @@ public:
   /// defaultKVPages.
   explicit Interpreter(LoadedModel &model, SchedulerOptions scheduler = {});
 
-  /// Runs `program` with `args` (each program argument exactly once, no
-  /// others). Returns {capture name: value} in plan order. `constraints`
+  /// Runs `program` with `args` (each program argument without a default
+  /// exactly once, no others; see bindProgramArgs). Returns {capture name:
+  /// value} in plan order. `constraints`
   /// are the masks of the program's constrained gens; when null they are
   /// compiled for this run.
   Expected<nlohmann::ordered_json>

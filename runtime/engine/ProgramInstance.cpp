@@ -40,16 +40,9 @@ int64_t RunStats::gensFinishedBy(FinishReason reason) const {
   });
 }
 
-std::string formatLocation(const plan::SourceLocation &loc) {
-  if (loc.file.empty() && loc.line == 0)
-    return "<unknown>";
-  return loc.file + ":" + std::to_string(loc.line) + ":" +
-         std::to_string(loc.col);
-}
-
 ProgramInstance::ProgramInstance(const LoadedModel &model,
                                  const plan::Program &program,
-                                 std::vector<std::string> argValues,
+                                 std::vector<Value> argValues,
                                  const RunOptions &options,
                                  GenConstraintMasks *constraints)
     : model_(model), program_(program), options_(options),
@@ -57,19 +50,41 @@ ProgramInstance::ProgramInstance(const LoadedModel &model,
       conversation_(model.tokenizer(),
                     model.chatTemplate() ? &*model.chatTemplate() : nullptr,
                     options.allowSpecialTokensInArguments) {
-  slots_.assign(std::max<size_t>(program_.numSlots, argValues.size()), "");
-  std::move(argValues.begin(), argValues.end(), slots_.begin());
+  const size_t numSlots = std::max<size_t>(program_.numSlots, argValues.size());
+  slots_.resize(numSlots);
+  slotSet_.assign(numSlots, 0);
+  outputs_.resize(program_.captures.size());
+  capturesBySlot_.reserve(program_.captures.size());
+  for (uint32_t c = 0; c < program_.captures.size(); ++c)
+    capturesBySlot_.emplace_back(program_.captures[c].slot, c);
+  std::sort(capturesBySlot_.begin(), capturesBySlot_.end());
+  frames_.emplace_back().block = &program_.body;
+
   // Fail before any work when the program needs a template we lack.
-  if (!model_.chatTemplate())
-    for (const Step &s : program_.steps)
-      if (s.kind == Step::Kind::RoleBegin || s.kind == Step::Kind::RoleEnd) {
-        state_ = State::Failed;
-        error_ = "model at '" + model_.dir() +
-                 "' has no chat template sglrun knows (supported: " +
-                 ChatTemplate::supportedNames() +
-                 "); the program uses roles at " + formatLocation(s.loc);
-        return;
-      }
+  if (!model_.chatTemplate()) {
+    const Step *role = nullptr;
+    plan::forEachStep(program_.body, [&](const Step &s) {
+      if (!role &&
+          (s.kind == Step::Kind::RoleBegin || s.kind == Step::Kind::RoleEnd))
+        role = &s;
+    });
+    if (role) {
+      state_ = State::Failed;
+      error_ = "model at '" + model_.dir() +
+               "' has no chat template sglrun knows (supported: " +
+               ChatTemplate::supportedNames() +
+               "); the program uses roles at " + formatLocation(role->loc);
+      return;
+    }
+  }
+  // Arguments are set on entry; captures of them are reached at once.
+  Step entry;
+  for (uint32_t i = 0; i < argValues.size(); ++i)
+    if (Status s = setSlot(i, std::move(argValues[i]), entry); !s) {
+      state_ = State::Failed;
+      error_ = s.error().message;
+      return;
+    }
 }
 
 Error ProgramInstance::at(const Step &s, const std::string &message) const {
@@ -77,10 +92,38 @@ Error ProgramInstance::at(const Step &s, const std::string &message) const {
 }
 
 std::string ProgramInstance::slotName(uint32_t slot) const {
-  for (const plan::Capture &c : program_.captures)
-    if (c.slot == slot)
-      return c.name;
+  auto it = std::lower_bound(capturesBySlot_.begin(), capturesBySlot_.end(),
+                             std::make_pair(slot, uint32_t{0}));
+  if (it != capturesBySlot_.end() && it->first == slot)
+    return program_.captures[it->second].name;
+  if (slot < program_.args.size())
+    return program_.args[slot].name;
   return "slot " + std::to_string(slot);
+}
+
+const Value *ProgramInstance::slot(uint32_t slot) const {
+  return slot < slots_.size() && slotSet_[slot] ? &slots_[slot] : nullptr;
+}
+
+const Value *ProgramInstance::output(uint32_t capture) const {
+  if (capture >= outputs_.size())
+    return nullptr;
+  // Inside loops that also hold the capture, the entry of their current
+  // iterations: the loops around a capture and the running loops are both
+  // chains from the top, so those are the first running loops that list it
+  // (body_captures is sorted: PlanVerifier).
+  const Value *v = &outputs_[capture];
+  for (const Frame &frame : frames_) {
+    if (!frame.loop)
+      continue;
+    const std::vector<uint32_t> &listed = frame.loop->bodyCaptures;
+    if (!std::binary_search(listed.begin(), listed.end(), capture))
+      break;
+    if (v->kind() != Value::Kind::List || v->list().empty())
+      break;
+    v = &v->list().back();
+  }
+  return v;
 }
 
 std::string ProgramInstance::pendingLabel() const {
@@ -97,30 +140,72 @@ void ProgramInstance::fail(const std::string &message) {
 
 void ProgramInstance::advance() {
   while (state_ == State::Ready) {
-    if (next_ == program_.steps.size()) {
+    if (frames_.empty()) {
       state_ = State::Done;
       return;
     }
-    const size_t index = next_++;
-    if (Status s = step(program_.steps[index], index); !s) {
+    Frame &frame = frames_.back();
+    Status status;
+    if (frame.next < frame.block->steps.size())
+      status = step(frame.block->steps[frame.next++]);
+    else if (frame.loop)
+      status = nextIteration();
+    else
+      frames_.pop_back();
+    if (!status) {
       state_ = State::Failed;
-      error_ = s.error().message;
+      error_ = status.error().message;
     }
   }
 }
 
-Status ProgramInstance::step(const Step &s, size_t index) {
+Value *ProgramInstance::captureAt(uint32_t c, uint32_t level) {
+  Value *v = &outputs_[c];
+  for (uint32_t i = 0; i < level; ++i) {
+    if (v->kind() != Value::Kind::List || v->list().empty())
+      return nullptr;
+    v = &v->mutableList().back();
+  }
+  return v;
+}
+
+Status ProgramInstance::setSlot(uint32_t slot, Value value,
+                                const Step &writer) {
+  if (slot >= slots_.size())
+    return at(writer, std::string(plan::stepKindName(writer.kind)) +
+                          " writes slot " + std::to_string(slot) +
+                          " past the program's " +
+                          std::to_string(slots_.size()));
+  auto it = std::lower_bound(capturesBySlot_.begin(), capturesBySlot_.end(),
+                             std::make_pair(slot, uint32_t{0}));
+  for (; it != capturesBySlot_.end() && it->first == slot; ++it) {
+    const plan::Capture &capture = program_.captures[it->second];
+    Value *entry = captureAt(it->second, capture.depth);
+    if (!entry)
+      return at(writer, "capture '" + capture.name + "' is made inside " +
+                            std::to_string(capture.depth) +
+                            " loops, but not inside that many here");
+    *entry = value;
+  }
+  slots_[slot] = std::move(value);
+  slotSet_[slot] = 1;
+  return Status::ok();
+}
+
+Status ProgramInstance::step(const Step &s) {
   switch (s.kind) {
   case Step::Kind::Text:
     conversation_.appendProgramText(s.text);
     return Status::ok();
-  case Step::Kind::Append:
-    if (s.slot >= slots_.size())
-      return at(s, "append of slot " + std::to_string(s.slot) +
-                       " past the program's " + std::to_string(slots_.size()));
-    // Arguments and earlier captures are data: never control tokens.
-    conversation_.appendArgumentText(slots_[s.slot]);
+  case Step::Kind::Append: {
+    Expected<Value> value = evaluate(s.expr, *this, s.loc);
+    if (!value)
+      return value.error();
+    // Arguments, captures and computed values are data: never control
+    // tokens.
+    conversation_.appendArgumentText(toText(*value));
     return Status::ok();
+  }
   case Step::Kind::RoleBegin:
     return countRewrites(conversation_.beginMessage(s.role));
   case Step::Kind::RoleEnd:
@@ -129,12 +214,123 @@ Status ProgramInstance::step(const Step &s, size_t index) {
     if (s.slot >= slots_.size())
       return at(s, "gen writes slot " + std::to_string(s.slot) +
                        " past the program's " + std::to_string(slots_.size()));
-    beginGen(s, index);
+    beginGen(s);
     return Status::ok();
   case Step::Kind::Select:
     return beginSelect(s);
+  case Step::Kind::If: {
+    Expected<bool> cond = evaluateBool(s.expr, *this, s.loc, "if");
+    if (!cond)
+      return cond.error();
+    if (s.blocks.size() != 2)
+      return at(s, "if without its two blocks");
+    frames_.emplace_back().block = &s.blocks[*cond ? 0 : 1];
+    return Status::ok();
+  }
+  case Step::Kind::ForEach:
+  case Step::Kind::ForRange:
+    return startLoop(s);
+  case Step::Kind::Break:
+    breakLoop();
+    return Status::ok();
   }
   return at(s, "unknown step kind");
+}
+
+Status ProgramInstance::startLoop(const Step &s) {
+  if (s.blocks.size() != 1)
+    return at(s, std::string(plan::stepKindName(s.kind)) + " without its body");
+  Frame frame;
+  frame.block = &s.blocks[0];
+  frame.loop = &s;
+  for (const Frame &f : frames_)
+    frame.level += f.loop != nullptr;
+  if (s.kind == Step::Kind::ForEach) {
+    Expected<Value> list = evaluate(s.expr, *this, s.loc);
+    if (!list)
+      return list.error();
+    if (list->kind() != Value::Kind::List)
+      return makeError(formatLocation(s.expr.loc.line ? s.expr.loc : s.loc) +
+                       ": for needs a list to run over, not " +
+                       kindName(list->kind()));
+    frame.list = list.take();
+  } else {
+    Expected<Value> from = evaluate(s.expr, *this, s.loc);
+    if (!from)
+      return from.error();
+    Expected<Value> to = evaluate(s.end, *this, s.loc);
+    if (!to)
+      return to.error();
+    if (from->kind() != Value::Kind::Int || to->kind() != Value::Kind::Int)
+      return at(s, std::string("range needs two ints, not ") +
+                       kindName(from->kind()) + " and " + kindName(to->kind()));
+    frame.index = from->integer();
+    frame.end = to->integer();
+    // The difference of two int64 fits in a uint64.
+    const uint64_t count = frame.end > frame.index
+                               ? static_cast<uint64_t>(frame.end) -
+                                     static_cast<uint64_t>(frame.index)
+                               : 0;
+    if (count > static_cast<uint64_t>(kMaxLoopIterations))
+      return at(s, "range(" + std::to_string(frame.index) + ", " +
+                       std::to_string(frame.end) + ") has " +
+                       std::to_string(count) + " iterations, more than the " +
+                       std::to_string(kMaxLoopIterations) +
+                       " a program may run");
+  }
+  // The loop's list of each capture in its body starts empty.
+  for (uint32_t c : s.bodyCaptures) {
+    Value *list = c < outputs_.size() ? captureAt(c, frame.level) : nullptr;
+    if (!list)
+      return at(s, "capture " + std::to_string(c) +
+                       " cannot be collected by this loop");
+    *list = Value::list({});
+  }
+  frames_.push_back(std::move(frame));
+  return nextIteration();
+}
+
+Status ProgramInstance::nextIteration() {
+  Frame &frame = frames_.back();
+  const Step &loop = *frame.loop;
+  const bool more =
+      loop.kind == Step::Kind::ForEach
+          ? static_cast<uint64_t>(frame.index) < frame.list.list().size()
+          : frame.index < frame.end;
+  if (!more) {
+    frames_.pop_back();
+    return Status::ok();
+  }
+  if (++iterations_ > kMaxLoopIterations)
+    return at(loop, "the program ran more than " +
+                        std::to_string(kMaxLoopIterations) +
+                        " loop iterations");
+  // A new entry in each capture's list: null for a capture made directly
+  // in this loop, a list for one made in a loop inside it.
+  for (uint32_t c : loop.bodyCaptures) {
+    Value *list = captureAt(c, frame.level);
+    if (!list || list->kind() != Value::Kind::List)
+      return at(loop, "capture " + std::to_string(c) +
+                          " cannot be collected by this loop");
+    list->mutableList().push_back(program_.captures[c].depth == frame.level + 1
+                                      ? Value()
+                                      : Value::list({}));
+  }
+  Value element = loop.kind == Step::Kind::ForEach
+                      ? frame.list.list()[static_cast<size_t>(frame.index)]
+                      : Value::integer(frame.index);
+  ++frame.index;
+  frame.next = 0;
+  return setSlot(loop.slot, std::move(element), loop);
+}
+
+void ProgramInstance::breakLoop() {
+  while (!frames_.empty()) {
+    const bool loop = frames_.back().loop != nullptr;
+    frames_.pop_back();
+    if (loop)
+      return;
+  }
 }
 
 Status ProgramInstance::countRewrites(Status status) {
@@ -143,7 +339,7 @@ Status ProgramInstance::countRewrites(Status status) {
   return status;
 }
 
-void ProgramInstance::beginGen(const Step &s, size_t index) {
+void ProgramInstance::beginGen(const Step &s) {
   pending_ = &s;
   const plan::GenParams &p = s.gen;
   sampling_ = SamplingParams();
@@ -153,7 +349,11 @@ void ProgramInstance::beginGen(const Step &s, size_t index) {
     sampling_.topP = *p.topP;
   if (p.topK)
     sampling_.topK = *p.topK;
-  rng_ = Rng(p.seed ? *p.seed : mixSeed(options_.seed, index));
+  // The k-th run of this site: as in a straight-line program the first
+  // time, then mixed with k, so that loop iterations sample differently.
+  const uint32_t run = genRuns_[s.site]++;
+  const uint64_t base = p.seed ? *p.seed : mixSeed(options_.seed, s.site);
+  rng_ = Rng(run == 0 ? base : mixSeed(base, run));
   maxTokens_ = p.maxTokens ? *p.maxTokens : kDefaultMaxTokens;
   const std::vector<int32_t> ends =
       model_.genEndIds(conversation_.openRole() == plan::Role::Assistant);
@@ -167,7 +367,7 @@ void ProgramInstance::beginGen(const Step &s, size_t index) {
   if (p.constraint.kind != plan::GenConstraint::Kind::None) {
     constraints::ConstraintMasks *masks =
         constraints_ && &constraints_->program() == &program_
-            ? constraints_->forStep(index)
+            ? constraints_->forSite(s.site)
             : nullptr;
     if (!masks) {
       fail(pendingLabel() + "its " + constraintKindName(p.constraint.kind) +
@@ -297,9 +497,29 @@ void ProgramInstance::finishGen(FinishReason reason) {
     conversation_.appendArgumentText(
         std::string_view(out_).substr(bytes, end - bytes));
   std::string capture = sanitizeUtf8(out_.substr(0, end));
-  slots_[pending_->slot] = std::move(capture);
+  Value value;
+  if (pending_->gen.constraint.kind == plan::GenConstraint::Kind::JsonSchema) {
+    // The schema accepted the text, so it is one JSON value; only a number
+    // beyond a double's range cannot be held.
+    try {
+      nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(capture);
+      value = Value::json(std::move(capture), std::move(parsed));
+    } catch (const nlohmann::json::exception &e) {
+      fail(pendingLabel() + "its JSON output " + quoted(capture, 80) +
+           " cannot be held as a JSON value: " + e.what());
+      sampled_.clear();
+      return;
+    }
+  } else {
+    value = Value(std::move(capture));
+  }
+  const Step &gen = *pending_;
   pending_ = nullptr;
   sampled_.clear();
+  if (Status s = setSlot(gen.slot, std::move(value), gen); !s) {
+    fail(s.error().message);
+    return;
+  }
   state_ = State::Ready;
 }
 
@@ -332,9 +552,14 @@ void ProgramInstance::finishSelect(size_t best) {
       conversation_.appendTokens(choiceTokens_[best], SegmentKind::Choice);
   assert(appended && "the context was frozen when the select began");
   (void)appended;
-  slots_[pending_->slot] = pending_->choices[best];
+  const Step &select = *pending_;
   pending_ = nullptr;
   choiceTokens_.clear();
+  if (Status s = setSlot(select.slot, Value(select.choices[best]), select);
+      !s) {
+    fail(s.error().message);
+    return;
+  }
   state_ = State::Ready;
 }
 
@@ -342,35 +567,9 @@ Expected<nlohmann::ordered_json> ProgramInstance::result() const {
   if (state_ == State::Failed)
     return makeError(error_);
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
-  for (const plan::Capture &c : program_.captures) {
-    if (c.slot >= slots_.size())
-      return makeError("capture '" + c.name + "' names slot " +
-                       std::to_string(c.slot) + " of " +
-                       std::to_string(slots_.size()));
-    Expected<nlohmann::ordered_json> value = captureValue(c.slot);
-    if (!value)
-      return makeError("capture '" + c.name + "': " + value.error().message);
-    out[c.name] = value.take();
-  }
+  for (size_t c = 0; c < program_.captures.size(); ++c)
+    out[program_.captures[c].name] = toJson(outputs_[c]);
   return out;
-}
-
-Expected<nlohmann::ordered_json>
-ProgramInstance::captureValue(uint32_t slot) const {
-  const std::string &text = slots_[slot];
-  for (const Step &s : program_.steps)
-    if (s.kind == Step::Kind::Gen && s.slot == slot &&
-        s.gen.constraint.kind == plan::GenConstraint::Kind::JsonSchema) {
-      // The schema accepted the text, so it is one JSON value; only a
-      // number beyond a double's range cannot be held.
-      try {
-        return nlohmann::ordered_json::parse(text);
-      } catch (const nlohmann::json::exception &e) {
-        return makeError("its JSON output " + quoted(text, 80) +
-                         " cannot be returned as a JSON value: " + e.what());
-      }
-    }
-  return nlohmann::ordered_json(text);
 }
 
 } // namespace sgl::runtime

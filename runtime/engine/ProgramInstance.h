@@ -1,20 +1,51 @@
 //===- ProgramInstance.h - One program run as a resumable state machine -*- C++
 //-*-===//
 //
-// An instance executes a plan::Program's steps until it needs the model,
-// then suspends with a request the scheduler serves in a batch:
+// An instance executes a plan::Program's tree of blocks until it needs
+// the model, then suspends with a request the scheduler serves in a batch:
 //
 //   advance() ─▶ NeedsGen     sample tokens: acceptToken() for each, until
 //                             it says the gen is over
 //            ─▶ NeedsSelect  score choiceTokens(), then finishSelect(best)
 //            ─▶ Done/Failed  result() holds the captures or the error
 //
+// The tree is walked with an explicit stack of frames (a block, the next
+// step in it and, for a loop's body, the loop's state), so a gen or select
+// inside any nesting of ifs and loops suspends and resumes like one at the
+// top. Expressions (if conditions, loop bounds, appended values) are
+// evaluated by ExprEval; an error there fails the instance with the
+// expression's location.
+//
 // Steps (text, append, role begin/end) grow the instance's context
 // (Conversation over ContextSegments): template and program text may spell
-// special tokens, argument and capture text never do; a gen or select
-// freezes the context into tokens first. Tokens the model has seen change
-// only where the chat template renders an earlier message anew (Qwen3's
-// dropped reasoning); RunStats counts those rewrites.
+// special tokens, appended values (arguments, captures, expressions) never
+// do; a gen or select freezes the context into tokens first. Tokens the
+// model has seen change only where the chat template renders an earlier
+// message anew (Qwen3's dropped reasoning); RunStats counts those rewrites.
+//
+// Slots hold Values: arguments from bindProgramArgs, a gen's text (a json
+// value for a json_schema gen), a select's choice, a loop's element or
+// index. A slot holds the last value written to it; reading one never
+// written is an error.
+//
+// Captures: result() is {name: value} in Program::captures order, null for
+// a capture never reached. A capture made inside `depth` loops is that many
+// levels of lists, one entry per iteration: when a loop starts, each of its
+// body_captures gets an empty list at the loop's level; when an iteration
+// starts, each gets a null entry (made directly in this loop) or an empty
+// list (made in a loop inside it); writing the slot fills the last entry
+// along the current path. A loop that runs 0 times leaves [] and an
+// iteration that does not reach the capture (an if, a break) leaves null.
+// An output expression reads the capture where it stands: after all its
+// loops the whole output, inside some of them the entry of their current
+// iterations (after an inner loop, in the outer one's body: this outer
+// iteration's list).
+//
+// Loops: for_each runs over the elements of its list as it was when the
+// loop started; for_range over [from, to) (empty when to <= from). An
+// instance runs at most kMaxLoopIterations iterations in all, and a range
+// longer than that fails at once: loops are bounded, so a program always
+// ends, generating or not.
 //
 // Generation details:
 // - Stop ids: the model's eos ids (config.json, generation_config.json) and
@@ -25,9 +56,13 @@
 // - max_tokens defaults to kDefaultMaxTokens. A gen also stops when the
 //   context reaches max_position_embeddings; a prompt that does not fit is
 //   an error. Why each gen stopped is in RunStats::gens (FinishReason).
-// - Randomness: a gen with `seed` draws from Rng(seed); otherwise from
-//   Rng(mixSeed(run seed, step index)), so runs are reproducible and an
-//   instance draws the same numbers alone or in any batch.
+// - Randomness: the k-th run of a gen site in an instance (k = 0 the first
+//   time; loops run a site again) draws from Rng(base) for k = 0 and from
+//   Rng(mixSeed(base, k)) after, with base the gen's `seed`, or else
+//   mixSeed(run seed, site). Runs are reproducible, an instance draws the
+//   same numbers alone or in any batch, iterations draw differently, and a
+//   straight-line program (where the site is the step's index) draws as in
+//   plan format 1.
 // - The context keeps the sampled ids whose bytes lie before the end of the
 //   capture, then the rest of the capture as text: later steps see exactly
 //   the captured text (repaired to valid UTF-8 in the capture itself).
@@ -36,7 +71,8 @@
 //   from allowedTokens(). The gen ends when the matcher is finished (an
 //   end id accepted, or nothing can follow) or its budget is spent; one
 //   that ends before its constraint accepts fails the instance, naming the
-//   gen. A json_schema capture is returned as the JSON value it spells.
+//   gen. A json_schema gen's value is the JSON value it spells (appended
+//   as the exact text the model wrote).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_ENGINE_PROGRAMINSTANCE_H
@@ -44,10 +80,12 @@
 
 #include "runtime/constraints/Constraint.h"
 #include "runtime/engine/Conversation.h"
+#include "runtime/engine/ExprEval.h"
 #include "runtime/engine/GenConstraints.h"
 #include "runtime/engine/LoadedModel.h"
 #include "runtime/engine/RunStats.h"
 #include "runtime/engine/StopMatcher.h"
+#include "runtime/engine/Value.h"
 #include "runtime/plan/Plan.h"
 #include "runtime/sampling/Rng.h"
 #include "runtime/sampling/Sampler.h"
@@ -59,12 +97,17 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace sgl::runtime {
 
 /// max_tokens of a gen that does not set it.
 inline constexpr uint32_t kDefaultMaxTokens = 128;
+
+/// Loop iterations one instance may run, over all its loops.
+inline constexpr int64_t kMaxLoopIterations = 1000000;
 
 struct RunOptions {
   /// Seed of every gen that has no `seed` of its own.
@@ -74,16 +117,17 @@ struct RunOptions {
   bool allowSpecialTokensInArguments = false;
 };
 
-class ProgramInstance {
+class ProgramInstance : private ExprScope {
 public:
   enum class State { Ready, NeedsGen, NeedsSelect, Done, Failed };
 
   /// `argValues` are the program's arguments in declaration order
-  /// (bindProgramArgs gives them). `constraints` holds the masks of the
-  /// program's constrained gens (it may be null when it has none) and
-  /// must outlive the instance.
+  /// (bindProgramArgs gives them, of the arguments' types). `constraints`
+  /// holds the masks of the program's constrained gens (it may be null
+  /// when it has none) and must outlive the instance. `program` must be
+  /// verified (PlanVerifier) and outlive the instance.
   ProgramInstance(const LoadedModel &model, const plan::Program &program,
-                  std::vector<std::string> argValues, const RunOptions &options,
+                  std::vector<Value> argValues, const RunOptions &options,
                   GenConstraintMasks *constraints = nullptr);
 
   State state() const { return state_; }
@@ -144,29 +188,63 @@ public:
   RunStats &stats() { return stats_; }
 
 private:
-  Status step(const plan::Step &s, size_t index);
+  /// A block being run: the next step in it, and for a loop's body the
+  /// loop's state.
+  struct Frame {
+    const plan::Block *block = nullptr;
+    size_t next = 0;
+    /// The loop whose body this is; null for the program's body and the
+    /// branches of an if.
+    const plan::Step *loop = nullptr;
+    /// For a loop: how many loops are around it.
+    uint32_t level = 0;
+    Value list;        ///< for_each: the list
+    int64_t index = 0; ///< for_each: the next element; for_range: the next
+                       ///< value
+    int64_t end = 0;   ///< for_range: the end
+  };
+
+  Status step(const plan::Step &s);
+  Status startLoop(const plan::Step &s);
+  /// Starts the next iteration of the loop frame on top, or pops it when
+  /// it is over.
+  Status nextIteration();
+  /// Pops frames up to and including the innermost loop's.
+  void breakLoop();
   /// Copies the conversation's rewrite counts into stats_.
   Status countRewrites(Status status);
-  void beginGen(const plan::Step &s, size_t index);
+  void beginGen(const plan::Step &s);
   Status beginSelect(const plan::Step &s);
   void finishGen(FinishReason reason);
   /// The error of a constrained gen that stopped for `reason` before its
   /// constraint accepted the output.
   std::string unacceptedMessage(FinishReason reason) const;
-  /// A capture's value: the slot's text, parsed as JSON for a json_schema
-  /// gen.
-  Expected<nlohmann::ordered_json> captureValue(uint32_t slot) const;
-  Status setSlot(const plan::Step &s, std::string value);
+  /// Writes `slot` and the captures that name it.
+  Status setSlot(uint32_t slot, Value value, const plan::Step &writer);
+  /// The list or value of capture `c` at `level` of its lists along the
+  /// current path (level 0: its output itself); null when the output does
+  /// not have that shape (a plan PlanVerifier would refuse).
+  Value *captureAt(uint32_t c, uint32_t level);
   Error at(const plan::Step &s, const std::string &message) const;
-  std::string slotName(uint32_t slot) const;
+  std::string slotName(uint32_t slot) const override;
+  const Value *slot(uint32_t slot) const override;
+  const Value *output(uint32_t capture) const override;
 
   const LoadedModel &model_;
   const plan::Program &program_;
   RunOptions options_;
   GenConstraintMasks *constraints_;
   Conversation conversation_;
-  std::vector<std::string> slots_;
-  size_t next_ = 0; // next step to run
+  std::vector<Value> slots_;
+  std::vector<uint8_t> slotSet_;
+  /// Per capture: its output so far.
+  std::vector<Value> outputs_;
+  /// (slot, capture index) for every capture, sorted.
+  std::vector<std::pair<uint32_t, uint32_t>> capturesBySlot_;
+  std::vector<Frame> frames_;
+  /// How many times each gen site has run.
+  std::unordered_map<uint32_t, uint32_t> genRuns_;
+  int64_t iterations_ = 0;
   State state_ = State::Ready;
   std::string error_;
   RunStats stats_;
@@ -189,9 +267,6 @@ private:
   // The pending select.
   std::vector<std::vector<int32_t>> choiceTokens_;
 };
-
-/// "file:line:col" of a step ("<unknown>" when the plan has no location).
-std::string formatLocation(const plan::SourceLocation &loc);
 
 } // namespace sgl::runtime
 

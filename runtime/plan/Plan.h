@@ -5,9 +5,11 @@
 // version; in memory it is these plain structs, which PlanWriter serializes
 // and PlanReader fills after verifying a buffer.
 //
-// A program is a straight-line list of steps over numbered string slots:
-// slots [0, args.size()) hold the arguments, each gen/select writes one more
-// slot, and captures name the slots that form the program's JSON output.
+// A program is a tree of blocks of steps over numbered slots (format 2):
+// slots [0, args.size()) hold the arguments, each gen/select writes its own
+// slot, loops bind theirs, and expressions read them. `if` and `for` steps
+// hold nested blocks; captures name the slots that form the program's JSON
+// output, a capture inside a loop collecting one entry per iteration.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_PLAN_PLAN_H
@@ -22,10 +24,19 @@ namespace sgl::runtime::plan {
 
 /// Format version written by this build. A reader accepts exactly this major
 /// version and any minor version up to kMinorVersion.
-inline constexpr uint16_t kMajorVersion = 1;
-inline constexpr uint16_t kMinorVersion = 1;
+inline constexpr uint16_t kMajorVersion = 2;
+inline constexpr uint16_t kMinorVersion = 0;
 /// FlatBuffers file identifier (bytes 4..8 of the file).
 inline constexpr const char kFileIdentifier[] = "SGLP";
+
+/// Nesting limits, so that no plan can overflow the stack of the reader,
+/// the verifier or the evaluator (all recursive): a step of the program's
+/// body is at block depth 0 and a step in a nested block one deeper; a leaf
+/// expression has depth 1; a scalar type has depth 1, a list one more than
+/// its element.
+inline constexpr uint32_t kMaxBlockDepth = 256;
+inline constexpr uint32_t kMaxExprDepth = 256;
+inline constexpr uint32_t kMaxTypeDepth = 256;
 
 enum class Role : uint8_t { System = 0, User = 1, Assistant = 2 };
 
@@ -40,6 +51,86 @@ struct SourceLocation {
 
   bool operator==(const SourceLocation &) const = default;
 };
+
+/// The type of a run-time value: of an argument, a slot, an expression.
+struct ValueType {
+  enum class Kind : uint8_t {
+    Str,    ///< a string
+    Int,    ///< a 64-bit signed integer
+    Number, ///< a double
+    Bool,   ///< true or false
+    List,   ///< a list of `element`
+    Json,   ///< a JSON value a json_schema gen wrote (object, array, ...)
+  };
+  Kind kind = Kind::Str;
+  /// List: the element type (exactly one entry); otherwise empty.
+  std::vector<ValueType> element;
+
+  static ValueType list(ValueType element);
+  bool operator==(const ValueType &) const = default;
+};
+
+/// "str", "int", "number", "bool", "[str]" (recursively), "json".
+std::string typeName(const ValueType &type);
+
+/// A constant value written in the source.
+struct Literal {
+  ValueType::Kind kind = ValueType::Kind::Str; ///< Str, Int, Number or Bool
+  std::string str;
+  int64_t integer = 0;
+  double number = 0;
+  bool boolean = false;
+
+  bool operator==(const Literal &) const = default;
+};
+
+/// An expression tree, evaluated when its step runs. Operands are checked
+/// by sglc (types, arity); the runtime checks them again and reports what it
+/// cannot know ahead (an index out of range, a division by zero) at `loc`.
+struct Expr {
+  enum class Kind : uint8_t {
+    Literal, ///< `literal`
+    Slot,    ///< the value of `slot` (in a loop: this iteration's)
+    Output,  ///< the output so far of capture number `slot` (an index into
+             ///< Program::captures): after a loop, its list; read inside
+             ///< loops that also hold the capture, the entry of their
+             ///< current iterations (ProgramInstance.h)
+    List,    ///< [operands...]
+    Index,   ///< operands[0][operands[1]] (a list and an int; < 0 is an error)
+    Len,     ///< len(operands[0]): a string's UTF-8 characters, a list's size
+    Neg,     ///< -operands[0] (int or number)
+    Add,     ///< int/number + int/number, str + str (concatenation)
+    Sub,     ///< int/number arithmetic on two operands
+    Mul,
+    Div, ///< int: truncating; division by zero is an error
+    Mod, ///< int: sign of the dividend (C++); by zero is an error
+    Eq,  ///< any two values of the same type (int and number compare)
+    Ne,
+    Lt, ///< int/number, or str (bytewise)
+    Le,
+    Gt,
+    Ge,
+    In,  ///< operands[0] is an element of list operands[1]
+    And, ///< bool, short-circuit
+    Or,  ///< bool, short-circuit
+    Not, ///< bool
+  };
+  Kind kind = Kind::Literal;
+  Literal literal;
+  /// Slot: the slot read; Output: the capture's index.
+  uint32_t slot = 0;
+  std::vector<Expr> operands;
+  SourceLocation loc;
+
+  bool operator==(const Expr &) const = default;
+};
+
+/// "literal", "slot", "output", "list", "index", "len", "neg", "add", ...:
+/// the names of the JSON rendering.
+const char *exprKindName(Expr::Kind kind);
+
+/// The number of operands an expression of `kind` takes; -1: any number.
+int exprArity(Expr::Kind kind);
 
 /// What a gen's output must match (format 1.1): a regular expression or a
 /// JSON Schema, as the compiler checked it; the runtime compiles it again
@@ -72,47 +163,131 @@ struct GenParams {
   bool operator==(const GenParams &) const = default;
 };
 
+struct Step;
+
+/// A sequence of steps, run in order.
+struct Block {
+  std::vector<Step> steps;
+
+  bool operator==(const Block &) const;
+};
+
 struct Step {
   enum class Kind : uint8_t {
     Text,      ///< append `text`
-    Append,    ///< append the value of `slot`
+    Append,    ///< append the value of `expr` as text
     RoleBegin, ///< open a chat message of `role`
     RoleEnd,   ///< close the chat message of `role`
     Gen,       ///< generate into `slot` with `gen`
     Select,    ///< choose one of `choices` into `slot`
+    If,        ///< run blocks[0] when `expr` is true, else blocks[1]
+    ForEach,   ///< bind `slot` to each element of list `expr`, run blocks[0]
+    ForRange,  ///< bind `slot` to each int in [expr, end), run blocks[0]
+    Break,     ///< leave the innermost enclosing loop
   };
   Kind kind = Kind::Text;
   std::string text;
+  /// Gen/Select: the slot written; ForEach/ForRange: the loop variable.
   uint32_t slot = 0;
   Role role = Role::User;
   GenParams gen;
   std::vector<std::string> choices;
+  /// Append: the value; If: the condition; ForEach: the list; ForRange:
+  /// the first value.
+  Expr expr;
+  /// ForRange: the end, excluded.
+  Expr end;
+  /// If: then and else (each possibly empty); loops: the body.
+  std::vector<Block> blocks;
+  /// Loops: the captures (indices into Program::captures) made in the body
+  /// at any depth, the loop's own variable's included, in increasing order;
+  /// each gets one entry per iteration.
+  std::vector<uint32_t> bodyCaptures;
+  /// The step's position in a pre-order walk of the program's steps (a
+  /// block's steps in order, each followed by its blocks' steps): unique in
+  /// the program, it keys a gen's constraint masks and default seed (for a
+  /// straight-line program it is the step's index).
+  uint32_t site = 0;
+  /// Source location (absent: unknown).
   SourceLocation loc;
 
   bool operator==(const Step &) const = default;
 };
 
-/// "text", "append", "role_begin", "role_end", "gen" or "select": the
-/// names used by the JSON rendering and in error messages.
+inline bool Block::operator==(const Block &other) const {
+  return steps == other.steps;
+}
+
+/// "text", "append", "role_begin", "role_end", "gen", "select", "if",
+/// "for_each", "for_range" or "break": the names used by the JSON rendering
+/// and in error messages.
 const char *stepKindName(Step::Kind kind);
 
+/// Whether `kind` is ForEach or ForRange.
+inline bool isLoop(Step::Kind kind) {
+  return kind == Step::Kind::ForEach || kind == Step::Kind::ForRange;
+}
+
+/// How many blocks a step of `kind` holds: 2 for If, 1 for a loop, else 0.
+inline size_t blockCount(Step::Kind kind) {
+  return kind == Step::Kind::If ? 2 : isLoop(kind) ? 1 : 0;
+}
+
+/// Calls `fn(step)` for every step of `block` and its nested blocks in
+/// pre-order (site order). Recursive: for a verified plan at most
+/// kMaxBlockDepth + 1 levels deep.
+template <typename Fn> void forEachStep(const Block &block, Fn &&fn) {
+  for (const Step &step : block.steps) {
+    fn(step);
+    for (const Block &inner : step.blocks)
+      forEachStep(inner, fn);
+  }
+}
+
+/// A named output of a program: the value of one slot. A capture inside
+/// `depth` loops is that many levels of lists, one entry per iteration (null
+/// for an iteration that did not reach it); a capture the run never reached
+/// is null.
 struct Capture {
   std::string name;
   uint32_t slot = 0;
+  uint32_t depth = 0;
 
   bool operator==(const Capture &) const = default;
 };
 
+/// A program argument, with its default when it has one.
+struct Arg {
+  std::string name;
+  ValueType type;
+  /// The default value: a literal, or a List of literals for `[str]`.
+  std::optional<Expr> defaultValue;
+
+  bool operator==(const Arg &) const = default;
+};
+
 struct Program {
   std::string name;
-  std::vector<std::string> args;
-  /// Total number of slots: args.size() + one per gen/select.
+  std::vector<Arg> args;
+  /// Total number of slots: args, gens/selects and loop variables.
   uint32_t numSlots = 0;
-  std::vector<Step> steps;
+  /// The type of every slot (numSlots entries).
+  std::vector<ValueType> slotTypes;
+  Block body;
   std::vector<Capture> captures;
+  /// The number of steps in the whole tree (every Step::site is below it).
+  uint32_t numSites = 0;
 
   bool operator==(const Program &) const = default;
 };
+
+/// Where step `site` of `program` is, for messages: "step 3" for a step of
+/// the body, "step 3/then/0", "step 3/else/1", "step 5/body/2" inside an if
+/// or a loop; "site N" when no step has that site.
+std::string stepPath(const Program &program, uint32_t site);
+
+/// The step of `program` at `site`; nullptr when none.
+const Step *findStep(const Program &program, uint32_t site);
 
 struct Plan {
   uint16_t majorVersion = kMajorVersion;

@@ -3,7 +3,9 @@
 // The FlatBuffers verifier makes every offset and length safe to follow; on
 // top of it the reader bounds what sharing could amplify: PlanWriter never
 // shares strings or tables, so an honest buffer decodes to at most its own
-// size in string bytes and to at most one table per four bytes.
+// size in string bytes and to at most one table per four bytes. Table
+// nesting is bounded too (kMaxTableDepth), so the recursive decoding of
+// blocks and expressions cannot exhaust the stack.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/plan/PlanReader.h"
@@ -13,10 +15,19 @@
 #include "runtime/support/InputFile.h"
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace sgl::runtime::plan {
 namespace {
+
+/// How deeply tables may nest: Plan, Program, then a Block and a Step per
+/// level of blocks, then an expression tree and its literal or location,
+/// with room to spare. It bounds the recursion of the FlatBuffers verifier
+/// and of the Decoder below; PlanVerifier then applies the limits of
+/// Plan.h with messages that say which one a plan breaks.
+constexpr flatbuffers::uoffset_t kMaxTableDepth =
+    2 * kMaxBlockDepth + kMaxExprDepth + 32;
 
 constexpr const char kCorrupt[] =
     "plan is truncated or corrupt (structure check failed); recompile it "
@@ -52,6 +63,81 @@ public:
     return out;
   }
 
+  SourceLocation loc(const fb::SourceLocation *in) {
+    SourceLocation out;
+    if (in) {
+      out.file = str(in->file());
+      out.line = in->line();
+      out.col = in->col();
+    }
+    return out;
+  }
+
+  /// A List's element type; other kinds have none. An unknown kind is kept
+  /// for PlanVerifier to name.
+  ValueType type(const fb::ValueType &in) {
+    ValueType out;
+    out.kind = static_cast<ValueType::Kind>(in.kind());
+    if (out.kind == ValueType::Kind::List)
+      if (const fb::ValueType *element = in.element())
+        out.element.push_back(type(*element));
+    return out;
+  }
+
+  /// Reads the field of the literal's kind.
+  Literal literal(const fb::Literal &in) {
+    Literal out;
+    out.kind = static_cast<ValueType::Kind>(in.kind());
+    switch (out.kind) {
+    case ValueType::Kind::Str:
+      out.str = str(in.str());
+      break;
+    case ValueType::Kind::Int:
+      out.integer = in.integer();
+      break;
+    case ValueType::Kind::Number:
+      out.number = in.number();
+      break;
+    case ValueType::Kind::Bool:
+      out.boolean = in.boolean();
+      break;
+    case ValueType::Kind::List:
+    case ValueType::Kind::Json:
+      break;
+    }
+    return out;
+  }
+
+  /// Reads the fields that belong to the expression's kind.
+  Expr expr(const fb::Expr *in) {
+    Expr out;
+    if (!in)
+      return out;
+    out.kind = static_cast<Expr::Kind>(in->kind());
+    if (out.kind == Expr::Kind::Literal) {
+      if (const fb::Literal *lit = in->literal())
+        out.literal = literal(*lit);
+    } else if (out.kind == Expr::Kind::Slot || out.kind == Expr::Kind::Output) {
+      out.slot = in->slot();
+    } else if (const auto *operands = in->operands()) {
+      out.operands.reserve(operands->size());
+      for (const fb::Expr *operand : *operands)
+        out.operands.push_back(expr(operand));
+    }
+    out.loc = loc(in->loc());
+    return out;
+  }
+
+  Block block(const fb::Block *in) {
+    Block out;
+    if (!in || !in->steps())
+      return out;
+    out.steps.reserve(in->steps()->size());
+    for (const fb::Step *s : *in->steps())
+      out.steps.push_back(step(*s));
+    return out;
+  }
+
   /// Reads the fields that belong to the step's kind; others are ignored,
   /// so every decoded step is in canonical form.
   Step step(const fb::Step &in) {
@@ -62,7 +148,7 @@ public:
       out.text = str(in.text());
       break;
     case Step::Kind::Append:
-      out.slot = in.slot();
+      out.expr = expr(in.expr());
       break;
     case Step::Kind::RoleBegin:
     case Step::Kind::RoleEnd:
@@ -77,13 +163,34 @@ public:
       out.slot = in.slot();
       out.choices = strs(in.choices());
       break;
+    case Step::Kind::If:
+      out.expr = expr(in.expr());
+      blocks(in, out);
+      break;
+    case Step::Kind::ForEach:
+    case Step::Kind::ForRange:
+      out.slot = in.slot();
+      out.expr = expr(in.expr());
+      if (out.kind == Step::Kind::ForRange)
+        out.end = expr(in.end());
+      blocks(in, out);
+      if (const auto *captures = in.body_captures())
+        out.bodyCaptures.assign(captures->begin(), captures->end());
+      break;
+    case Step::Kind::Break:
+      break;
     }
-    if (const fb::SourceLocation *loc = in.loc()) {
-      out.loc.file = str(loc->file());
-      out.loc.line = loc->line();
-      out.loc.col = loc->col();
-    }
+    out.site = in.site();
+    out.loc = loc(in.loc());
     return out;
+  }
+
+  void blocks(const fb::Step &in, Step &out) {
+    if (const auto *blocks = in.blocks()) {
+      out.blocks.reserve(blocks->size());
+      for (const fb::Block *b : *blocks)
+        out.blocks.push_back(block(b));
+    }
   }
 
   GenParams genParams(const fb::GenParams &gen) {
@@ -112,18 +219,31 @@ public:
   Program program(const fb::Program &in) {
     Program out;
     out.name = str(in.name());
-    out.args = strs(in.args());
-    out.numSlots = in.num_slots();
-    if (const auto *steps = in.steps()) {
-      out.steps.reserve(steps->size());
-      for (const fb::Step *s : *steps)
-        out.steps.push_back(step(*s));
+    if (const auto *args = in.args()) {
+      out.args.reserve(args->size());
+      for (const fb::Arg *a : *args) {
+        Arg arg;
+        arg.name = str(a->name());
+        if (const fb::ValueType *t = a->type())
+          arg.type = type(*t);
+        if (const fb::Expr *value = a->default_value())
+          arg.defaultValue = expr(value);
+        out.args.push_back(std::move(arg));
+      }
     }
+    out.numSlots = in.num_slots();
+    if (const auto *types = in.slot_types()) {
+      out.slotTypes.reserve(types->size());
+      for (const fb::ValueType *t : *types)
+        out.slotTypes.push_back(type(*t));
+    }
+    out.body = block(in.body());
     if (const auto *captures = in.captures()) {
       out.captures.reserve(captures->size());
       for (const fb::Capture *c : *captures)
-        out.captures.push_back(Capture{str(c->name()), c->slot()});
+        out.captures.push_back(Capture{str(c->name()), c->slot(), c->depth()});
     }
+    out.numSites = in.num_sites();
     return out;
   }
 
@@ -208,6 +328,7 @@ sgl::Expected<Plan> readPlan(std::string_view bytes) {
   // Every table takes at least four bytes, and the writer shares none.
   options.max_tables =
       static_cast<flatbuffers::uoffset_t>(bytes.size() / 4 + 1);
+  options.max_depth = kMaxTableDepth;
   flatbuffers::Verifier verifier(data, bytes.size(), options);
   if (!fb::VerifyPlanBuffer(verifier))
     return makeError(kCorrupt);

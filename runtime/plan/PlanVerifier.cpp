@@ -1,12 +1,15 @@
 //===- PlanVerifier.cpp - Semantic checks of an in-memory plan ------------===//
 //
-// One linear walk per program, tracking which slots are written and which
-// chat message is open.
+// One walk per program over its tree of blocks, in site order, tracking
+// which slots are written, which loops are open and which chat message is;
+// then the captures against the writers and loops it recorded.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/plan/PlanVerifier.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <string_view>
@@ -42,29 +45,42 @@ std::string programLabel(const Program &program, size_t index) {
   return "program " + quoted(program.name);
 }
 
-/// Prefix naming the program, the step index and, when known, the source.
-std::string stepLabel(const std::string &program, size_t index,
-                      const Step &step) {
-  std::string label = program;
-  label.append(", step ").append(std::to_string(index));
-  if (step.loc.line != 0) {
-    label.append(" (")
-        .append(step.loc.file.empty() ? "<input>" : step.loc.file.c_str())
-        .append(":")
-        .append(std::to_string(step.loc.line))
-        .append(":")
-        .append(std::to_string(step.loc.col))
-        .append(")");
-  }
-  return label;
+/// " (file:line:col)" when the line is known.
+std::string locSuffix(const SourceLocation &loc) {
+  if (loc.line == 0)
+    return "";
+  return " (" + (loc.file.empty() ? std::string("<input>") : loc.file) + ":" +
+         std::to_string(loc.line) + ":" + std::to_string(loc.col) + ")";
 }
 
 bool isKnownKind(Step::Kind kind) {
-  return static_cast<uint8_t>(kind) <= static_cast<uint8_t>(Step::Kind::Select);
+  return static_cast<uint8_t>(kind) <= static_cast<uint8_t>(Step::Kind::Break);
 }
 
 bool isKnownRole(Role role) {
   return static_cast<uint8_t>(role) <= static_cast<uint8_t>(Role::Assistant);
+}
+
+bool isKnownExprKind(Expr::Kind kind) {
+  return static_cast<uint8_t>(kind) <= static_cast<uint8_t>(Expr::Kind::Not);
+}
+
+bool isKnownValueKind(ValueType::Kind kind) {
+  return static_cast<uint8_t>(kind) <=
+         static_cast<uint8_t>(ValueType::Kind::Json);
+}
+
+std::string plural(size_t n, const char *one, const char *many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+/// Whether an argument may have `type`: str, int, number, bool or a list
+/// of such (the type is well formed).
+bool isArgumentType(const ValueType &type) {
+  const ValueType *t = &type;
+  while (t->kind == ValueType::Kind::List)
+    t = &t->element.front();
+  return t->kind != ValueType::Kind::Json;
 }
 
 sgl::Status checkGenParams(const std::string &where, const GenParams &gen) {
@@ -95,148 +111,542 @@ sgl::Status checkGenParams(const std::string &where, const GenParams &gen) {
   return Status::ok();
 }
 
-sgl::Status verifyProgram(const Program &program, size_t index) {
-  const std::string label = programLabel(program, index);
-  if (program.name.empty())
-    return makeError(label + ": program name is empty");
+constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 
-  std::set<std::string_view> argNames;
-  for (size_t i = 0; i < program.args.size(); ++i) {
-    const std::string &arg = program.args[i];
-    if (arg.empty())
-      return makeError(label + ": argument " + std::to_string(i) +
+/// One walk over a program's tree (depth-first, in site order), recording
+/// each slot's writer and each loop, then the checks that need all of them
+/// (captures). Recursion is bounded by kMaxBlockDepth and kMaxExprDepth:
+/// a deeper block or expression is reported before it is entered.
+class ProgramVerifier {
+public:
+  ProgramVerifier(const Program &program, size_t index)
+      : program_(program), label_(programLabel(program, index)) {}
+
+  sgl::Status run();
+
+private:
+  struct Loop {
+    uint32_t site = 0;
+    uint32_t parent = kNone; ///< the enclosing loop (index into loops_)
+    const Step *step = nullptr;
+  };
+  /// The open chat message during the walk.
+  struct OpenRole {
+    bool open = false;
+    Role role = Role::User;
+    std::string at;     ///< the role_begin's path
+    uint32_t level = 0; ///< the block level of that role_begin
+  };
+
+  sgl::Status checkType(const ValueType &type, const std::string &what);
+  sgl::Status checkArgs();
+  sgl::Status checkBlock(const Block &block, uint32_t level,
+                         const std::string &prefix);
+  sgl::Status checkStep(const Step &step, uint32_t level,
+                        const std::string &path);
+  sgl::Status checkExpr(const Expr &expr, const std::string &where,
+                        const char *op, uint32_t depth);
+  sgl::Status checkConstant(const Expr &expr, const ValueType &type,
+                            const std::string &where, uint32_t depth);
+  sgl::Status writeSlot(const Step &step, const std::string &where,
+                        const ValueType *expected);
+  sgl::Status checkRoles(const Step &step, uint32_t level,
+                         const std::string &where, const std::string &path);
+  sgl::Status checkCaptures();
+  /// The number of loops around the writer of `slot` (0 for an argument).
+  uint32_t loopsAround(uint32_t slot) const;
+  /// "program 'p', step 2/body/0 (a.sgl:3:1): for_each body_captures", to
+  /// start a message about loop `l` (its path is found again: only errors
+  /// need it, and keeping one per loop would take memory as the plan nests).
+  std::string bodyCapturesOf(uint32_t l) const;
+
+  const Program &program_;
+  const std::string label_;
+  uint32_t nextSite_ = 0;
+  size_t numWriters_ = 0;
+  /// Per slot: the site of its writer (kNone: none; arguments: kArgument).
+  std::vector<uint32_t> writerSite_;
+  /// Per slot: the innermost loop around its writer, the loop itself for
+  /// a loop variable (kNone: none).
+  std::vector<uint32_t> writerLoop_;
+  std::vector<Loop> loops_;
+  /// The loops around the step being checked, innermost last, and the
+  /// block level of each one's body.
+  std::vector<uint32_t> openLoops_;
+  std::vector<uint32_t> openLoopLevels_;
+  OpenRole role_;
+
+  static constexpr uint32_t kArgument = kNone - 1;
+};
+
+sgl::Status ProgramVerifier::checkType(const ValueType &type,
+                                       const std::string &what) {
+  const ValueType *t = &type;
+  for (uint32_t depth = 1;; ++depth) {
+    if (depth > kMaxTypeDepth)
+      return makeError(what + " nests lists deeper than " +
+                       std::to_string(kMaxTypeDepth) + " levels");
+    if (!isKnownValueKind(t->kind))
+      return makeError(what + " has an unknown kind " +
+                       std::to_string(static_cast<unsigned>(t->kind)));
+    if (t->kind != ValueType::Kind::List) {
+      if (!t->element.empty())
+        return makeError(what + " is " + typeName(*t) +
+                         " with an element type (only a list has one)");
+      return Status::ok();
+    }
+    if (t->element.size() != 1)
+      return makeError(
+          what + " is a list with " +
+          plural(t->element.size(), "element type", "element types") +
+          " (expected 1)");
+    t = &t->element.front();
+  }
+}
+
+sgl::Status ProgramVerifier::checkConstant(const Expr &expr,
+                                           const ValueType &type,
+                                           const std::string &where,
+                                           uint32_t depth) {
+  if (depth > kMaxExprDepth)
+    return makeError(where + ": expressions nest deeper than " +
+                     std::to_string(kMaxExprDepth) + " levels");
+  const std::string wrong = where + ": the default is not a constant " +
+                            typeName(type) + " (a literal, or a list of them)";
+  if (type.kind == ValueType::Kind::List) {
+    if (expr.kind != Expr::Kind::List)
+      return makeError(wrong);
+    for (const Expr &operand : expr.operands)
+      if (sgl::Status s =
+              checkConstant(operand, type.element.front(), where, depth + 1);
+          !s)
+        return s;
+    return Status::ok();
+  }
+  if (expr.kind != Expr::Kind::Literal || !expr.operands.empty())
+    return makeError(wrong);
+  const ValueType::Kind kind = expr.literal.kind;
+  const bool fits =
+      kind == type.kind ||
+      (type.kind == ValueType::Kind::Number && kind == ValueType::Kind::Int);
+  if (!fits)
+    return makeError(wrong);
+  if (kind == ValueType::Kind::Number && !std::isfinite(expr.literal.number))
+    return makeError(where + ": the default is a number that is not finite");
+  return Status::ok();
+}
+
+sgl::Status ProgramVerifier::checkArgs() {
+  std::set<std::string_view> names;
+  for (size_t i = 0; i < program_.args.size(); ++i) {
+    const Arg &arg = program_.args[i];
+    if (arg.name.empty())
+      return makeError(label_ + ": argument " + std::to_string(i) +
                        " has an empty name");
-    if (!argNames.insert(arg).second)
-      return makeError(label + ": duplicate argument name " + quoted(arg));
+    if (!names.insert(arg.name).second)
+      return makeError(label_ + ": duplicate argument name " +
+                       quoted(arg.name));
+    const std::string where = label_ + ", argument " + quoted(arg.name);
+    if (sgl::Status s = checkType(arg.type, where + ": its type"); !s)
+      return s;
+    if (!isArgumentType(arg.type))
+      return makeError(where + ": an argument cannot be of type " +
+                       typeName(arg.type) +
+                       " (only str, int, number, bool and lists of them)");
+    if (program_.slotTypes[i] != arg.type)
+      return makeError(where + ": its type is " + typeName(arg.type) +
+                       " but its slot " + std::to_string(i) + " is a " +
+                       typeName(program_.slotTypes[i]));
+    if (arg.defaultValue)
+      if (sgl::Status s = checkConstant(*arg.defaultValue, arg.type, where, 1);
+          !s)
+        return s;
   }
+  return Status::ok();
+}
 
-  const size_t numArgs = program.args.size();
-  size_t numWrites = 0;
-  for (const Step &step : program.steps)
-    if (step.kind == Step::Kind::Gen || step.kind == Step::Kind::Select)
-      ++numWrites;
-  if (program.numSlots != numArgs + numWrites)
-    return makeError(
-        label + ": num_slots is " + std::to_string(program.numSlots) +
-        " but the program has " + std::to_string(numArgs) + " arguments and " +
-        std::to_string(numWrites) + " gen/select steps (expected " +
-        std::to_string(numArgs + numWrites) + ")");
-
-  // Slots [0, numArgs) are written on entry. numSlots is bounded by the
-  // number of steps plus arguments, so this vector is as small as the plan.
-  std::vector<bool> written(program.numSlots, false);
-  for (size_t i = 0; i < numArgs; ++i)
-    written[i] = true;
-
-  bool roleOpen = false;
-  Role openRole = Role::User;
-  size_t openedAt = 0;
-  for (size_t i = 0; i < program.steps.size(); ++i) {
-    const Step &step = program.steps[i];
-    const std::string where = stepLabel(label, i, step);
-    if (!isKnownKind(step.kind))
-      return makeError(where + ": unknown step kind " +
-                       std::to_string(static_cast<unsigned>(step.kind)));
-    switch (step.kind) {
-    case Step::Kind::Text:
-      break;
-    case Step::Kind::Append:
-      if (step.slot >= program.numSlots)
-        return makeError(where + ": append reads slot " +
-                         std::to_string(step.slot) +
-                         ", which is out of range (num_slots is " +
-                         std::to_string(program.numSlots) + ")");
-      if (!written[step.slot])
-        return makeError(where + ": append reads slot " +
-                         std::to_string(step.slot) +
-                         ", which is not written before this step");
-      break;
-    case Step::Kind::RoleBegin:
-      if (!isKnownRole(step.role))
-        return makeError(where + ": unknown role " +
-                         std::to_string(static_cast<unsigned>(step.role)));
-      if (roleOpen)
-        return makeError(where + ": role_begin '" + roleName(step.role) +
-                         "' inside the '" + roleName(openRole) +
-                         "' message opened at step " +
-                         std::to_string(openedAt) + " (roles do not nest)");
-      roleOpen = true;
-      openRole = step.role;
-      openedAt = i;
-      break;
-    case Step::Kind::RoleEnd:
-      if (!isKnownRole(step.role))
-        return makeError(where + ": unknown role " +
-                         std::to_string(static_cast<unsigned>(step.role)));
-      if (!roleOpen)
-        return makeError(where + ": role_end '" + roleName(step.role) +
-                         "' without a matching role_begin");
-      if (openRole != step.role)
-        return makeError(where + ": role_end '" + roleName(step.role) +
-                         "' closes the '" + roleName(openRole) +
-                         "' message opened at step " +
-                         std::to_string(openedAt));
-      roleOpen = false;
-      break;
-    case Step::Kind::Gen:
-    case Step::Kind::Select: {
-      const char *op = stepKindName(step.kind);
-      if (step.slot < numArgs || step.slot >= program.numSlots)
-        return makeError(where + ": " + op + " writes slot " +
-                         std::to_string(step.slot) + ", which is not in [" +
-                         std::to_string(numArgs) + ", " +
-                         std::to_string(program.numSlots) + ") (slots below " +
-                         std::to_string(numArgs) + " hold arguments)");
-      if (written[step.slot])
-        return makeError(where + ": " + op + " writes slot " +
-                         std::to_string(step.slot) +
-                         ", which is already written");
-      written[step.slot] = true;
-      if (step.kind == Step::Kind::Select && step.choices.empty())
-        return makeError(where + ": select has no choices");
-      if (step.kind == Step::Kind::Gen)
-        if (sgl::Status status = checkGenParams(where, step.gen); !status)
-          return status;
-      break;
-    }
-    }
+sgl::Status ProgramVerifier::checkExpr(const Expr &expr,
+                                       const std::string &where, const char *op,
+                                       uint32_t depth) {
+  if (depth > kMaxExprDepth)
+    return makeError(where + ": expressions nest deeper than " +
+                     std::to_string(kMaxExprDepth) + " levels");
+  if (!isKnownExprKind(expr.kind))
+    return makeError(where + ": unknown expression kind " +
+                     std::to_string(static_cast<unsigned>(expr.kind)));
+  const int expected = exprArity(expr.kind);
+  if (expected >= 0 && expr.operands.size() != static_cast<size_t>(expected))
+    return makeError(where + ": " + exprKindName(expr.kind) + " has " +
+                     plural(expr.operands.size(), "operand", "operands") +
+                     " (expected " + std::to_string(expected) + ")");
+  switch (expr.kind) {
+  case Expr::Kind::Literal: {
+    const ValueType::Kind kind = expr.literal.kind;
+    if (kind == ValueType::Kind::List || kind == ValueType::Kind::Json ||
+        !isKnownValueKind(kind))
+      return makeError(where + ": a literal of kind " +
+                       std::to_string(static_cast<unsigned>(kind)) +
+                       " (only str, int, number and bool)");
+    if (kind == ValueType::Kind::Number && !std::isfinite(expr.literal.number))
+      return makeError(where + ": a number literal that is not finite");
+    break;
   }
-  if (roleOpen)
-    return makeError(label + ", step " + std::to_string(openedAt) + ": the '" +
-                     roleName(openRole) +
-                     "' message is never closed (missing role_end)");
+  case Expr::Kind::Slot:
+    if (expr.slot >= program_.numSlots)
+      return makeError(where + ": " + op + " reads slot " +
+                       std::to_string(expr.slot) +
+                       ", which is out of range (num_slots is " +
+                       std::to_string(program_.numSlots) + ")");
+    // Writers are recorded in site order: one not seen yet comes later.
+    if (writerSite_[expr.slot] == kNone)
+      return makeError(where + ": " + op + " reads slot " +
+                       std::to_string(expr.slot) +
+                       ", which is not written before this step");
+    break;
+  case Expr::Kind::Output:
+    if (expr.slot >= program_.captures.size())
+      return makeError(where + ": " + op + " reads the output of capture " +
+                       std::to_string(expr.slot) + ", but the program has " +
+                       plural(program_.captures.size(), "capture", "captures"));
+    break;
+  default:
+    break;
+  }
+  for (const Expr &operand : expr.operands)
+    if (sgl::Status s = checkExpr(operand, where, op, depth + 1); !s)
+      return s;
+  return Status::ok();
+}
 
-  std::set<std::string_view> captureNames;
-  for (size_t i = 0; i < program.captures.size(); ++i) {
-    const Capture &capture = program.captures[i];
-    const std::string where = label + ", capture " + std::to_string(i);
+sgl::Status ProgramVerifier::writeSlot(const Step &step,
+                                       const std::string &where,
+                                       const ValueType *expected) {
+  const char *op = stepKindName(step.kind);
+  const size_t numArgs = program_.args.size();
+  if (step.slot < numArgs || step.slot >= program_.numSlots)
+    return makeError(where + ": " + op + " writes slot " +
+                     std::to_string(step.slot) + ", which is not in [" +
+                     std::to_string(numArgs) + ", " +
+                     std::to_string(program_.numSlots) + ") (slots below " +
+                     std::to_string(numArgs) + " hold arguments)");
+  if (writerSite_[step.slot] != kNone)
+    return makeError(where + ": " + op + " writes slot " +
+                     std::to_string(step.slot) + ", which is already written");
+  const ValueType &type = program_.slotTypes[step.slot];
+  if (expected && type != *expected)
+    return makeError(where + ": " + op + " writes slot " +
+                     std::to_string(step.slot) + " of type " + typeName(type) +
+                     " (expected " + typeName(*expected) + ")");
+  writerSite_[step.slot] = step.site;
+  writerLoop_[step.slot] = openLoops_.empty() ? kNone : openLoops_.back();
+  ++numWriters_;
+  return Status::ok();
+}
+
+sgl::Status ProgramVerifier::checkRoles(const Step &step, uint32_t level,
+                                        const std::string &where,
+                                        const std::string &path) {
+  if (step.kind == Step::Kind::Break) {
+    if (role_.open && !openLoopLevels_.empty() &&
+        role_.level >= openLoopLevels_.back())
+      return makeError(where + ": break leaves the '" + roleName(role_.role) +
+                       "' message opened at " + role_.at +
+                       " open (close it before the break)");
+    return Status::ok();
+  }
+  if (!isKnownRole(step.role))
+    return makeError(where + ": unknown role " +
+                     std::to_string(static_cast<unsigned>(step.role)));
+  const char *op = stepKindName(step.kind);
+  if (step.kind == Step::Kind::RoleBegin) {
+    if (role_.open)
+      return makeError(where + ": " + op + " '" + roleName(step.role) +
+                       "' inside the '" + roleName(role_.role) +
+                       "' message opened at " + role_.at +
+                       " (roles do not nest)");
+    role_ = OpenRole{true, step.role, path, level};
+    return Status::ok();
+  }
+  if (!role_.open)
+    return makeError(where + ": " + op + " '" + roleName(step.role) +
+                     "' without a matching role_begin");
+  if (role_.role != step.role)
+    return makeError(where + ": " + op + " '" + roleName(step.role) +
+                     "' closes the '" + roleName(role_.role) +
+                     "' message opened at " + role_.at);
+  if (role_.level != level)
+    return makeError(where + ": " + op + " '" + roleName(step.role) +
+                     "' closes the message opened at " + role_.at +
+                     ", outside this block (a message closes in the block "
+                     "that opens it)");
+  role_.open = false;
+  return Status::ok();
+}
+
+sgl::Status ProgramVerifier::checkStep(const Step &step, uint32_t level,
+                                       const std::string &path) {
+  const std::string where = label_ + ", " + path + locSuffix(step.loc);
+  if (!isKnownKind(step.kind))
+    return makeError(where + ": unknown step kind " +
+                     std::to_string(static_cast<unsigned>(step.kind)));
+  const char *op = stepKindName(step.kind);
+  const uint32_t site = nextSite_++;
+  if (step.site != site)
+    return makeError(where + ": " + op + " has site " +
+                     std::to_string(step.site) + ", expected " +
+                     std::to_string(site) +
+                     " (sites number the steps in pre-order)");
+  const size_t blocks = blockCount(step.kind);
+  if (step.blocks.size() != blocks)
+    return makeError(where + ": " + op + " holds " +
+                     plural(step.blocks.size(), "block", "blocks") +
+                     " (expected " + std::to_string(blocks) + ")");
+  if (blocks != 0 && level + 1 > kMaxBlockDepth)
+    return makeError(where + ": blocks nest deeper than " +
+                     std::to_string(kMaxBlockDepth) + " levels");
+
+  switch (step.kind) {
+  case Step::Kind::Text:
+    return Status::ok();
+  case Step::Kind::Append:
+    return checkExpr(step.expr, where, op, 1);
+  case Step::Kind::RoleBegin:
+  case Step::Kind::RoleEnd:
+    return checkRoles(step, level, where, path);
+  case Step::Kind::Gen: {
+    if (sgl::Status s = checkGenParams(where, step.gen); !s)
+      return s;
+    const ValueType type{step.gen.constraint.kind ==
+                                 GenConstraint::Kind::JsonSchema
+                             ? ValueType::Kind::Json
+                             : ValueType::Kind::Str,
+                         {}};
+    return writeSlot(step, where, &type);
+  }
+  case Step::Kind::Select: {
+    if (step.choices.empty())
+      return makeError(where + ": select has no choices");
+    const ValueType str;
+    return writeSlot(step, where, &str);
+  }
+  case Step::Kind::If:
+    if (sgl::Status s = checkExpr(step.expr, where, op, 1); !s)
+      return s;
+    if (sgl::Status s = checkBlock(step.blocks[0], level + 1, path + "/then/");
+        !s)
+      return s;
+    return checkBlock(step.blocks[1], level + 1, path + "/else/");
+  case Step::Kind::ForEach:
+  case Step::Kind::ForRange: {
+    if (sgl::Status s = checkExpr(step.expr, where, op, 1); !s)
+      return s;
+    const bool range = step.kind == Step::Kind::ForRange;
+    if (range)
+      if (sgl::Status s = checkExpr(step.end, where, op, 1); !s)
+        return s;
+    // The loop's variable is written in its body: the loop is the
+    // innermost loop around it.
+    const auto index = static_cast<uint32_t>(loops_.size());
+    loops_.push_back(
+        Loop{site, openLoops_.empty() ? kNone : openLoops_.back(), &step});
+    openLoops_.push_back(index);
+    openLoopLevels_.push_back(level + 1);
+    const ValueType integer{ValueType::Kind::Int, {}};
+    if (sgl::Status s = writeSlot(step, where, range ? &integer : nullptr); !s)
+      return s;
+    if (sgl::Status s = checkBlock(step.blocks[0], level + 1, path + "/body/");
+        !s)
+      return s;
+    openLoops_.pop_back();
+    openLoopLevels_.pop_back();
+    return Status::ok();
+  }
+  case Step::Kind::Break:
+    if (openLoops_.empty())
+      return makeError(where + ": break outside a loop");
+    return checkRoles(step, level, where, path);
+  }
+  return Status::ok();
+}
+
+sgl::Status ProgramVerifier::checkBlock(const Block &block, uint32_t level,
+                                        const std::string &prefix) {
+  for (size_t i = 0; i < block.steps.size(); ++i)
+    if (sgl::Status s =
+            checkStep(block.steps[i], level, prefix + std::to_string(i));
+        !s)
+      return s;
+  if (level > 0 && role_.open && role_.level == level)
+    return makeError(label_ + ", " + role_.at + ": the '" +
+                     roleName(role_.role) +
+                     "' message is not closed before the end of its block "
+                     "(missing role_end)");
+  return Status::ok();
+}
+
+std::string ProgramVerifier::bodyCapturesOf(uint32_t l) const {
+  const Step &step = *loops_[l].step;
+  return label_ + ", " + stepPath(program_, loops_[l].site) +
+         locSuffix(step.loc) + ": " + stepKindName(step.kind) +
+         " body_captures";
+}
+
+uint32_t ProgramVerifier::loopsAround(uint32_t slot) const {
+  uint32_t depth = 0;
+  for (uint32_t loop = writerLoop_[slot]; loop != kNone;
+       loop = loops_[loop].parent)
+    ++depth;
+  return depth;
+}
+
+sgl::Status ProgramVerifier::checkCaptures() {
+  std::set<std::string_view> names;
+  for (size_t i = 0; i < program_.captures.size(); ++i) {
+    const Capture &capture = program_.captures[i];
+    const std::string where = label_ + ", capture " + std::to_string(i);
     if (capture.name.empty())
       return makeError(where + ": capture name is empty");
-    if (!captureNames.insert(capture.name).second)
+    if (!names.insert(capture.name).second)
       return makeError(where + ": duplicate capture name " +
                        quoted(capture.name));
-    if (capture.slot >= program.numSlots)
+    if (capture.slot >= program_.numSlots)
       return makeError(where + " " + quoted(capture.name) + ": slot " +
                        std::to_string(capture.slot) +
                        " is out of range (num_slots is " +
-                       std::to_string(program.numSlots) + ")");
-    if (!written[capture.slot])
+                       std::to_string(program_.numSlots) + ")");
+    if (writerSite_[capture.slot] == kNone)
       return makeError(where + " " + quoted(capture.name) + ": slot " +
                        std::to_string(capture.slot) + " is never written");
+    const uint32_t depth = loopsAround(capture.slot);
+    if (capture.depth != depth)
+      return makeError(where + " " + quoted(capture.name) + ": depth is " +
+                       std::to_string(capture.depth) + " but slot " +
+                       std::to_string(capture.slot) + " is written inside " +
+                       plural(depth, "loop", "loops") + " (expected " +
+                       std::to_string(depth) + ")");
+  }
+
+  // Each loop's list (sorted), then every capture against the loops around
+  // its writer: O(captures x depth x log), however many loops there are.
+  std::vector<std::vector<uint32_t>> listed(loops_.size());
+  for (uint32_t l = 0; l < loops_.size(); ++l) {
+    listed[l] = loops_[l].step->bodyCaptures;
+    for (size_t i = 0; i < listed[l].size(); ++i) {
+      const uint32_t c = listed[l][i];
+      if (c >= program_.captures.size())
+        return makeError(
+            bodyCapturesOf(l) + " lists capture " + std::to_string(c) +
+            ", but the program has " +
+            plural(program_.captures.size(), "capture", "captures"));
+      if (i > 0 && listed[l][i - 1] == c)
+        return makeError(bodyCapturesOf(l) + " lists capture " +
+                         std::to_string(c) + " " +
+                         quoted(program_.captures[c].name) + " twice");
+      // Sorted, so the runtime finds a capture in it by binary search.
+      if (i > 0 && listed[l][i - 1] > c)
+        return makeError(bodyCapturesOf(l) + " lists capture " +
+                         std::to_string(c) + " after capture " +
+                         std::to_string(listed[l][i - 1]) +
+                         " (it lists them in increasing order)");
+    }
+  }
+  std::vector<size_t> found(loops_.size(), 0);
+  for (size_t c = 0; c < program_.captures.size(); ++c) {
+    for (uint32_t l = writerLoop_[program_.captures[c].slot]; l != kNone;
+         l = loops_[l].parent) {
+      if (!std::binary_search(listed[l].begin(), listed[l].end(), c))
+        return makeError(bodyCapturesOf(l) + " does not list capture " +
+                         std::to_string(c) + " " +
+                         quoted(program_.captures[c].name) +
+                         ", which is made in its body");
+      ++found[l];
+    }
+  }
+  for (uint32_t l = 0; l < loops_.size(); ++l) {
+    if (found[l] == listed[l].size())
+      continue;
+    // Some listed capture is not made in this loop's body.
+    for (uint32_t c : loops_[l].step->bodyCaptures) {
+      bool inside = false;
+      for (uint32_t k = writerLoop_[program_.captures[c].slot]; k != kNone;
+           k = loops_[k].parent)
+        inside = inside || k == l;
+      if (!inside)
+        return makeError(bodyCapturesOf(l) + " lists capture " +
+                         std::to_string(c) + " " +
+                         quoted(program_.captures[c].name) +
+                         ", which is not made in its body");
+    }
   }
   return Status::ok();
+}
+
+sgl::Status ProgramVerifier::run() {
+  if (program_.name.empty())
+    return makeError(label_ + ": program name is empty");
+  const size_t numArgs = program_.args.size();
+  // slot_types is as large as the plan, so checking it first bounds the
+  // per-slot tables below by the plan's size whatever num_slots says.
+  if (program_.slotTypes.size() != program_.numSlots)
+    return makeError(label_ + ": slot_types has " +
+                     plural(program_.slotTypes.size(), "entry", "entries") +
+                     " but num_slots is " + std::to_string(program_.numSlots));
+  if (program_.numSlots < numArgs)
+    return makeError(
+        label_ + ": num_slots is " + std::to_string(program_.numSlots) +
+        " but the program has " + std::to_string(numArgs) + " arguments");
+  for (size_t i = 0; i < program_.slotTypes.size(); ++i)
+    if (sgl::Status s =
+            checkType(program_.slotTypes[i],
+                      label_ + ": the type of slot " + std::to_string(i));
+        !s)
+      return s;
+  writerSite_.assign(program_.numSlots, kNone);
+  writerLoop_.assign(program_.numSlots, kNone);
+  std::fill(writerSite_.begin(), writerSite_.begin() + numArgs, kArgument);
+  if (sgl::Status s = checkArgs(); !s)
+    return s;
+
+  if (sgl::Status s = checkBlock(program_.body, 0, "step "); !s)
+    return s;
+  if (role_.open)
+    return makeError(label_ + ", " + role_.at + ": the '" +
+                     roleName(role_.role) +
+                     "' message is never closed (missing role_end)");
+  if (program_.numSlots != numArgs + numWriters_)
+    return makeError(
+        label_ + ": num_slots is " + std::to_string(program_.numSlots) +
+        " but the program has " + std::to_string(numArgs) + " arguments and " +
+        std::to_string(numWriters_) + " gen/select/loop steps (expected " +
+        std::to_string(numArgs + numWriters_) + ")");
+  if (program_.numSites != nextSite_)
+    return makeError(
+        label_ + ": num_sites is " + std::to_string(program_.numSites) +
+        " but the program has " + plural(nextSite_, "step", "steps"));
+  return checkCaptures();
 }
 
 } // namespace
 
 sgl::Status verifyPlanVersion(uint16_t major, uint16_t minor) {
-  if (major != kMajorVersion || minor > kMinorVersion)
-    return makeError("plan format version " + std::to_string(major) + "." +
-                     std::to_string(minor) +
-                     " is not supported by this runtime (supports " +
-                     std::to_string(kMajorVersion) + "." +
-                     std::to_string(kMinorVersion) + ")");
-  return Status::ok();
+  if (major == kMajorVersion && minor <= kMinorVersion)
+    return Status::ok();
+  const std::string version =
+      std::to_string(major) + "." + std::to_string(minor);
+  std::string reads = std::to_string(kMajorVersion) + ".0";
+  if (kMinorVersion > 0)
+    reads += " to " + std::to_string(kMajorVersion) + "." +
+             std::to_string(kMinorVersion);
+  std::string message = "plan format version " + version +
+                        " is not supported: the plan was written in format ";
+  if (major < kMajorVersion)
+    return makeError(message + std::to_string(major) +
+                     ".x by an older sglc; recompile it with this sglc "
+                     "(this runtime reads format " +
+                     reads + ")");
+  return makeError(message + version +
+                   " by a newer sglc; this runtime reads format " + reads +
+                   " (recompile it with this sglc, or use a newer sglrun)");
 }
 
 sgl::Status verifyPlan(const Plan &plan) {
@@ -247,7 +657,7 @@ sgl::Status verifyPlan(const Plan &plan) {
   std::map<std::string_view, size_t> firstIndex;
   for (size_t i = 0; i < plan.programs.size(); ++i) {
     const Program &program = plan.programs[i];
-    if (sgl::Status status = verifyProgram(program, i); !status)
+    if (sgl::Status status = ProgramVerifier(program, i).run(); !status)
       return status;
     auto [it, inserted] = firstIndex.emplace(program.name, i);
     if (!inserted)

@@ -1,8 +1,9 @@
 //===- PlanWriter.cpp - Serialize a plan to FlatBuffers -------------------===//
 //
-// One builder pass, children before parents as FlatBuffers requires. Empty
-// strings and vectors, and step fields that do not belong to the step's
-// kind, are left out; the reader reads them back as empty/default.
+// One builder pass, children before parents as FlatBuffers requires (the
+// recursion over blocks and expressions is as deep as the plan). Empty
+// strings and vectors, and step and expression fields that do not belong to
+// their kind, are left out; the reader reads them back as empty/default.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/plan/PlanWriter.h"
@@ -82,42 +83,136 @@ Offset<fb::SourceLocation> writeLoc(FlatBufferBuilder &fbb,
   return fb::CreateSourceLocation(fbb, file, loc.line, loc.col);
 }
 
-/// Writes the fields that belong to the step's kind (and its location);
-/// the others are left out, so what is read back is the canonical step.
+/// A List's element is written (its first entry); other kinds have none.
+Offset<fb::ValueType> writeType(FlatBufferBuilder &fbb, const ValueType &type) {
+  Offset<fb::ValueType> element = 0;
+  if (type.kind == ValueType::Kind::List && !type.element.empty())
+    element = writeType(fbb, type.element.front());
+  return fb::CreateValueType(fbb, static_cast<fb::ValueKind>(type.kind),
+                             element);
+}
+
+Offset<flatbuffers::Vector<Offset<fb::ValueType>>>
+writeTypes(FlatBufferBuilder &fbb, const std::vector<ValueType> &types) {
+  if (types.empty())
+    return 0;
+  std::vector<Offset<fb::ValueType>> offsets;
+  offsets.reserve(types.size());
+  for (const ValueType &type : types)
+    offsets.push_back(writeType(fbb, type));
+  return fbb.CreateVector(offsets);
+}
+
+/// Only the field of the literal's kind is written.
+Offset<fb::Literal> writeLiteral(FlatBufferBuilder &fbb,
+                                 const Literal &literal) {
+  auto str =
+      literal.kind == ValueType::Kind::Str ? stringOrNull(fbb, literal.str) : 0;
+  fb::LiteralBuilder b(fbb);
+  b.add_kind(static_cast<fb::ValueKind>(literal.kind));
+  b.add_str(str);
+  if (literal.kind == ValueType::Kind::Int)
+    b.add_integer(literal.integer);
+  if (literal.kind == ValueType::Kind::Number)
+    b.add_number(literal.number);
+  if (literal.kind == ValueType::Kind::Bool)
+    b.add_boolean(literal.boolean);
+  return b.Finish();
+}
+
+/// Writes the fields that belong to the expression's kind: the literal of
+/// a Literal, the slot of a Slot or Output, the operands of the others.
+Offset<fb::Expr> writeExpr(FlatBufferBuilder &fbb, const Expr &expr) {
+  const bool isLiteral = expr.kind == Expr::Kind::Literal;
+  const bool hasSlot =
+      expr.kind == Expr::Kind::Slot || expr.kind == Expr::Kind::Output;
+  auto literal = isLiteral ? writeLiteral(fbb, expr.literal) : 0;
+  Offset<flatbuffers::Vector<Offset<fb::Expr>>> operands = 0;
+  if (!isLiteral && !hasSlot && !expr.operands.empty()) {
+    std::vector<Offset<fb::Expr>> offsets;
+    offsets.reserve(expr.operands.size());
+    for (const Expr &operand : expr.operands)
+      offsets.push_back(writeExpr(fbb, operand));
+    operands = fbb.CreateVector(offsets);
+  }
+  auto loc = writeLoc(fbb, expr.loc);
+  return fb::CreateExpr(fbb, static_cast<fb::ExprKind>(expr.kind), literal,
+                        hasSlot ? expr.slot : 0, operands, loc);
+}
+
+Offset<fb::Block> writeBlock(FlatBufferBuilder &fbb, const Block &block);
+
+/// Writes the fields that belong to the step's kind (and its site and
+/// location); the others are left out, so what is read back is the
+/// canonical step.
 Offset<fb::Step> writeStep(FlatBufferBuilder &fbb, const Step &step) {
-  const bool hasSlot = step.kind == Step::Kind::Append ||
-                       step.kind == Step::Kind::Gen ||
-                       step.kind == Step::Kind::Select;
-  const bool hasRole =
-      step.kind == Step::Kind::RoleBegin || step.kind == Step::Kind::RoleEnd;
-  auto text = step.kind == Step::Kind::Text ? stringOrNull(fbb, step.text) : 0;
-  auto gen = step.kind == Step::Kind::Gen ? writeGenParams(fbb, step.gen) : 0;
-  auto choices =
-      step.kind == Step::Kind::Select ? stringsOrNull(fbb, step.choices) : 0;
+  using Kind = Step::Kind;
+  const Kind kind = step.kind;
+  const bool loop = isLoop(kind);
+  const bool hasSlot = kind == Kind::Gen || kind == Kind::Select || loop;
+  const bool hasRole = kind == Kind::RoleBegin || kind == Kind::RoleEnd;
+  const bool hasExpr = kind == Kind::Append || kind == Kind::If || loop;
+  auto text = kind == Kind::Text ? stringOrNull(fbb, step.text) : 0;
+  auto gen = kind == Kind::Gen ? writeGenParams(fbb, step.gen) : 0;
+  auto choices = kind == Kind::Select ? stringsOrNull(fbb, step.choices) : 0;
+  auto expr = hasExpr ? writeExpr(fbb, step.expr) : 0;
+  auto end = kind == Kind::ForRange ? writeExpr(fbb, step.end) : 0;
+  Offset<flatbuffers::Vector<Offset<fb::Block>>> blocks = 0;
+  if (blockCount(kind) != 0 && !step.blocks.empty()) {
+    std::vector<Offset<fb::Block>> offsets;
+    offsets.reserve(step.blocks.size());
+    for (const Block &block : step.blocks)
+      offsets.push_back(writeBlock(fbb, block));
+    blocks = fbb.CreateVector(offsets);
+  }
+  auto bodyCaptures = loop && !step.bodyCaptures.empty()
+                          ? fbb.CreateVector(step.bodyCaptures)
+                          : 0;
   auto loc = writeLoc(fbb, step.loc);
   return fb::CreateStep(
-      fbb, static_cast<fb::StepKind>(step.kind), text, hasSlot ? step.slot : 0,
+      fbb, static_cast<fb::StepKind>(kind), text, hasSlot ? step.slot : 0,
       hasRole ? static_cast<fb::Role>(step.role) : fb::Role_User, gen, choices,
-      loc);
+      expr, end, blocks, bodyCaptures, step.site, loc);
+}
+
+/// A block is always written (even empty), so an If keeps both branches.
+Offset<fb::Block> writeBlock(FlatBufferBuilder &fbb, const Block &block) {
+  Offset<flatbuffers::Vector<Offset<fb::Step>>> steps = 0;
+  if (!block.steps.empty()) {
+    std::vector<Offset<fb::Step>> offsets;
+    offsets.reserve(block.steps.size());
+    for (const Step &step : block.steps)
+      offsets.push_back(writeStep(fbb, step));
+    steps = fbb.CreateVector(offsets);
+  }
+  return fb::CreateBlock(fbb, steps);
 }
 
 Offset<fb::Program> writeProgram(FlatBufferBuilder &fbb,
                                  const Program &program) {
   auto name = stringOrNull(fbb, program.name);
-  auto args = stringsOrNull(fbb, program.args);
-  std::vector<Offset<fb::Step>> steps;
-  steps.reserve(program.steps.size());
-  for (const Step &step : program.steps)
-    steps.push_back(writeStep(fbb, step));
+  Offset<flatbuffers::Vector<Offset<fb::Arg>>> args = 0;
+  if (!program.args.empty()) {
+    std::vector<Offset<fb::Arg>> offsets;
+    offsets.reserve(program.args.size());
+    for (const Arg &arg : program.args) {
+      auto argName = stringOrNull(fbb, arg.name);
+      auto type = writeType(fbb, arg.type);
+      auto value = arg.defaultValue ? writeExpr(fbb, *arg.defaultValue) : 0;
+      offsets.push_back(fb::CreateArg(fbb, argName, type, value));
+    }
+    args = fbb.CreateVector(offsets);
+  }
+  auto slotTypes = writeTypes(fbb, program.slotTypes);
+  auto body = writeBlock(fbb, program.body);
   std::vector<Offset<fb::Capture>> captures;
   captures.reserve(program.captures.size());
   for (const Capture &capture : program.captures)
-    captures.push_back(
-        fb::CreateCapture(fbb, stringOrNull(fbb, capture.name), capture.slot));
-  auto stepsVec = steps.empty() ? 0 : fbb.CreateVector(steps);
+    captures.push_back(fb::CreateCapture(fbb, stringOrNull(fbb, capture.name),
+                                         capture.slot, capture.depth));
   auto capturesVec = captures.empty() ? 0 : fbb.CreateVector(captures);
-  return fb::CreateProgram(fbb, name, args, program.numSlots, stepsVec,
-                           capturesVec);
+  return fb::CreateProgram(fbb, name, args, program.numSlots, slotTypes, body,
+                           capturesVec, program.numSites);
 }
 
 } // namespace

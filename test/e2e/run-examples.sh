@@ -2,11 +2,14 @@
 # run-examples.sh EXAMPLES_DIR WORK_DIR - every example, end to end.
 #
 # For each EXAMPLES_DIR/*.sgl: compile it with sglc, run the plan with sglrun
-# on the built-in default model using the --args of the example's usage
-# comment ("//   sglrun x.sglp --args '{...}'", else {}), and check that
+# on the built-in default model with the example's arguments (its
+# NAME.args.json, else the --args of its usage comment
+# "//   sglrun x.sglp --args '{...}'", else {}), and check that
 #   - sglrun exits 0, prints exactly one line and nothing on stderr,
 #   - the line is a JSON object whose keys are the plan's captures, in order,
-#     each a string (a json_schema gen's: any JSON value),
+#     each a string (a json_schema gen's: any JSON value; inside loops:
+#     nested lists of those, or null where an iteration did not reach it;
+#     null for a capture the run did not reach),
 #   - a second run prints the same bytes.
 # Prints "ok NAME: OUTPUT" per example and "examples: N ok" at the end.
 # sglc and sglrun are taken from PATH.
@@ -21,8 +24,12 @@ python=/usr/bin/python3
 count=0
 for src in "$examples"/*.sgl; do
   name="$(basename "$src" .sgl)"
-  args="$(sed -n "s|^//.*sglrun [^ ]* --args '\(.*\)'.*\$|\1|p" "$src" | head -n 1)"
-  [ -n "$args" ] || args='{}'
+  if [ -f "$examples/$name.args.json" ]; then
+    args="$(cat "$examples/$name.args.json")"
+  else
+    args="$(sed -n "s|^//.*sglrun [^ ]* --args '\(.*\)'.*\$|\1|p" "$src" | head -n 1)"
+    [ -n "$args" ] || args='{}'
+  fi
   plan="$work/$name.sglp"
   sglc "$src" -o "$plan"
   sglc --emit=plan-json "$src" > "$work/$name.plan.json"
@@ -58,13 +65,26 @@ want = [c["name"] for c in program["captures"]]
 got = [k for k, v in captures]
 if got != want:
     sys.exit(f"FAIL {name}: captures {got}, plan has {want}")
-# A json_schema gen's capture is the JSON value it generated.
-slots = {c["name"]: c["slot"] for c in program["captures"]}
-typed = {s["slot"] for s in program["steps"]
+# A json_schema gen's capture is the JSON value it generated; a capture in
+# `depth` loops is that many levels of lists (null for an iteration that did
+# not reach it); one the run did not reach is null.
+def steps(block):
+    for step in block:
+        yield step
+        for key in ("then", "else", "body"):
+            yield from steps(step.get(key, []))
+typed = {s["slot"] for s in steps(program["steps"])
          if s["op"] == "gen" and "json_schema" in s}
-for k, v in captures:
-    if slots[k] not in typed and not isinstance(v, str):
-        sys.exit(f"FAIL {name}: capture {k} is not a string")
+def shaped(value, depth, json_value):
+    if value is None:
+        return True
+    if depth == 0:
+        return json_value or isinstance(value, str)
+    return isinstance(value, list) and all(
+        shaped(item, depth - 1, json_value) for item in value)
+for c, (k, v) in zip(program["captures"], captures):
+    if not shaped(v, c.get("depth", 0), c["slot"] in typed):
+        sys.exit(f"FAIL {name}: capture {k} has the wrong shape: {v!r}")
 PY
   echo "ok $name: $(cat "$work/$name.out1")"
   count=$((count + 1))

@@ -3,7 +3,8 @@
 // Program arguments arrive as JSON from the command line (and later from
 // batch files and HTTP requests). Any bytes must give arguments or an Error;
 // what is accepted must survive a round trip: written back as a JSON object
-// and read again, it gives the same names and values in the same order.
+// and read again, it gives the same names and values (of the same kinds) in
+// the same order.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   nlohmann::ordered_json object = nlohmann::ordered_json::object();
   for (const auto &[name, value] : *args)
-    object[name] = value;
+    object[name] = toJson(value);
   if (object.size() != args->size())
     std::abort(); // a name was given twice, yet accepted
   // The reader accepts only valid UTF-8, so a strict dump cannot throw.

@@ -11,6 +11,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <cmath>
@@ -33,6 +34,46 @@ LogicalResult verifyContextBlock(Operation *op, Region &region) {
 
 constexpr int64_t kMaxU32 = std::numeric_limits<uint32_t>::max();
 
+/// An argument is a string, int, number, bool or list of strings.
+bool isArgumentType(Type type) {
+  if (auto list = dyn_cast<ListType>(type))
+    return isa<StrType>(list.getElement());
+  return isa<StrType, IntType, NumberType, BoolType>(type);
+}
+
+/// Whether `value` is a constant of `type`: a string, an i64, an f64, a
+/// boolean, or (for a list) an array of constants of its element type.
+bool isConstantOf(Attribute value, Type type) {
+  if (auto list = dyn_cast<ListType>(type)) {
+    auto array = dyn_cast<ArrayAttr>(value);
+    return array && llvm::all_of(array, [&](Attribute item) {
+             return isConstantOf(item, list.getElement());
+           });
+  }
+  if (isa<StrType>(type))
+    return isa<StringAttr>(value);
+  if (isa<BoolType>(type))
+    return isa<BoolAttr>(value);
+  if (isa<IntType>(type)) {
+    auto integer = dyn_cast<IntegerAttr>(value);
+    return integer && !isa<BoolAttr>(value) &&
+           integer.getType().isSignlessInteger(64);
+  }
+  if (isa<NumberType>(type)) {
+    auto number = dyn_cast<FloatAttr>(value);
+    return number && number.getType().isF64();
+  }
+  return false;
+}
+
+/// The type `sgl.collected` gives for a capture of `type` read past
+/// `loops` loops.
+Type collectedType(Type type, unsigned loops) {
+  for (unsigned i = 0; i < loops; ++i)
+    type = ListType::get(type.getContext(), type);
+  return type;
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -51,6 +92,13 @@ void ProgramOp::build(OpBuilder &builder, OperationState &state, StringRef name,
   body->push_back(entry);
 }
 
+Type ProgramOp::getArgType(size_t index) {
+  if (std::optional<ArrayAttr> types = getArgTypes();
+      types && index < types->size())
+    return cast<TypeAttr>((*types)[index]).getValue();
+  return StrType::get(getContext());
+}
+
 int64_t ProgramOp::lookupArgument(StringRef name) {
   for (auto [index, attr] : llvm::enumerate(getArgNames()))
     if (cast<StringAttr>(attr).getValue() == name)
@@ -62,12 +110,32 @@ LogicalResult ProgramOp::verifyRegions() {
   if (failed(verifyContextBlock(*this, getBody())))
     return failure();
 
-  llvm::StringSet<> argNames;
-  for (Attribute attr : getArgNames()) {
+  llvm::StringMap<Type> argNames;
+  if (std::optional<ArrayAttr> types = getArgTypes();
+      types && types->size() != getArgNames().size())
+    return emitOpError("has ") << getArgNames().size() << " argument names but "
+                               << types->size() << " argument types";
+  if (std::optional<ArrayAttr> defaults = getArgDefaults();
+      defaults && defaults->size() != getArgNames().size())
+    return emitOpError("has ") << getArgNames().size() << " argument names but "
+                               << defaults->size() << " argument defaults";
+  for (auto [index, attr] : llvm::enumerate(getArgNames())) {
     StringRef name = cast<StringAttr>(attr).getValue();
     if (name.empty())
       return emitOpError("argument names must not be empty");
-    if (!argNames.insert(name).second)
+    Type type = getArgType(index);
+    if (!isArgumentType(type))
+      return emitOpError("argument \"")
+             << name << "\" has type " << type
+             << "; arguments are !sgl.str, !sgl.int, !sgl.number, !sgl.bool "
+                "or !sgl.list<!sgl.str>";
+    if (std::optional<ArrayAttr> defaults = getArgDefaults()) {
+      Attribute value = (*defaults)[index];
+      if (!isa<UnitAttr>(value) && !isConstantOf(value, type))
+        return emitOpError("default ")
+               << value << " of argument \"" << name << "\" is not a " << type;
+    }
+    if (!argNames.try_emplace(name, type).second)
       return emitOpError("duplicate argument name \"") << name << "\"";
   }
 
@@ -78,13 +146,22 @@ LogicalResult ProgramOp::verifyRegions() {
   llvm::DenseMap<StringAttr, CaptureOp> seen;
   WalkResult result = walk([&](Operation *op) {
     if (auto arg = dyn_cast<ArgOp>(op)) {
-      if (argNames.contains(arg.getName()) ||
-          arg->getParentOfType<ProgramOp>() != *this)
+      if (arg->getParentOfType<ProgramOp>() != *this)
         return WalkResult::advance();
-      arg.emitOpError("\"")
-          << arg.getName() << "\" is not an argument of program @"
-          << getSymName();
-      return WalkResult::interrupt();
+      auto it = argNames.find(arg.getName());
+      if (it == argNames.end()) {
+        arg.emitOpError("\"")
+            << arg.getName() << "\" is not an argument of program @"
+            << getSymName();
+        return WalkResult::interrupt();
+      }
+      if (it->second != arg.getType()) {
+        arg.emitOpError("reads argument \"")
+            << arg.getName() << "\" as " << arg.getType() << ", but it is "
+            << it->second;
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
     }
     auto capture = dyn_cast<CaptureOp>(op);
     if (!capture)
@@ -96,6 +173,35 @@ LogicalResult ProgramOp::verifyRegions() {
                               << capture.getName() << "\" in program @"
                               << getSymName();
     diag.attachNote(it->second.getLoc()) << "previous capture here";
+    return WalkResult::interrupt();
+  });
+  if (result.wasInterrupted())
+    return failure();
+  return verifyCaptureReads(seen);
+}
+
+LogicalResult ProgramOp::verifyCaptureReads(
+    const llvm::DenseMap<StringAttr, CaptureOp> &captures) {
+  WalkResult result = walk([&](Operation *op) {
+    if (!isa<ReadOp, CollectedOp>(op))
+      return WalkResult::advance();
+    auto name = op->getAttrOfType<StringAttr>("name");
+    auto it = captures.find(name);
+    if (it == captures.end()) {
+      op->emitOpError("reads \"") << name.getValue() << "\", which program @"
+                                  << getSymName() << " never captures";
+      return WalkResult::interrupt();
+    }
+    CaptureOp capture = it->second;
+    Type captured = capture.getValue().getType();
+    Type type = op->getResult(0).getType();
+    if (isa<ReadOp>(op) ? type == captured
+                        : llvm::any_of(llvm::seq(1u, 65u), [&](unsigned n) {
+                            return type == collectedType(captured, n);
+                          }))
+      return WalkResult::advance();
+    op->emitOpError("reads capture \"")
+        << name.getValue() << "\" of type " << captured << " as " << type;
     return WalkResult::interrupt();
   });
   return failure(result.wasInterrupted());
@@ -163,6 +269,9 @@ LogicalResult GenOp::verify() {
   if (StringAttr schema = getJsonSchemaAttr();
       schema && schema.getValue().empty())
     return emitOpError("json_schema must not be empty");
+  if (isa<JsonType>(getGenerated().getType()) != bool(getJsonSchemaAttr()))
+    return emitOpError("gives a '!sgl.json' exactly when it has a "
+                       "json_schema constraint");
   return success();
 }
 
@@ -183,22 +292,71 @@ LogicalResult SelectOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
-// YieldOp
+// ConstOp, ListOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult YieldOp::verify() {
-  Operation *parent = (*this)->getParentOp();
-  if (isa<ProgramOp>(parent)) {
-    if (!getValues().empty())
-      return emitOpError("in a program yields only the context");
-    return success();
-  }
-  auto role = cast<RoleOp>(parent);
-  if (getValues().size() != role.getValues().size())
-    return emitOpError("yields ")
-           << getValues().size() << " string(s) but the enclosing role returns "
-           << role.getValues().size();
+LogicalResult ConstOp::verify() {
+  if (!isConstantOf(getValue(), getResult().getType()))
+    return emitOpError("value ")
+           << getValue() << " is not a constant of type "
+           << getResult().getType() << " (a string, i64, f64 or boolean)";
   return success();
+}
+
+LogicalResult ListOp::verify() {
+  Type element = cast<ListType>(getResult().getType()).getElement();
+  for (Value item : getItems())
+    if (item.getType() != element)
+      return emitOpError("item of type ")
+             << item.getType() << " in a list of " << element;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Control flow
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Checks that `region`'s block takes a `!sgl.ctx` and then `extra`.
+LogicalResult verifyLoopBlock(Operation *op, Region &region, Type extra) {
+  Block &block = region.front();
+  if (block.getNumArguments() != 2 ||
+      !isa<CtxType>(block.getArgument(0).getType()) ||
+      block.getArgument(1).getType() != extra)
+    return op->emitOpError("body must take a '!sgl.ctx' and a ") << extra;
+  return success();
+}
+
+} // namespace
+
+LogicalResult IfOp::verifyRegions() {
+  if (failed(verifyContextBlock(*this, getThenRegion())))
+    return failure();
+  return verifyContextBlock(*this, getElseRegion());
+}
+
+LogicalResult ForOp::verifyRegions() {
+  Type items = getItems().getType();
+  Type element =
+      isa<ListType>(items) ? cast<ListType>(items).getElement() : items;
+  return verifyLoopBlock(*this, getBody(), element);
+}
+
+LogicalResult ForRangeOp::verifyRegions() {
+  return verifyLoopBlock(*this, getBody(), IntType::get(getContext()));
+}
+
+LogicalResult BreakOp::verify() {
+  for (Operation *parent = (*this)->getParentOp(); parent;
+       parent = parent->getParentOp()) {
+    if (isa<ForOp, ForRangeOp>(parent))
+      return success();
+    if (isa<RoleOp, ProgramOp>(parent))
+      break;
+  }
+  return emitOpError("must be inside an 'sgl.for' or 'sgl.for_range' (and "
+                     "not leave an 'sgl.role')");
 }
 
 #define GET_OP_CLASSES

@@ -2,6 +2,7 @@
 #include "sgl/SGLTypes.h"
 #include "sgl/SGLDialect.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -16,4 +17,19 @@ void SGLDialect::registerTypes() {
 #define GET_TYPEDEF_LIST
 #include "sgl/SGLTypes.cpp.inc"
       >();
+}
+
+bool sgl::dialect::isValueType(Type type) {
+  if (auto list = dyn_cast<ListType>(type))
+    return isValueType(list.getElement());
+  return isa<StrType, IntType, NumberType, BoolType, JsonType>(type);
+}
+
+LogicalResult ListType::verify(function_ref<InFlightDiagnostic()> emitError,
+                               Type element) {
+  if (!isValueType(element))
+    return emitError() << "a list holds values (!sgl.str, !sgl.int, "
+                          "!sgl.number, !sgl.bool, !sgl.json or lists), not "
+                       << element;
+  return success();
 }

@@ -79,8 +79,7 @@ int runBatchMode(LoadedModel &model, const plan::Program &program,
         complete(in.line, in.args.error());
         continue;
       }
-      Expected<std::vector<std::string>> values =
-          bindProgramArgs(program, *in.args);
+      Expected<std::vector<Value>> values = bindProgramArgs(program, *in.args);
       if (!values) {
         complete(in.line, values.error());
         continue;

@@ -19,6 +19,7 @@
 #include "runtime/engine/Scheduler.h"
 #include "runtime/plan/PlanReader.h"
 #include "runtime/support/CommandLine.h"
+#include "runtime/support/InputFile.h"
 #include "runtime/support/MemorySize.h"
 #include "runtime/support/MessageText.h"
 #include "runtime/support/OutputFile.h"
@@ -43,6 +44,7 @@ struct Options {
   std::string program;
   std::string modelDir;
   std::string args = "{}";
+  std::string argsFile;
   uint64_t seed = 0;
   unsigned threads = 0;
   bool stats = false;
@@ -61,6 +63,8 @@ struct Options {
 };
 
 constexpr const char *kTool = "sglrun";
+/// An --args file is one JSON object of arguments, like --args itself.
+constexpr uint64_t kArgsFileLimit = 64 * sgl::kMiB;
 
 int fail(const std::string &message) {
   return sgl::reportError(kTool, message);
@@ -174,7 +178,15 @@ int run(const Options &o) {
     return sgl::reportUsageError(kTool, "--resume needs --output to name a "
                                         "file: standard output cannot be read "
                                         "back");
-  sgl::Expected<ProgramArgs> args = parseProgramArgsJson(o.args);
+  std::string argsText = o.args;
+  if (!o.argsFile.empty()) {
+    sgl::Expected<std::string> text = sgl::readInputFile(
+        o.argsFile, {"--args file", kArgsFileLimit}, /*allowStdin=*/true);
+    if (!text)
+      return fail(text.error().message);
+    argsText = text.take();
+  }
+  sgl::Expected<ProgramArgs> args = parseProgramArgsJson(argsText);
   if (!batch) {
     if (!args)
       return fail(args.error().message);
@@ -287,8 +299,13 @@ int main(int argc, char **argv) {
           "DIR"));
   CLI::Option *argsOption =
       app.add_option("--args", o.args,
-                     "Program arguments as a JSON object of strings")
+                     "Program arguments as a JSON object, each value of its "
+                     "argument's type (str, int, number, bool, [str])")
           ->default_str("{}");
+  CLI::Option *argsFileOption =
+      app.add_option("--args-file", o.argsFile,
+                     "Read the --args JSON object from a file ('-': stdin)");
+  argsFileOption->excludes(argsOption);
   app.add_option("--seed", o.seed, "Seed of every gen without its own seed")
       ->check(sgl::UnsignedIn(0, UINT64_MAX))
       ->default_str("0");
@@ -344,6 +361,7 @@ int main(int argc, char **argv) {
   app.add_flag("--no-radix-cache", o.noRadixCache,
                "Do not share KV across instances");
   argsOption->excludes(inputs);
+  argsFileOption->excludes(inputs);
   if (std::optional<int> exit = sgl::parseCommandLine(app, argc, argv, kTool))
     return *exit;
   return sgl::guardedMain(kTool, [&] { return run(o); });

@@ -7,8 +7,8 @@
 // were written, escapes included, and translate into the plan's gen.
 
 // CHECK-LABEL: sgl.program @regex_gen args [] {
-// CHECK:         %{{.+}}, %[[CODE:.+]] = sgl.gen %{{.+}} {max_tokens = 12 : i64, regex = "[A-Z]{3}-[0-9]{4}\\.\22"}
-// CHECK-NEXT:    sgl.capture "code", %[[CODE]]
+// CHECK:         %{{.+}}, %[[CODE:.+]] = sgl.gen %{{.+}} {max_tokens = 12 : i64, regex = "[A-Z]{3}-[0-9]{4}\\.\22"} : !sgl.str
+// CHECK-NEXT:    sgl.capture "code", %[[CODE]] : !sgl.str
 // PLAN-LABEL:  "name": "regex_gen",
 // PLAN:          "op": "gen",
 // PLAN-NEXT:     "slot": 0,
@@ -17,16 +17,16 @@
 // PLAN-NEXT:     "loc": "r.sgl:2:3"
 sgl.program @regex_gen args [] {
 ^bb0(%c0: !sgl.ctx):
-  %c1, %code = sgl.gen %c0 {max_tokens = 12 : i64, regex = "[A-Z]{3}-[0-9]{4}\\.\""} loc("r.sgl":2:3)
-  sgl.capture "code", %code
+  %c1, %code = sgl.gen %c0 {max_tokens = 12 : i64, regex = "[A-Z]{3}-[0-9]{4}\\.\""} : !sgl.str loc("r.sgl":2:3)
+  sgl.capture "code", %code : !sgl.str
   sgl.yield %c1
 }
 
 // -----
 
 // CHECK-LABEL: sgl.program @schema_gen args [] {
-// CHECK:         %{{.+}}, %[[P:.+]] = sgl.gen %{{.+}} {json_schema = "{\22type\22: \22object\22, \22properties\22: {\22age\22: {\22type\22: \22integer\22}}}", temperature = 0.000000e+00 : f64}
-// CHECK-NEXT:    sgl.capture "person", %[[P]]
+// CHECK:         %{{.+}}, %[[P:.+]] = sgl.gen %{{.+}} {json_schema = "{\22type\22: \22object\22, \22properties\22: {\22age\22: {\22type\22: \22integer\22}}}", temperature = 0.000000e+00 : f64} : !sgl.json
+// CHECK-NEXT:    sgl.capture "person", %[[P]] : !sgl.json
 // PLAN-LABEL:  "name": "schema_gen",
 // PLAN:          "op": "gen",
 // PLAN-NEXT:     "slot": 0,
@@ -34,7 +34,7 @@ sgl.program @regex_gen args [] {
 // PLAN-NEXT:     "json_schema": "{\"type\": \"object\", \"properties\": {\"age\": {\"type\": \"integer\"}}}"
 sgl.program @schema_gen args [] {
 ^bb0(%c0: !sgl.ctx):
-  %c1, %p = sgl.gen %c0 {json_schema = "{\"type\": \"object\", \"properties\": {\"age\": {\"type\": \"integer\"}}}", temperature = 0.0 : f64}
-  sgl.capture "person", %p
+  %c1, %p = sgl.gen %c0 {json_schema = "{\"type\": \"object\", \"properties\": {\"age\": {\"type\": \"integer\"}}}", temperature = 0.0 : f64} : !sgl.json
+  sgl.capture "person", %p : !sgl.json
   sgl.yield %c1
 }

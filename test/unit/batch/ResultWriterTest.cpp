@@ -140,7 +140,7 @@ TEST(ResultWriter, ResumeSkipsTheLinesAlreadyDone) {
   for (auto it = items.rbegin(); it != items.rend(); ++it) {
     ordered_json captures = ordered_json::object();
     for (const auto &[name, value] : *it->args)
-      captures[name] = value;
+      captures[name] = toJson(value);
     ASSERT_TRUE(out->complete(it->line, captures));
   }
   EXPECT_TRUE(out->close());

@@ -20,8 +20,8 @@ namespace {
 constexpr const char *kBadGen = R"mlir(
 sgl.program @p args [] {
 ^bb0(%c0: !sgl.ctx):
-  %c1, %s = sgl.gen %c0 {temperature = 0x7FF0000000000000 : f64} loc("t.sgl":1:15)
-  sgl.capture "s", %s
+  %c1, %s = sgl.gen %c0 {temperature = 0x7FF0000000000000 : f64} : !sgl.str loc("t.sgl":1:15)
+  sgl.capture "s", %s : !sgl.str
   sgl.yield %c1
 }
 )mlir";

@@ -212,7 +212,7 @@ TEST_F(ConstrainedGenTest, BudgetBelowTheShortestOutputFailsNamingTheGen) {
             "raise max_tokens (the shortest output the constraint accepts is "
             "10 bytes)");
   // The budget that covers the shortest output always ends accepted.
-  p.steps[1].gen.maxTokens = 10;
+  p.body.steps[1].gen.maxTokens = 10;
   for (uint64_t seed = 0; seed < 5; ++seed) {
     auto ok = runOn(m(), p, seed);
     ASSERT_TRUE(ok) << ok.error().message;
@@ -283,8 +283,8 @@ TEST_F(ConstrainedGenTest, InstancesShareMasksAndEachMatchesItsRunAlone) {
     (*scheduler)
         ->submit(std::make_unique<ProgramInstance>(
                      m(), failing ? tooSmall : p,
-                     std::vector<std::string>{"question " + std::to_string(i)},
-                     run, failing ? &smallMasks : &masks),
+                     strValues({"question " + std::to_string(i)}), run,
+                     failing ? &smallMasks : &masks),
                  [&got, i](ProgramInstance &inst) {
                    auto r = inst.result();
                    got[i] = r ? r->dump() : "ERROR: " + r.error().message;
@@ -303,7 +303,7 @@ TEST_F(ConstrainedGenTest, InstancesShareMasksAndEachMatchesItsRunAlone) {
   EXPECT_EQ(got[kInstances].rfind("ERROR: t.sgl:9:9: gen 'n': ", 0), 0u)
       << got[kInstances];
   // One mask cache served every instance: later ones hit it.
-  const constraints::ConstraintMasks *shared = masks.forStep(3);
+  const constraints::ConstraintMasks *shared = masks.forSite(3);
   ASSERT_NE(shared, nullptr);
   EXPECT_GT(shared->stats().masksCached, 0);
 }

@@ -9,6 +9,7 @@
 #define SGL_TEST_UNIT_ENGINE_ENGINETESTSUPPORT_H
 
 #include "runtime/engine/LoadedModel.h"
+#include "runtime/engine/Value.h"
 #include "runtime/model/SequenceRunner.h"
 #include "runtime/plan/Plan.h"
 #include "test/unit/support/PlanSteps.h"
@@ -51,27 +52,26 @@ inline GenParams greedy(uint32_t maxTokens) {
   return p;
 }
 
-/// A program whose gen/select slots follow the arguments in step order; the
-/// captures name those slots `names` (in that order unless `captures` is
-/// given).
+/// A program "test" with str arguments `args` whose gen/select slots follow
+/// the arguments in step order; the captures name those slots `names` (in
+/// that order unless `captures` is given). Completed as sglc would
+/// (sites, slot types, capture depths: PlanSteps.h).
 inline Program makeProgram(std::vector<std::string> args,
                            std::vector<Step> steps,
                            std::vector<std::string> names,
                            std::vector<Capture> captures = {}) {
-  Program p;
-  p.name = "test";
-  p.args = std::move(args);
-  uint32_t slots = static_cast<uint32_t>(p.args.size());
-  for (const Step &s : steps)
-    if (s.kind == Step::Kind::Gen || s.kind == Step::Kind::Select)
-      ++slots;
-  p.numSlots = slots;
-  p.steps = std::move(steps);
   if (captures.empty())
     for (size_t i = 0; i < names.size(); ++i)
-      captures.push_back({names[i], static_cast<uint32_t>(p.args.size() + i)});
-  p.captures = std::move(captures);
-  return p;
+      captures.push_back({names[i], static_cast<uint32_t>(args.size() + i)});
+  return runtime::plan::test::programOf("test",
+                                        runtime::plan::test::strArgs(args),
+                                        std::move(steps), std::move(captures));
+}
+
+/// Argument values of type str.
+inline std::vector<runtime::Value>
+strValues(const std::vector<std::string> &values) {
+  return std::vector<runtime::Value>(values.begin(), values.end());
 }
 
 inline int32_t referenceArgmax(const std::vector<float> &row, size_t offset,

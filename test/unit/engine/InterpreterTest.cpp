@@ -346,6 +346,17 @@ TEST_F(InterpreterTest, RolesWithoutATemplateAreAnError) {
             std::string("model at '") + kModelDir +
                 "' has no chat template sglrun knows (supported: llama3, "
                 "chatml, qwen3); the program uses roles at t.sgl:3:3");
+  // Roles nested in an if, never run, are found too.
+  Program nested = makeProgram(
+      {},
+      {text("Hi"), plan::test::ifStep(plan::test::boolean(false),
+                                      {roleStep(Role::User, true, 5), text("x"),
+                                       roleStep(Role::User, false, 5)})},
+      {});
+  EXPECT_EQ(runError(*model, nested),
+            std::string("model at '") + kModelDir +
+                "' has no chat template sglrun knows (supported: llama3, "
+                "chatml, qwen3); the program uses roles at t.sgl:5:3");
 }
 
 TEST_F(InterpreterTest, ArgumentErrorsNameTheArguments) {

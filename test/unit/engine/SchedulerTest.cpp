@@ -137,7 +137,7 @@ protected:
   Outcome runAlone(const Job &job, SchedulerOptions options = {}) {
     ProgramArgs args;
     for (size_t i = 0; i < job.args.size(); ++i)
-      args.push_back({job.program->args[i], job.args[i]});
+      args.push_back({job.program->args[i].name, job.args[i]});
     Interpreter interp(m(), options);
     Outcome o;
     o.result = describe(interp.run(*job.program, args, job.options));
@@ -159,8 +159,9 @@ protected:
       return out;
     for (size_t i = 0; i < jobs.size(); ++i)
       (*scheduler)
-          ->submit(std::make_unique<ProgramInstance>(
-                       m(), *jobs[i].program, jobs[i].args, jobs[i].options),
+          ->submit(std::make_unique<ProgramInstance>(m(), *jobs[i].program,
+                                                     strValues(jobs[i].args),
+                                                     jobs[i].options),
                    [&out, i](ProgramInstance &inst) {
                      Outcome &o = out[i];
                      ++o.callbacks;
@@ -271,7 +272,7 @@ protected:
     std::vector<Job> out;
     for (const Job &j : jobs)
       if (std::none_of(
-              j.program->steps.begin(), j.program->steps.end(),
+              j.program->body.steps.begin(), j.program->body.steps.end(),
               [](const Step &s) { return s.kind == Step::Kind::Select; }))
         out.push_back(j);
     return out;
@@ -537,7 +538,7 @@ TEST_F(SchedulerTest, RadixCacheSharesTheCommonPrefix) {
   for (int i = 0; i < kInstances; ++i) {
     Job j{
         p, {std::string(firstWords[i]) + " asks: " + wordText(5, 50 + i)}, {}};
-    ProgramInstance inst(m(), *p, j.args, j.options);
+    ProgramInstance inst(m(), *p, strValues(j.args), j.options);
     inst.advance();
     ASSERT_EQ(inst.state(), ProgramInstance::State::NeedsGen);
     prompts.push_back(inst.tokens());
@@ -615,7 +616,7 @@ TEST_F(SchedulerTest, ArgumentsCannotInjectSpecialTokens) {
                     bool allow) {
     RunOptions options;
     options.allowSpecialTokensInArguments = allow;
-    ProgramInstance inst(m(), p, std::move(args), options);
+    ProgramInstance inst(m(), p, strValues(args), options);
     inst.advance();
     EXPECT_EQ(inst.state(), ProgramInstance::State::NeedsGen);
     return inst.tokens();

@@ -1,6 +1,6 @@
 //===- PlanConstraintTest.cpp - Gen constraints in the plan format --------===//
 //
-// Format 1.1 carries a gen's regex or JSON Schema: written and read back
+// A plan carries a gen's regex or JSON Schema: written and read back
 // unchanged, refused by the verifier where it cannot mean anything (an
 // unknown kind, stop strings beside it, an empty schema), shown by the JSON
 // rendering under its kind's name.
@@ -24,7 +24,8 @@ namespace {
 /// smallPlan() with `constraint` on its gen.
 Plan constrainedPlan(GenConstraint constraint) {
   Plan plan = smallPlan();
-  plan.programs[0].steps[2].gen.constraint = std::move(constraint);
+  plan.programs[0].body.steps[2].gen.constraint = std::move(constraint);
+  completeProgram(plan.programs[0]); // a json_schema gen writes a json slot
   return plan;
 }
 
@@ -42,7 +43,7 @@ TEST(PlanConstraint, RegexAndSchemaSurviveWriteAndRead) {
     sgl::Expected<Plan> back = readPlan(serializePlan(plan));
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_EQ(*back, plan);
-    EXPECT_EQ(back->programs[0].steps[2].gen.constraint, constraint);
+    EXPECT_EQ(back->programs[0].body.steps[2].gen.constraint, constraint);
   }
 }
 
@@ -51,14 +52,14 @@ TEST(PlanConstraint, EmptyRegexIsKept) {
   Plan plan = constrainedPlan({GenConstraint::Kind::Regex, ""});
   sgl::Expected<Plan> back = readPlan(serializePlan(plan));
   ASSERT_TRUE(back) << back.error().message;
-  EXPECT_EQ(back->programs[0].steps[2].gen.constraint.kind,
+  EXPECT_EQ(back->programs[0].body.steps[2].gen.constraint.kind,
             GenConstraint::Kind::Regex);
 }
 
 TEST(PlanConstraint, UnconstrainedGensStayUnconstrained) {
   sgl::Expected<Plan> back = readPlan(serializePlan(fullPlan()));
   ASSERT_TRUE(back) << back.error().message;
-  for (const Step &step : back->programs[0].steps)
+  for (const Step &step : back->programs[0].body.steps)
     EXPECT_EQ(step.gen.constraint.kind, GenConstraint::Kind::None);
 }
 
@@ -73,7 +74,7 @@ TEST(PlanConstraint, VerifierRefusesAnUnknownKind) {
 
 TEST(PlanConstraint, VerifierRefusesStopStringsBesideAConstraint) {
   Plan plan = constrainedPlan({GenConstraint::Kind::Regex, "[a-z]+"});
-  plan.programs[0].steps[2].gen.stop = {"\n"};
+  plan.programs[0].body.steps[2].gen.stop = {"\n"};
   EXPECT_EQ(verifyError(plan),
             "program 'greet', step 2: a gen with a regex constraint cannot "
             "have stop strings");
@@ -85,10 +86,23 @@ TEST(PlanConstraint, VerifierRefusesAnEmptySchema) {
                                "empty");
 }
 
+TEST(PlanConstraint, AJsonSchemaGenWritesAJsonSlot) {
+  Plan plan = constrainedPlan({GenConstraint::Kind::JsonSchema, "{}"});
+  ASSERT_EQ(plan.programs[0].slotTypes[1], jsonType());
+  EXPECT_EQ(verifyError(plan), "<ok>");
+  plan.programs[0].slotTypes[1] = strType();
+  EXPECT_EQ(verifyError(plan), "program 'greet', step 2: gen writes slot 1 of "
+                               "type str (expected json)");
+  plan = smallPlan();
+  plan.programs[0].slotTypes[1] = jsonType();
+  EXPECT_EQ(verifyError(plan), "program 'greet', step 2: gen writes slot 1 of "
+                               "type json (expected str)");
+}
+
 TEST(PlanConstraint, JsonRenderingNamesTheKind) {
   Plan plan = constrainedPlan({GenConstraint::Kind::Regex, "[0-9]+"});
   nlohmann::json json = nlohmann::json::parse(planToJson(plan));
-  EXPECT_EQ(json["version"], "1.1");
+  EXPECT_EQ(json["version"], "2.0");
   EXPECT_EQ(json["programs"][0]["steps"][2]["regex"], "[0-9]+");
   plan = constrainedPlan({GenConstraint::Kind::JsonSchema, "{}"});
   json = nlohmann::json::parse(planToJson(plan));

@@ -18,30 +18,38 @@ TEST(PlanJson, GoldenSmallPlan) {
   params.temperature = 0.7f;
   Program p;
   p.name = "greet";
-  p.args = {"name"};
-  p.numSlots = 3;
-  p.steps = {at(roleBegin(Role::User), "greet.sgl", 2, 3),
-             text("Hello, "),
-             append(0),
-             roleEnd(Role::User),
-             at(gen(1, params), "greet.sgl", 3, 5),
-             select(2, {"yes", "no"})};
+  p.args = strArgs({"name"});
+  p.body.steps = {at(roleBegin(Role::User), "greet.sgl", 2, 3),
+                  text("Hello, "),
+                  append(0),
+                  roleEnd(Role::User),
+                  at(gen(1, params), "greet.sgl", 3, 5),
+                  select(2, {"yes", "no"})};
   p.captures = {{"reply", 1}, {"ok", 2}};
+  completeProgram(p);
   Plan plan;
   plan.producer = "sglc 0.1";
   plan.programs = {p};
 
   const char *expected = R"({
   "format": "sgl-plan",
-  "version": "1.1",
+  "version": "2.0",
   "producer": "sglc 0.1",
   "programs": [
     {
       "name": "greet",
       "args": [
-        "name"
+        {
+          "name": "name",
+          "type": "str"
+        }
       ],
       "num_slots": 3,
+      "slot_types": [
+        "str",
+        "str",
+        "str"
+      ],
       "steps": [
         {
           "op": "role_begin",
@@ -54,7 +62,7 @@ TEST(PlanJson, GoldenSmallPlan) {
         },
         {
           "op": "append",
-          "slot": 0
+          "value": {"slot":0}
         },
         {
           "op": "role_end",
@@ -96,11 +104,151 @@ TEST(PlanJson, GoldenSmallPlan) {
   EXPECT_EQ(planToJson(plan), expected);
 }
 
+TEST(PlanJson, GoldenControlFlow) {
+  using K = Expr::Kind;
+  Program p = programOf(
+      "loops",
+      {arg("items", strListType(), listOf({str("a"), str("b")})),
+       arg("n", intType(), integer(2)), arg("w", numberType(), number(2))},
+      {forEach(
+           3, slotRef(0),
+           {at(ifStep(at(op(K::Eq, {slotRef(3), str("stop")}), "l.sgl", 3, 8),
+                      {breakStep()}),
+               "l.sgl", 3, 5),
+            append(op(K::Add, {slotRef(3), str(": ")})), gen(4)}),
+       forRange(5, integer(0), op(K::Mul, {slotRef(1), slotRef(2)}),
+                {ifStep(op(K::Lt, {slotRef(5), integer(1)}), {text("first")},
+                        {select(6, {"x", "y"})})}),
+       append(op(K::Index, {output(0), op(K::Neg, {integer(1)})}))},
+      {{"answers", 4}, {"picks", 6}});
+  Plan plan;
+  plan.producer = "sglc 0.2";
+  plan.programs = {p};
+  const char *expected = R"({
+  "format": "sgl-plan",
+  "version": "2.0",
+  "producer": "sglc 0.2",
+  "programs": [
+    {
+      "name": "loops",
+      "args": [
+        {
+          "name": "items",
+          "type": "[str]",
+          "default": {"list":["a","b"]}
+        },
+        {
+          "name": "n",
+          "type": "int",
+          "default": 2
+        },
+        {
+          "name": "w",
+          "type": "number",
+          "default": 2.0
+        }
+      ],
+      "num_slots": 7,
+      "slot_types": [
+        "[str]",
+        "int",
+        "number",
+        "str",
+        "str",
+        "int",
+        "str"
+      ],
+      "steps": [
+        {
+          "op": "for_each",
+          "slot": 3,
+          "list": {"slot":0},
+          "captures": [
+            0
+          ],
+          "body": [
+            {
+              "op": "if",
+              "cond": {"eq":[{"slot":3},"stop"],"loc":"l.sgl:3:8"},
+              "then": [
+                {
+                  "op": "break"
+                }
+              ],
+              "loc": "l.sgl:3:5"
+            },
+            {
+              "op": "append",
+              "value": {"add":[{"slot":3},": "]}
+            },
+            {
+              "op": "gen",
+              "slot": 4
+            }
+          ]
+        },
+        {
+          "op": "for_range",
+          "slot": 5,
+          "from": 0,
+          "to": {"mul":[{"slot":1},{"slot":2}]},
+          "captures": [
+            1
+          ],
+          "body": [
+            {
+              "op": "if",
+              "cond": {"lt":[{"slot":5},1]},
+              "then": [
+                {
+                  "op": "text",
+                  "text": "first"
+                }
+              ],
+              "else": [
+                {
+                  "op": "select",
+                  "slot": 6,
+                  "choices": [
+                    "x",
+                    "y"
+                  ]
+                }
+              ]
+            }
+          ]
+        },
+        {
+          "op": "append",
+          "value": {"index":[{"output":0},{"neg":[1]}]}
+        }
+      ],
+      "captures": [
+        {
+          "name": "answers",
+          "slot": 4,
+          "depth": 1
+        },
+        {
+          "name": "picks",
+          "slot": 6,
+          "depth": 1
+        }
+      ]
+    }
+  ]
+}
+)";
+  EXPECT_EQ(planToJson(plan), expected);
+  // The rendering is JSON, whatever it holds.
+  EXPECT_TRUE(nlohmann::json::accept(planToJson(fullPlan())));
+}
+
 TEST(PlanJson, EmptyPlan) {
   Plan plan;
   EXPECT_EQ(planToJson(plan), R"({
   "format": "sgl-plan",
-  "version": "1.1",
+  "version": "2.0",
   "producer": "",
   "programs": []
 }
@@ -126,8 +274,8 @@ TEST(PlanJson, AllGenOptionalsInFixedOrder) {
   // A location without a file still renders.
   EXPECT_EQ(json["programs"][0]["steps"][12]["loc"], "<input>:9:1");
   EXPECT_EQ(json["programs"][2].dump(),
-            R"({"name":"empty","args":[],"num_slots":0,"steps":[],)"
-            R"("captures":[]})");
+            R"({"name":"empty","args":[],"num_slots":0,"slot_types":[],)"
+            R"("steps":[],"captures":[]})");
 }
 
 TEST(PlanJson, Deterministic) {
@@ -136,7 +284,7 @@ TEST(PlanJson, Deterministic) {
 
 TEST(PlanJson, InvalidUtf8DoesNotThrow) {
   Plan plan = smallPlan();
-  plan.programs[0].steps[0].text = "bad \xff byte";
+  plan.programs[0].body.steps[0].text = "bad \xff byte";
   std::string json = planToJson(plan);
   EXPECT_NE(json.find("bad \xef\xbf\xbd byte"), std::string::npos) << json;
 }

@@ -65,22 +65,85 @@ TEST(PlanReader, BadMagic) {
 
 TEST(PlanReader, WrongMajorVersion) {
   Plan plan = smallPlan();
-  plan.majorVersion = 2;
+  plan.majorVersion = 3;
   EXPECT_EQ(readError(serializePlan(plan)),
-            "plan format version 2.1 is not supported by this runtime "
-            "(supports 1.1)");
+            "plan format version 3.0 is not supported: the plan was written "
+            "in format 3.0 by a newer sglc; this runtime reads format 2.0 "
+            "(recompile it with this sglc, or use a newer sglrun)");
   plan.majorVersion = 0;
+  plan.minorVersion = 4;
   EXPECT_EQ(readError(serializePlan(plan)),
-            "plan format version 0.1 is not supported by this runtime "
-            "(supports 1.1)");
+            "plan format version 0.4 is not supported: the plan was written "
+            "in format 0.x by an older sglc; recompile it with this sglc "
+            "(this runtime reads format 2.0)");
 }
 
 TEST(PlanReader, NewerMinorVersion) {
   Plan plan = smallPlan();
   plan.minorVersion = kMinorVersion + 1;
   EXPECT_EQ(readError(serializePlan(plan)),
-            "plan format version 1." + std::to_string(kMinorVersion + 1) +
-                " is not supported by this runtime (supports 1.1)");
+            "plan format version 2." + std::to_string(kMinorVersion + 1) +
+                " is not supported: the plan was written in format 2." +
+                std::to_string(kMinorVersion + 1) +
+                " by a newer sglc; this runtime reads format 2.0 (recompile "
+                "it with this sglc, or use a newer sglrun)");
+}
+
+/// A plan in the layout of format 1.1, as an older sglc wrote it: the root
+/// table's version fields and byte_size where format 2 has them, then a
+/// producer and programs whose steps are a flat vector (field 3 of a v1
+/// program), which format 2 reads as something else entirely.
+std::string formatOnePlan() {
+  flatbuffers::FlatBufferBuilder fbb;
+  auto text = fbb.CreateString("Hello, ");
+  auto stepStart = fbb.StartTable();
+  fbb.AddElement<uint8_t>(4, 0, 255); // kind: Text
+  fbb.AddOffset(6, text);             // text
+  auto step = flatbuffers::Offset<void>(fbb.EndTable(stepStart));
+  auto steps = fbb.CreateVector(std::vector<flatbuffers::Offset<void>>{step});
+  auto argName = fbb.CreateString("name");
+  auto args = fbb.CreateVector(
+      std::vector<flatbuffers::Offset<flatbuffers::String>>{argName});
+  auto name = fbb.CreateString("greet");
+  auto programStart = fbb.StartTable();
+  fbb.AddOffset(4, name);            // name
+  fbb.AddOffset(6, args);            // args: [string]
+  fbb.AddElement<uint32_t>(8, 1, 0); // num_slots
+  fbb.AddOffset(10, steps);          // steps: [Step]
+  auto program = flatbuffers::Offset<void>(fbb.EndTable(programStart));
+  auto programs =
+      fbb.CreateVector(std::vector<flatbuffers::Offset<void>>{program});
+  auto producer = fbb.CreateString("sglc 0.1");
+  auto rootStart = fbb.StartTable();
+  fbb.AddElement<uint16_t>(fb::Plan::VT_MAJOR_VERSION, 1, 0);
+  fbb.AddElement<uint16_t>(fb::Plan::VT_MINOR_VERSION, 1, 0);
+  fbb.AddElement<uint32_t>(fb::Plan::VT_BYTE_SIZE, ~uint32_t{0}, 0);
+  fbb.AddOffset(fb::Plan::VT_PRODUCER, producer);
+  fbb.AddOffset(fb::Plan::VT_PROGRAMS, programs);
+  auto root = flatbuffers::Offset<fb::Plan>(fbb.EndTable(rootStart));
+  fb::FinishPlanBuffer(fbb, root);
+  EXPECT_TRUE(
+      flatbuffers::GetMutableRoot<flatbuffers::Table>(fbb.GetBufferPointer())
+          ->SetField<uint32_t>(fb::Plan::VT_BYTE_SIZE, fbb.GetSize()));
+  return std::string(reinterpret_cast<const char *>(fbb.GetBufferPointer()),
+                     fbb.GetSize());
+}
+
+TEST(PlanReader, AFormatOnePlanMustBeRecompiled) {
+  const std::string bytes = formatOnePlan();
+  EXPECT_EQ(bytes.substr(4, 4), "SGLP");
+  EXPECT_EQ(readError(bytes),
+            "plan format version 1.1 is not supported: the plan was written "
+            "in format 1.x by an older sglc; recompile it with this sglc "
+            "(this runtime reads format 2.0)");
+  // Whatever follows the header: a format 1.0 plan cut short says the same.
+  std::string truncated = bytes.substr(0, bytes.size() - 8);
+  flatbuffers::GetMutableRoot<flatbuffers::Table>(truncated.data())
+      ->SetField<uint16_t>(fb::Plan::VT_MINOR_VERSION, 0);
+  EXPECT_EQ(readError(truncated),
+            "plan format version 1.0 is not supported: the plan was written "
+            "in format 1.x by an older sglc; recompile it with this sglc "
+            "(this runtime reads format 2.0)");
 }
 
 TEST(PlanReader, VersionIsCheckedBeforeStructure) {
@@ -91,8 +154,9 @@ TEST(PlanReader, VersionIsCheckedBeforeStructure) {
   std::string bytes = serializePlan(plan);
   bytes.resize(bytes.size() - 16);
   EXPECT_EQ(readError(bytes),
-            "plan format version 3.1 is not supported by this runtime "
-            "(supports 1.1)");
+            "plan format version 3.0 is not supported: the plan was written "
+            "in format 3.0 by a newer sglc; this runtime reads format 2.0 "
+            "(recompile it with this sglc, or use a newer sglrun)");
   // The same truncation of a current-version plan is reported as such.
   std::string current = serializePlan(fullPlan());
   size_t size = current.size();
@@ -176,9 +240,9 @@ TEST(PlanReader, RandomByteFlipsNeverCrash) {
 
 TEST(PlanReader, UnknownStepKindIsRejected) {
   Plan plan = smallPlan();
-  plan.programs[0].steps[0].kind = static_cast<Step::Kind>(9);
+  plan.programs[0].body.steps[0].kind = static_cast<Step::Kind>(10);
   std::string message = readError(serializePlan(plan));
-  EXPECT_EQ(message, "program 'greet', step 0: unknown step kind 9");
+  EXPECT_EQ(message, "program 'greet', step 0: unknown step kind 10");
 }
 
 TEST(PlanReader, SemanticErrorsAreReported) {
@@ -189,16 +253,20 @@ TEST(PlanReader, SemanticErrorsAreReported) {
 }
 
 TEST(PlanReader, SharedStringAmplificationIsRejected) {
-  // 2000 argument names that all point at one 2 KB string: a 10 KB file
-  // that would decode to 4 MB. PlanWriter never shares strings.
+  // 2000 text steps that all point at one 2 KB string: a 30 KB file that
+  // would decode to 4 MB. PlanWriter never shares strings.
   flatbuffers::FlatBufferBuilder fbb;
   auto big = fbb.CreateSharedString(std::string(2048, 'a'));
-  std::vector<flatbuffers::Offset<flatbuffers::String>> args(2000, big);
-  auto program = fb::CreateProgram(fbb, fbb.CreateString("p"),
-                                   fbb.CreateVector(args), 2000);
+  std::vector<flatbuffers::Offset<fb::Step>> steps;
+  for (uint32_t i = 0; i < 2000; ++i)
+    steps.push_back(fb::CreateStep(fbb, fb::StepKind_Text, big, 0,
+                                   fb::Role_User, 0, 0, 0, 0, 0, 0, i));
+  auto body = fb::CreateBlock(fbb, fbb.CreateVector(steps));
+  auto program =
+      fb::CreateProgram(fbb, fbb.CreateString("p"), 0, 0, 0, body, 0, 2000);
   std::vector<flatbuffers::Offset<fb::Program>> programs{program};
   std::string bytes = finishPlan(fbb, fbb.CreateVector(programs));
-  ASSERT_LT(bytes.size(), 16000u);
+  ASSERT_LT(bytes.size(), 64000u);
   // The buffer itself is well formed: the FlatBuffers verifier accepts it.
   flatbuffers::Verifier verifier(fbb.GetBufferPointer(), fbb.GetSize());
   ASSERT_TRUE(fb::VerifyPlanBuffer(verifier));
@@ -216,8 +284,9 @@ TEST(PlanReader, NestedTableSharingIsRejected) {
     flatbuffers::FlatBufferBuilder fbb;
     auto step = fb::CreateStep(fbb, fb::StepKind_Text);
     std::vector<flatbuffers::Offset<fb::Step>> steps(fanOut, step);
-    auto program = fb::CreateProgram(fbb, fbb.CreateString("p"), 0, 0,
-                                     fbb.CreateVector(steps));
+    auto body = fb::CreateBlock(fbb, fbb.CreateVector(steps));
+    auto program =
+        fb::CreateProgram(fbb, fbb.CreateString("p"), 0, 0, 0, body, 0, 1);
     std::vector<flatbuffers::Offset<fb::Program>> programs(fanOut, program);
     return finishPlan(fbb, fbb.CreateVector(programs));
   };
@@ -230,7 +299,73 @@ TEST(PlanReader, NestedTableSharingIsRejected) {
   sgl::Expected<Plan> plan = readPlan(build(1));
   ASSERT_TRUE(plan) << plan.error().message;
   ASSERT_EQ(plan->programs.size(), 1u);
-  EXPECT_EQ(plan->programs[0].steps.size(), 1u);
+  EXPECT_EQ(plan->programs[0].body.steps.size(), 1u);
+}
+
+/// `depth` nested negations of 1, built bottom-up without recursion.
+flatbuffers::Offset<fb::Expr> deepExpr(flatbuffers::FlatBufferBuilder &fbb,
+                                       uint32_t depth) {
+  auto literal = fb::CreateLiteral(fbb, fb::ValueKind_Int, 0, 1);
+  auto expr = fb::CreateExpr(fbb, fb::ExprKind_Literal, literal);
+  for (uint32_t i = 1; i < depth; ++i)
+    expr = fb::CreateExpr(
+        fbb, fb::ExprKind_Neg, 0, 0,
+        fbb.CreateVector(std::vector<flatbuffers::Offset<fb::Expr>>{expr}));
+  return expr;
+}
+
+/// A program whose one step appends deepExpr(exprDepth) inside `ifDepth`
+/// nested ifs, built bottom-up.
+std::string deepPlan(uint32_t ifDepth, uint32_t exprDepth) {
+  flatbuffers::FlatBufferBuilder fbb;
+  auto append = fb::CreateStep(fbb, fb::StepKind_Append, 0, 0, fb::Role_User, 0,
+                               0, deepExpr(fbb, exprDepth), 0, 0, 0, ifDepth);
+  auto block = fb::CreateBlock(
+      fbb,
+      fbb.CreateVector(std::vector<flatbuffers::Offset<fb::Step>>{append}));
+  for (uint32_t i = ifDepth; i > 0; --i) {
+    auto cond = fb::CreateExpr(
+        fbb, fb::ExprKind_Literal,
+        fb::CreateLiteral(fbb, fb::ValueKind_Bool, 0, 0, 0, true));
+    auto empty = fb::CreateBlock(fbb);
+    auto step = fb::CreateStep(
+        fbb, fb::StepKind_If, 0, 0, fb::Role_User, 0, 0, cond, 0,
+        fbb.CreateVector(
+            std::vector<flatbuffers::Offset<fb::Block>>{block, empty}),
+        0, i - 1);
+    block = fb::CreateBlock(
+        fbb,
+        fbb.CreateVector(std::vector<flatbuffers::Offset<fb::Step>>{step}));
+  }
+  auto program = fb::CreateProgram(fbb, fbb.CreateString("deep"), 0, 0, 0,
+                                   block, 0, ifDepth + 1);
+  return finishPlan(
+      fbb,
+      fbb.CreateVector(std::vector<flatbuffers::Offset<fb::Program>>{program}));
+}
+
+TEST(PlanReader, NestingWithinTheLimitsIsRead) {
+  sgl::Expected<Plan> plan = readPlan(deepPlan(kMaxBlockDepth, kMaxExprDepth));
+  ASSERT_TRUE(plan) << plan.error().message;
+  EXPECT_EQ(plan->programs[0].numSites, kMaxBlockDepth + 1);
+}
+
+TEST(PlanReader, NestingBeyondTheLimitsIsRefused) {
+  std::string blocks = readError(deepPlan(kMaxBlockDepth + 1, 1));
+  EXPECT_NE(blocks.find(": blocks nest deeper than 256 levels"),
+            std::string::npos)
+      << blocks;
+  EXPECT_EQ(blocks.rfind("program 'deep', step 0/then/0/then/0/", 0), 0u)
+      << blocks;
+  std::string exprs = readError(deepPlan(0, kMaxExprDepth + 1));
+  EXPECT_EQ(exprs, "program 'deep', step 0: expressions nest deeper than 256 "
+                   "levels");
+  // Far deeper nesting stops at the structure check, before any recursion
+  // could exhaust the stack.
+  const std::string corrupt = "plan is truncated or corrupt (structure check "
+                              "failed); recompile it with sglc";
+  EXPECT_EQ(readError(deepPlan(0, 200000)), corrupt);
+  EXPECT_EQ(readError(deepPlan(100000, 1)), corrupt);
 }
 
 TEST(PlanReader, MissingFile) {

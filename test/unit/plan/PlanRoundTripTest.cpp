@@ -8,13 +8,20 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <set>
 
 using namespace sgl::runtime::plan;
 using namespace sgl::runtime::plan::test;
 
 namespace {
+
+/// Writes `plan` as it is (stray fields included) and reads it back.
+sgl::Expected<Plan> serializeAndRead(const Plan &plan) {
+  return readPlan(serializePlan(plan));
+}
 
 TEST(PlanRoundTrip, FullPlanSurvivesWriteAndRead) {
   Plan plan = fullPlan();
@@ -24,7 +31,7 @@ TEST(PlanRoundTrip, FullPlanSurvivesWriteAndRead) {
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*back, plan);
   // The optionals really were present and came back with their values.
-  const Step &g = back->programs[0].steps[9];
+  const Step &g = back->programs[0].body.steps[9];
   ASSERT_EQ(g.kind, Step::Kind::Gen);
   EXPECT_EQ(g.gen.maxTokens, 64u);
   EXPECT_EQ(g.gen.temperature, 0.7f);
@@ -34,9 +41,90 @@ TEST(PlanRoundTrip, FullPlanSurvivesWriteAndRead) {
   EXPECT_EQ(g.gen.stop, (std::vector<std::string>{"\n", "END"}));
   EXPECT_EQ(g.loc, (SourceLocation{"chat.sgl", 7, 15}));
   // And absent optionals stay absent.
-  const Step &plain = back->programs[0].steps[14];
+  const Step &plain = back->programs[0].body.steps[14];
   EXPECT_FALSE(plain.gen.maxTokens || plain.gen.temperature || plain.gen.topP ||
                plain.gen.topK || plain.gen.seed);
+}
+
+TEST(PlanRoundTrip, EveryStepKindSurvives) {
+  sgl::Expected<Plan> back = readPlan(serializePlan(fullPlan()));
+  ASSERT_TRUE(back) << back.error().message;
+  std::set<Step::Kind> kinds;
+  for (const Program &program : back->programs)
+    forEachStep(program.body,
+                [&](const Step &step) { kinds.insert(step.kind); });
+  EXPECT_EQ(kinds.size(), static_cast<size_t>(Step::Kind::Break) + 1);
+  const Program &control = back->programs[3];
+  EXPECT_EQ(control, fullPlan().programs[3]);
+  ASSERT_EQ(control.body.steps[1].kind, Step::Kind::ForEach);
+  EXPECT_EQ(control.body.steps[1].bodyCaptures, (std::vector<uint32_t>{0}));
+  EXPECT_EQ(control.captures[2].depth, 2u);
+  EXPECT_EQ(control.args[0].type, strListType());
+  EXPECT_EQ(control.args[0].defaultValue, listOf({str("a"), str("b")}));
+  EXPECT_FALSE(control.args[4].defaultValue);
+  EXPECT_EQ(control.numSites, 12u);
+}
+
+TEST(PlanRoundTrip, EveryExprKindSurvives) {
+  // One append per kind, with literal operands of the kind's arity.
+  Program p;
+  p.name = "exprs";
+  for (int k = 0; k <= static_cast<int>(Expr::Kind::Not); ++k) {
+    const auto kind = static_cast<Expr::Kind>(k);
+    Expr e;
+    if (kind == Expr::Kind::Literal)
+      e = number(-2.5e-300);
+    else if (kind == Expr::Kind::Slot)
+      e = slotRef(0);
+    else if (kind == Expr::Kind::Output)
+      e = output(0);
+    else if (kind == Expr::Kind::List)
+      e = listOf({str("a"), integer(INT64_MIN), boolean(true), listOf({})});
+    else if (kind == Expr::Kind::Len || kind == Expr::Kind::Neg ||
+             kind == Expr::Kind::Not)
+      e = op(kind, {integer(1)});
+    else
+      e = op(kind, {integer(1), str("\xff")});
+    p.body.steps.push_back(append(at(e, "e.sgl", 1, static_cast<uint32_t>(k))));
+  }
+  p.args = {arg("x", intType())};
+  p.captures = {{"x", 0}};
+  completeProgram(p);
+  Plan plan;
+  plan.programs = {p};
+  ASSERT_TRUE(verifyPlan(plan)) << verifyPlan(plan).error().message;
+  sgl::Expected<Plan> back = readPlan(serializePlan(plan));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, plan);
+  EXPECT_EQ(back->programs[0].body.steps[0].expr.literal.number, -2.5e-300);
+}
+
+TEST(PlanRoundTrip, FieldsOutsideTheExprKindAreDropped) {
+  Plan plan = smallPlan();
+  Expr lit = str("x");
+  lit.slot = 3;
+  lit.operands = {integer(1)};
+  Expr read = slotRef(0);
+  read.literal = integer(5).literal;
+  Expr sum = op(Expr::Kind::Add, {integer(1), integer(2)});
+  sum.slot = 4;
+  sum.literal = str("stray").literal;
+  Expr wrongField = integer(7);
+  wrongField.literal.str = "stray";
+  wrongField.literal.number = 2;
+  Program &p = plan.programs[0];
+  for (const Expr &e : {lit, read, sum, wrongField})
+    p.body.steps.push_back(append(e));
+  completeProgram(p);
+  // The stray operands of the literal would make it invalid: they are not
+  // written.
+  sgl::Expected<Plan> back = serializeAndRead(plan);
+  ASSERT_TRUE(back) << back.error().message;
+  const std::vector<Step> &steps = back->programs[0].body.steps;
+  EXPECT_EQ(steps[3].expr, str("x"));
+  EXPECT_EQ(steps[4].expr, slotRef(0));
+  EXPECT_EQ(steps[5].expr, op(Expr::Kind::Add, {integer(1), integer(2)}));
+  EXPECT_EQ(steps[6].expr, integer(7));
 }
 
 TEST(PlanRoundTrip, ZeroValuedOptionalsAreNotLost) {
@@ -45,32 +133,50 @@ TEST(PlanRoundTrip, ZeroValuedOptionalsAreNotLost) {
   zeros.temperature = 0.0f;
   zeros.topK = 0;
   zeros.seed = 0;
-  plan.programs[0].steps[2].gen = zeros;
+  plan.programs[0].body.steps[2].gen = zeros;
   sgl::Expected<Plan> back = readPlan(serializePlan(plan));
   ASSERT_TRUE(back) << back.error().message;
-  EXPECT_EQ(back->programs[0].steps[2].gen.temperature, 0.0f);
-  EXPECT_EQ(back->programs[0].steps[2].gen.topK, 0u);
-  EXPECT_EQ(back->programs[0].steps[2].gen.seed, 0u);
-  EXPECT_FALSE(back->programs[0].steps[2].gen.maxTokens.has_value());
+  EXPECT_EQ(back->programs[0].body.steps[2].gen.temperature, 0.0f);
+  EXPECT_EQ(back->programs[0].body.steps[2].gen.topK, 0u);
+  EXPECT_EQ(back->programs[0].body.steps[2].gen.seed, 0u);
+  EXPECT_FALSE(back->programs[0].body.steps[2].gen.maxTokens.has_value());
 }
 
 TEST(PlanRoundTrip, FieldsOutsideTheStepKindAreDropped) {
   Plan plan = smallPlan();
-  Step &t = plan.programs[0].steps[0]; // text
+  Step &t = plan.programs[0].body.steps[0]; // text
   t.slot = 7;
   t.role = Role::System;
   t.choices = {"stray"};
   t.gen.temperature = std::nanf("");
-  Step &a = plan.programs[0].steps[1]; // append 0
+  Step &a = plan.programs[0].body.steps[1]; // append 0
   a.text = "stray";
-  Step &g = plan.programs[0].steps[2]; // gen 1
+  a.slot = 3;
+  a.blocks = {Block{{text("stray")}}};
+  a.bodyCaptures = {0};
+  a.end = integer(3);
+  Step &g = plan.programs[0].body.steps[2]; // gen 1
   g.choices = {"stray"};
   g.gen.seed = 9;
-  sgl::Expected<Plan> back = readPlan(serializePlan(plan));
+  g.expr = integer(1);
+  sgl::Expected<Plan> back = serializeAndRead(plan);
   ASSERT_TRUE(back) << back.error().message;
   Plan canonical = smallPlan();
-  canonical.programs[0].steps[2].gen.seed = 9;
+  canonical.programs[0].body.steps[2].gen.seed = 9;
   EXPECT_EQ(*back, canonical);
+
+  // Control-flow steps keep only their own fields too.
+  Plan loops = fullPlan();
+  Step &each = loops.programs[3].body.steps[1]; // for_each
+  each.end = integer(9);
+  each.text = "stray";
+  each.role = Role::System;
+  Step &brk = each.blocks[0].steps[1].blocks[0].steps[0]; // break
+  brk.slot = 3;
+  brk.expr = integer(1);
+  back = serializeAndRead(loops);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, fullPlan());
 }
 
 TEST(PlanRoundTrip, EmptyPlan) {
@@ -118,6 +224,7 @@ TEST(PlanRoundTrip, FileRoundTrip) {
 TEST(PlanRoundTrip, WriterRefusesInvalidPlan) {
   Plan plan = smallPlan();
   plan.programs[0].numSlots = 7;
+  plan.programs[0].slotTypes.resize(7);
   std::string path = ::testing::TempDir() + "sgl_plan_invalid.sglp";
   std::remove(path.c_str());
   sgl::Status status = writePlanFile(plan, path);

@@ -18,25 +18,31 @@ std::string check(const Plan &plan) {
   return status ? "<ok>" : status.error().message;
 }
 
-/// A plan holding one program "p" with `args` and `steps`; num_slots is
-/// computed from them unless given.
+/// A plan holding one program "p" with str arguments `args` and `steps`,
+/// completed as sglc would (PlanSteps.h); num_slots is overridden (with
+/// slot_types to match) when given.
 Plan planOf(std::vector<std::string> args, std::vector<Step> steps,
             std::vector<Capture> captures = {},
             std::optional<uint32_t> numSlots = std::nullopt) {
-  Program p;
-  p.name = "p";
-  p.args = std::move(args);
-  uint32_t writes = 0;
-  for (const Step &s : steps)
-    if (s.kind == Step::Kind::Gen || s.kind == Step::Kind::Select)
-      ++writes;
-  p.numSlots = numSlots.value_or(static_cast<uint32_t>(p.args.size()) + writes);
-  p.steps = std::move(steps);
-  p.captures = std::move(captures);
+  Program p =
+      programOf("p", strArgs(args), std::move(steps), std::move(captures));
+  if (numSlots) {
+    p.numSlots = *numSlots;
+    p.slotTypes.resize(*numSlots);
+  }
   Plan plan;
   plan.programs = {p};
   return plan;
 }
+
+/// A plan holding `program` (already completed).
+Plan planWith(Program program) {
+  Plan plan;
+  plan.programs = {std::move(program)};
+  return plan;
+}
+
+using K = Expr::Kind;
 
 TEST(PlanVerifier, ValidPlansPass) {
   EXPECT_EQ(check(fullPlan()), "<ok>");
@@ -46,9 +52,12 @@ TEST(PlanVerifier, ValidPlansPass) {
 
 TEST(PlanVerifier, UnsupportedVersion) {
   Plan plan = smallPlan();
-  plan.majorVersion = 2;
-  EXPECT_EQ(check(plan), "plan format version 2.1 is not supported by this "
-                         "runtime (supports 1.1)");
+  plan.majorVersion = 1;
+  plan.minorVersion = 1;
+  EXPECT_EQ(check(plan), "plan format version 1.1 is not supported: the plan "
+                         "was written in format 1.x by an older sglc; "
+                         "recompile it with this sglc (this runtime reads "
+                         "format 2.0)");
 }
 
 TEST(PlanVerifier, EmptyProgramName) {
@@ -60,7 +69,7 @@ TEST(PlanVerifier, EmptyProgramName) {
 TEST(PlanVerifier, DuplicateProgramName) {
   Plan plan = fullPlan();
   plan.programs.push_back(plan.programs[1]);
-  EXPECT_EQ(check(plan), "program 'tool' (#3): duplicate program name, first "
+  EXPECT_EQ(check(plan), "program 'tool' (#4): duplicate program name, first "
                          "defined as program #1");
 }
 
@@ -77,7 +86,7 @@ TEST(PlanVerifier, DuplicateArgumentName) {
 TEST(PlanVerifier, NumSlotsMismatch) {
   EXPECT_EQ(check(planOf({"a"}, {gen(1)}, {}, 3)),
             "program 'p': num_slots is 3 but the program has 1 arguments and "
-            "1 gen/select steps (expected 2)");
+            "1 gen/select/loop steps (expected 2)");
 }
 
 TEST(PlanVerifier, AppendSlotOutOfRange) {
@@ -149,9 +158,9 @@ TEST(PlanVerifier, UnknownRole) {
 
 TEST(PlanVerifier, UnknownStepKind) {
   Step odd = text("x");
-  odd.kind = static_cast<Step::Kind>(6);
+  odd.kind = static_cast<Step::Kind>(10);
   EXPECT_EQ(check(planOf({}, {odd})),
-            "program 'p', step 0: unknown step kind 6");
+            "program 'p', step 0: unknown step kind 10");
 }
 
 TEST(PlanVerifier, CaptureSlotOutOfRange) {
@@ -207,6 +216,7 @@ TEST(PlanVerifier, NamesInMessagesAreEscapedAndShortened) {
   EXPECT_EQ(check(plan), "program 'p': duplicate argument name 'a\\x0ab'");
   plan.programs[0].args = {};
   plan.programs[0].numSlots = 0;
+  plan.programs[0].slotTypes = {};
   plan.programs[0].name = std::string(100, 'n');
   plan.programs.push_back(plan.programs[0]);
   EXPECT_EQ(check(plan), "program '" + std::string(64, 'n') +
@@ -218,6 +228,296 @@ TEST(PlanVerifier, MessageNamesSourceLocation) {
   EXPECT_EQ(check(planOf({}, {text("x"), at(append(3), "a.sgl", 4, 7)})),
             "program 'p', step 1 (a.sgl:4:7): append reads slot 3, which is "
             "out of range (num_slots is 0)");
+}
+
+// --- Types and arguments ---
+
+TEST(PlanVerifier, SlotTypesMatchNumSlots) {
+  Plan plan = planOf({"a"}, {gen(1)});
+  plan.programs[0].slotTypes.pop_back();
+  EXPECT_EQ(check(plan), "program 'p': slot_types has 1 entry but num_slots "
+                         "is 2");
+  plan = planOf({"a", "b"}, {}, {}, 1);
+  EXPECT_EQ(check(plan), "program 'p': num_slots is 1 but the program has 2 "
+                         "arguments");
+}
+
+TEST(PlanVerifier, TypesAreWellFormed) {
+  Plan plan = planOf({}, {gen(0)});
+  ValueType &type = plan.programs[0].slotTypes[0];
+  type = ValueType{ValueType::Kind::List, {}};
+  EXPECT_EQ(check(plan), "program 'p': the type of slot 0 is a list with 0 "
+                         "element types (expected 1)");
+  type = ValueType{ValueType::Kind::Int, {strType()}};
+  EXPECT_EQ(check(plan), "program 'p': the type of slot 0 is int with an "
+                         "element type (only a list has one)");
+  type = typeOf(static_cast<ValueType::Kind>(9));
+  EXPECT_EQ(check(plan), "program 'p': the type of slot 0 has an unknown "
+                         "kind 9");
+  type = strType();
+  for (uint32_t i = 1; i < kMaxTypeDepth; ++i)
+    type = ValueType::list(type);
+  EXPECT_EQ(typeName(type).size(), 3 + 2 * (kMaxTypeDepth - 1));
+  EXPECT_EQ(check(plan), "program 'p', step 0: gen writes slot 0 of type " +
+                             typeName(type) + " (expected str)");
+  type = ValueType::list(type);
+  EXPECT_EQ(check(plan), "program 'p': the type of slot 0 nests lists deeper "
+                         "than 256 levels");
+}
+
+TEST(PlanVerifier, ArgumentTypesAndDefaults) {
+  auto withArg = [](Arg a) {
+    return check(planWith(programOf("p", {std::move(a)}, {})));
+  };
+  EXPECT_EQ(withArg(arg("n", intType(), integer(3))), "<ok>");
+  EXPECT_EQ(withArg(arg("x", numberType(), integer(3))), "<ok>");
+  EXPECT_EQ(withArg(arg("x", numberType(), number(0.5))), "<ok>");
+  EXPECT_EQ(withArg(arg("b", boolType(), boolean(false))), "<ok>");
+  EXPECT_EQ(withArg(arg("l", strListType(), listOf({}))), "<ok>");
+  EXPECT_EQ(withArg(arg("l", ValueType::list(strListType()),
+                        listOf({listOf({str("a")})}))),
+            "<ok>");
+  EXPECT_EQ(withArg(arg("j", jsonType())),
+            "program 'p', argument 'j': an argument cannot be of type json "
+            "(only str, int, number, bool and lists of them)");
+  EXPECT_EQ(withArg(arg("n", intType(), number(1.5))),
+            "program 'p', argument 'n': the default is not a constant int (a "
+            "literal, or a list of them)");
+  EXPECT_EQ(withArg(arg("l", strListType(), listOf({integer(1)}))),
+            "program 'p', argument 'l': the default is not a constant str (a "
+            "literal, or a list of them)");
+  EXPECT_EQ(withArg(arg("s", strType(), slotRef(0))),
+            "program 'p', argument 's': the default is not a constant str (a "
+            "literal, or a list of them)");
+  EXPECT_EQ(withArg(arg("x", numberType(), number(INFINITY))),
+            "program 'p', argument 'x': the default is a number that is not "
+            "finite");
+  Program p = programOf("p", {arg("n", intType())}, {});
+  p.slotTypes[0] = strType();
+  EXPECT_EQ(check(planWith(p)), "program 'p', argument 'n': its type is int "
+                                "but its slot 0 is a str");
+}
+
+// --- Blocks, sites and loops ---
+
+TEST(PlanVerifier, ControlFlowPlansPass) {
+  EXPECT_EQ(check(planWith(controlProgram())), "<ok>");
+}
+
+TEST(PlanVerifier, EachKindHoldsItsBlocks) {
+  Plan plan = planOf({}, {ifStep(boolean(true), {text("a")})});
+  plan.programs[0].body.steps[0].blocks.pop_back();
+  EXPECT_EQ(check(plan), "program 'p', step 0: if holds 1 block (expected 2)");
+  plan = planOf({}, {forRange(0, integer(0), integer(2), {})});
+  plan.programs[0].body.steps[0].blocks.push_back(Block{});
+  EXPECT_EQ(check(plan),
+            "program 'p', step 0: for_range holds 2 blocks (expected 1)");
+  plan = planOf({}, {text("x")});
+  plan.programs[0].body.steps[0].blocks.push_back(Block{});
+  EXPECT_EQ(check(plan), "program 'p', step 0: text holds 1 block (expected "
+                         "0)");
+}
+
+TEST(PlanVerifier, SitesNumberTheStepsInPreOrder) {
+  Plan plan =
+      planOf({}, {ifStep(boolean(true), {text("a")}, {text("b")}), text("c")});
+  const Program &p = plan.programs[0];
+  EXPECT_EQ(p.body.steps[0].blocks[1].steps[0].site, 2u);
+  EXPECT_EQ(p.body.steps[1].site, 3u);
+  EXPECT_EQ(p.numSites, 4u);
+  plan.programs[0].body.steps[0].blocks[1].steps[0].site = 3;
+  EXPECT_EQ(check(plan), "program 'p', step 0/else/0: text has site 3, "
+                         "expected 2 (sites number the steps in pre-order)");
+  plan = planOf({}, {text("a")});
+  plan.programs[0].numSites = 2;
+  EXPECT_EQ(check(plan), "program 'p': num_sites is 2 but the program has 1 "
+                         "step");
+}
+
+TEST(PlanVerifier, BreakOnlyInsideALoop) {
+  EXPECT_EQ(check(planOf({}, {ifStep(boolean(true), {breakStep()})})),
+            "program 'p', step 0/then/0: break outside a loop");
+  EXPECT_EQ(
+      check(planOf({}, {forRange(0, integer(0), integer(3),
+                                 {ifStep(boolean(true), {breakStep()})})})),
+      "<ok>");
+}
+
+TEST(PlanVerifier, BlocksNestAtMost256Deep) {
+  auto nested = [](uint32_t levels) {
+    std::vector<Step> steps = {text("x")};
+    for (uint32_t i = 0; i < levels; ++i)
+      steps = {ifStep(boolean(true), std::move(steps))};
+    return planOf({}, std::move(steps));
+  };
+  EXPECT_EQ(check(nested(kMaxBlockDepth)), "<ok>");
+  std::string message = check(nested(kMaxBlockDepth + 1));
+  EXPECT_NE(message.find("blocks nest deeper than 256 levels"),
+            std::string::npos)
+      << message;
+}
+
+TEST(PlanVerifier, LoopVariables) {
+  // A for_range binds an int; its bounds cannot read its own variable, its
+  // body can.
+  Plan plan = planOf({}, {forRange(0, integer(0), integer(3), {append(0)})});
+  EXPECT_EQ(check(plan), "<ok>");
+  plan.programs[0].slotTypes[0] = strType();
+  EXPECT_EQ(check(plan), "program 'p', step 0: for_range writes slot 0 of "
+                         "type str (expected int)");
+  EXPECT_EQ(check(planOf({}, {forRange(0, integer(0), slotRef(0), {})})),
+            "program 'p', step 0: for_range reads slot 0, which is not "
+            "written before this step");
+  EXPECT_EQ(check(planOf({"a"}, {forEach(1, slotRef(1), {})})),
+            "program 'p', step 0: for_each reads slot 1, which is not "
+            "written before this step");
+  EXPECT_EQ(check(planOf({"a"}, {gen(1), forEach(1, listOf({}), {})})),
+            "program 'p', step 1: for_each writes slot 1, which is already "
+            "written");
+}
+
+TEST(PlanVerifier, SelectWritesAStr) {
+  Plan plan = planOf({}, {select(0, {"a"})});
+  plan.programs[0].slotTypes[0] = intType();
+  EXPECT_EQ(check(plan), "program 'p', step 0: select writes slot 0 of type "
+                         "int (expected str)");
+}
+
+// --- Expressions ---
+
+TEST(PlanVerifier, ExpressionArity) {
+  EXPECT_EQ(check(planOf({}, {append(op(K::Add, {integer(1)}))})),
+            "program 'p', step 0: add has 1 operand (expected 2)");
+  EXPECT_EQ(check(planOf({}, {append(op(K::Len, {str("a"), str("b")}))})),
+            "program 'p', step 0: len has 2 operands (expected 1)");
+  EXPECT_EQ(check(planOf({}, {append(op(K::Not, {}))})),
+            "program 'p', step 0: not has 0 operands (expected 1)");
+  Expr lit = str("a");
+  lit.operands = {str("b")};
+  EXPECT_EQ(check(planOf({}, {append(lit)})),
+            "program 'p', step 0: literal has 1 operand (expected 0)");
+  EXPECT_EQ(check(planOf({}, {append(listOf({}))})), "<ok>");
+  // Operands are checked too, at any depth.
+  EXPECT_EQ(
+      check(planOf({}, {ifStep(op(K::Not, {op(K::Eq, {integer(1)})}), {})})),
+      "program 'p', step 0: eq has 1 operand (expected 2)");
+}
+
+TEST(PlanVerifier, ExpressionKindsAndLiterals) {
+  Expr odd = integer(1);
+  odd.kind = static_cast<Expr::Kind>(40);
+  EXPECT_EQ(check(planOf({}, {append(odd)})),
+            "program 'p', step 0: unknown expression kind 40");
+  Expr list = integer(1);
+  list.literal.kind = ValueType::Kind::List;
+  EXPECT_EQ(check(planOf({}, {append(list)})),
+            "program 'p', step 0: a literal of kind 4 (only str, int, number "
+            "and bool)");
+  EXPECT_EQ(check(planOf({}, {append(number(NAN))})),
+            "program 'p', step 0: a number literal that is not finite");
+}
+
+TEST(PlanVerifier, ExpressionReads) {
+  EXPECT_EQ(check(planOf({}, {append(op(K::Add, {str("a"), slotRef(4)}))})),
+            "program 'p', step 0: append reads slot 4, which is out of range "
+            "(num_slots is 0)");
+  EXPECT_EQ(check(planOf({}, {append(output(0))})),
+            "program 'p', step 0: append reads the output of capture 0, but "
+            "the program has 0 captures");
+  // A slot written in one branch may be read later (the runtime reports a
+  // read of a slot that was not set).
+  EXPECT_EQ(check(planOf({}, {ifStep(boolean(true), {gen(0)}), append(0)})),
+            "<ok>");
+}
+
+TEST(PlanVerifier, ExpressionsNestAtMost256Deep) {
+  auto nested = [](uint32_t depth) {
+    Expr e = integer(1);
+    for (uint32_t i = 1; i < depth; ++i)
+      e = op(K::Neg, {std::move(e)});
+    return planOf({}, {append(std::move(e))});
+  };
+  EXPECT_EQ(check(nested(kMaxExprDepth)), "<ok>");
+  EXPECT_EQ(check(nested(kMaxExprDepth + 1)),
+            "program 'p', step 0: expressions nest deeper than 256 levels");
+}
+
+// --- Captures in loops ---
+
+TEST(PlanVerifier, CaptureDepthCountsTheLoopsAroundItsWriter) {
+  Plan plan =
+      planOf({},
+             {forRange(0, integer(0), integer(2),
+                       {forRange(1, integer(0), integer(2), {gen(2)})})},
+             {{"g", 2}, {"i", 0}});
+  EXPECT_EQ(plan.programs[0].captures[0].depth, 2u);
+  EXPECT_EQ(plan.programs[0].captures[1].depth, 1u);
+  EXPECT_EQ(check(plan), "<ok>");
+  plan.programs[0].captures[0].depth = 1;
+  EXPECT_EQ(check(plan), "program 'p', capture 0 'g': depth is 1 but slot 2 "
+                         "is written inside 2 loops (expected 2)");
+}
+
+TEST(PlanVerifier, BodyCapturesListExactlyTheCapturesOfTheBody) {
+  Plan plan =
+      planOf({"a"}, {forRange(1, integer(0), integer(2), {gen(2)}), gen(3)},
+             {{"g", 2}, {"a", 0}, {"h", 3}});
+  Step &loop = plan.programs[0].body.steps[0];
+  EXPECT_EQ(loop.bodyCaptures, (std::vector<uint32_t>{0}));
+  EXPECT_EQ(check(plan), "<ok>");
+  loop.bodyCaptures = {};
+  EXPECT_EQ(check(plan), "program 'p', step 0: for_range body_captures does "
+                         "not list capture 0 'g', which is made in its body");
+  loop.bodyCaptures = {0, 2};
+  EXPECT_EQ(check(plan), "program 'p', step 0: for_range body_captures lists "
+                         "capture 2 'h', which is not made in its body");
+  loop.bodyCaptures = {0, 0};
+  EXPECT_EQ(check(plan), "program 'p', step 0: for_range body_captures lists "
+                         "capture 0 'g' twice");
+  Plan two = planOf({}, {forRange(0, integer(0), integer(2), {gen(1)})},
+                    {{"g", 1}, {"i", 0}});
+  two.programs[0].body.steps[0].bodyCaptures = {1, 0};
+  EXPECT_EQ(check(two), "program 'p', step 0: for_range body_captures lists "
+                        "capture 0 after capture 1 (it lists them in "
+                        "increasing order)");
+  loop.bodyCaptures = {7};
+  EXPECT_EQ(check(plan), "program 'p', step 0: for_range body_captures lists "
+                         "capture 7, but the program has 3 captures");
+}
+
+// --- Roles in blocks ---
+
+TEST(PlanVerifier, AMessageClosesInTheBlockThatOpensIt) {
+  EXPECT_EQ(check(planOf({}, {ifStep(boolean(true),
+                                     {roleBegin(Role::User), text("x")})})),
+            "program 'p', step 0/then/0: the 'user' message is not closed "
+            "before the end of its block (missing role_end)");
+  EXPECT_EQ(check(planOf({}, {roleBegin(Role::User),
+                              ifStep(boolean(true), {roleEnd(Role::User)}),
+                              roleEnd(Role::User)})),
+            "program 'p', step 1/then/0: role_end 'user' closes the message "
+            "opened at step 0, outside this block (a message closes in the "
+            "block that opens it)");
+  // Messages around and inside loops are fine.
+  EXPECT_EQ(
+      check(planOf(
+          {},
+          {roleBegin(Role::User),
+           forRange(0, integer(0), integer(2), {text("x"), breakStep()}),
+           roleEnd(Role::User),
+           forRange(1, integer(0), integer(2),
+                    {roleBegin(Role::User), text("q"), roleEnd(Role::User)})})),
+      "<ok>");
+}
+
+TEST(PlanVerifier, BreakCannotLeaveAMessageOpen) {
+  EXPECT_EQ(check(planOf({}, {forRange(0, integer(0), integer(2),
+                                       {roleBegin(Role::User),
+                                        ifStep(boolean(true), {breakStep()}),
+                                        roleEnd(Role::User)})})),
+            "program 'p', step 0/body/1/then/0: break leaves the 'user' "
+            "message opened at step 0/body/0 open (close it before the "
+            "break)");
 }
 
 } // namespace

@@ -6,6 +6,54 @@
 
 namespace sgl::runtime::plan::test {
 
+/// A valid program using every control-flow step kind, every expression
+/// kind, every literal kind, typed arguments with and without defaults and
+/// captures inside loops.
+inline Program controlProgram() {
+  using K = Expr::Kind;
+  std::vector<Arg> args = {
+      arg("items", strListType(), listOf({str("a"), str("b")})),
+      arg("n", intType(), integer(3)),
+      arg("ratio", numberType(), number(0.5)),
+      arg("flag", boolType(), boolean(true)),
+      arg("name"),
+  };
+  // Slots: 0-4 the arguments; 5 the item, 6 a gen, 7 the index, 8 a
+  // select, 9 the letter.
+  Expr everything = listOf({
+      op(K::Neg, {slotRef(1)}),
+      op(K::Sub, {slotRef(1), integer(1)}),
+      op(K::Mul, {slotRef(1), integer(2)}),
+      op(K::Div, {slotRef(1), integer(2)}),
+      op(K::Mod, {slotRef(1), integer(2)}),
+      op(K::Ne, {slotRef(1), integer(1)}),
+      op(K::Le, {slotRef(1), integer(1)}),
+      op(K::Gt, {slotRef(2), number(0.25)}),
+      op(K::Ge, {slotRef(1), integer(0)}),
+      op(K::In, {str("a"), slotRef(0)}),
+      op(K::Or, {slotRef(3), boolean(false)}),
+      op(K::Len, {slotRef(4)}),
+      at(op(K::Index, {slotRef(0), integer(0)}), "control.sgl", 12, 8),
+      output(0),
+  });
+  std::vector<Step> steps = {
+      text("Items:"),
+      at(forEach(5, slotRef(0),
+                 {append(op(K::Add, {slotRef(5), str(" ")})),
+                  ifStep(op(K::Eq, {slotRef(5), str("stop")}),
+                         {at(breakStep(), "control.sgl", 4, 7)}, {gen(6)})}),
+         "control.sgl", 2, 1),
+      forRange(7, integer(0), op(K::Add, {slotRef(1), integer(1)}),
+               {ifStep(op(K::And, {op(K::Lt, {slotRef(7), integer(2)}),
+                                   op(K::Not, {slotRef(3)})}),
+                       {select(8, {"x", "y"})}),
+                forEach(9, listOf({str("p"), str("q")}), {append(9)})}),
+      append(everything),
+  };
+  return programOf("control", std::move(args), std::move(steps),
+                   {{"answers", 6}, {"picks", 8}, {"letters", 9}, {"name", 4}});
+}
+
 /// A valid plan using every step kind, every role and every optional field.
 inline Plan fullPlan() {
   GenParams all;
@@ -18,9 +66,8 @@ inline Plan fullPlan() {
 
   Program chat;
   chat.name = "chat";
-  chat.args = {"question", "topic"};
-  chat.numSlots = 5;
-  chat.steps = {
+  chat.args = strArgs({"question", "topic"});
+  chat.body.steps = {
       at(roleBegin(Role::System), "chat.sgl", 2, 3),
       text("You are helpful. \xc3\xa9\xe2\x82\xac"),
       roleEnd(Role::System),
@@ -38,32 +85,26 @@ inline Plan fullPlan() {
       gen(4),
   };
   chat.captures = {{"answer", 2}, {"pick", 3}, {"question", 0}, {"tail", 4}};
+  completeProgram(chat);
 
   GenParams some;
   some.maxTokens = 8;
-  Program tool;
-  tool.name = "tool";
-  tool.numSlots = 1;
-  tool.steps = {text("x"), gen(0, some)};
-  tool.captures = {{"out", 0}};
+  Program tool = programOf("tool", {}, {text("x"), gen(0, some)}, {{"out", 0}});
 
   Program empty;
   empty.name = "empty";
 
   Plan plan;
   plan.producer = "sglc test";
-  plan.programs = {chat, tool, empty};
+  plan.programs = {chat, tool, empty, controlProgram()};
   return plan;
 }
 
 /// A small valid plan with one program.
 inline Plan smallPlan() {
-  Program greet;
-  greet.name = "greet";
-  greet.args = {"name"};
-  greet.numSlots = 2;
-  greet.steps = {text("Hello, "), append(0), gen(1)};
-  greet.captures = {{"reply", 1}};
+  Program greet =
+      programOf("greet", strArgs({"name"}),
+                {text("Hello, "), append(0), gen(1)}, {{"reply", 1}});
   Plan plan;
   plan.producer = "test";
   plan.programs = {greet};

@@ -14,25 +14,34 @@ include "sgl/SGLTypes.td"
 //===----------------------------------------------------------------------===//
 
 def SGL_ProgramOp : SGL_Op<"program", [Symbol, IsolatedFromAbove]> {
-  let summary = "a prompt program: string arguments in, captures out";
+  let summary = "a prompt program: typed arguments in, captures out";
   let description = [{
-    A named program. `args` lists the names of its string arguments, which
-    the body reads with `sgl.arg`. The body is one block whose only argument
-    is the empty prompt context; it ends with `sgl.yield` of the final
-    context. Capture names (`sgl.capture`) are unique within a program.
+    A named program. `args` lists the names of its arguments, which the
+    body reads with `sgl.arg`; `arg_types` gives their types (absent: all
+    `!sgl.str`) and `arg_defaults` their defaults (a literal attribute, or
+    `unit` for none; absent: none). Argument types are `!sgl.str`,
+    `!sgl.int`, `!sgl.number`, `!sgl.bool` and `!sgl.list<!sgl.str>`; a
+    default is a string, `i64`, `f64` or boolean attribute, or an array of
+    strings, of the argument's type. The body is one block whose only
+    argument is the empty prompt context; it ends with `sgl.yield` of the
+    final context. Capture names (`sgl.capture`) are unique within a
+    program, and every `sgl.read` and `sgl.collected` names one of them
+    with its type (one level of list per loop left, for `sgl.collected`).
 
     ```mlir
-    sgl.program @ask args ["q"] {
+    sgl.program @ask args ["q", "n"] attributes {arg_defaults = [unit, 3], arg_types = [!sgl.str, !sgl.int]} {
     ^bb0(%c0: !sgl.ctx):
-      %q = sgl.arg "q"
-      %c1 = sgl.append %c0, %q
-      %c2, %a = sgl.gen %c1 {max_tokens = 64 : i64}
-      sgl.capture "a", %a
+      %q = sgl.arg "q" : !sgl.str
+      %c1 = sgl.append %c0, %q : !sgl.str
+      %c2, %a = sgl.gen %c1 {max_tokens = 64 : i64} : !sgl.str
+      sgl.capture "a", %a : !sgl.str
       sgl.yield %c2
     }
     ```
   }];
-  let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$arg_names);
+  let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$arg_names,
+                       OptionalAttr<TypeArrayAttr>:$arg_types,
+                       OptionalAttr<ArrayAttr>:$arg_defaults);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name `args` $arg_names attr-dict-with-keyword $body";
   let hasRegionVerifier = 1;
@@ -50,6 +59,16 @@ def SGL_ProgramOp : SGL_Op<"program", [Symbol, IsolatedFromAbove]> {
     /// Linear in the number of arguments: code that looks up every
     /// `sgl.arg` of a program builds a map once instead.
     int64_t lookupArgument(::llvm::StringRef name);
+    /// The type of argument `index` (`!sgl.str` without `arg_types`).
+    ::mlir::Type getArgType(size_t index);
+
+  private:
+    /// Every sgl.read and sgl.collected names one of `captures` with a type
+    /// its value can have there.
+    ::mlir::LogicalResult verifyCaptureReads(
+        const ::llvm::DenseMap<::mlir::StringAttr, CaptureOp> &captures);
+
+  public:
   }];
 }
 
@@ -61,21 +80,17 @@ def SGL_ArgOp : SGL_Op<"arg", [Pure]> {
   let summary = "read a program argument";
   let description = [{
     The value of the enclosing program's argument `name`, which must be one
-    of the program's `args`.
+    of the program's `args`, of its type.
 
     ```mlir
-    %q = sgl.arg "question"
+    %q = sgl.arg "question" : !sgl.str
+    %n = sgl.arg "n" : !sgl.int
     ```
   }];
   let arguments = (ins StrAttr:$name);
-  let results = (outs SGL_StrType:$value);
-  let assemblyFormat = "$name attr-dict";
+  let results = (outs SGL_AnyValue:$value);
+  let assemblyFormat = "$name attr-dict `:` type($value)";
   let hasVerifier = 1;
-  let builders = [
-    OpBuilder<(ins "::llvm::StringRef":$name), [{
-      build($_builder, $_state, StrType::get($_builder.getContext()), name);
-    }]>
-  ];
 }
 
 //===----------------------------------------------------------------------===//
@@ -108,19 +123,20 @@ def SGL_TextOp : SGL_Op<"text", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def SGL_AppendOp : SGL_Op<"append", [Pure]> {
-  let summary = "append a string value to the prompt";
+  let summary = "append a value to the prompt as text";
   let description = [{
-    Appends the run-time string `value` (an argument or a captured result)
-    to the context. (DESIGN.md sketched this as `sgl.concat`; `append` says
-    what it does: the context grows, no new string is formed.)
+    Appends the run-time `value` (an argument, a capture, an expression) to
+    the context as text: a string as it is, an int in decimal, a number as
+    the shortest text that reads back as it, a bool as `true`/`false`, a
+    list as JSON, a json_schema capture as the text the model wrote.
 
     ```mlir
-    %c2 = sgl.append %c1, %q
+    %c2 = sgl.append %c1, %q : !sgl.str
     ```
   }];
-  let arguments = (ins SGL_CtxType:$ctx, SGL_StrType:$value);
+  let arguments = (ins SGL_CtxType:$ctx, SGL_AnyValue:$value);
   let results = (outs SGL_CtxType:$next_ctx);
-  let assemblyFormat = "$ctx `,` $value attr-dict";
+  let assemblyFormat = "$ctx `,` $value attr-dict `:` type($value)";
   let builders = [
     OpBuilder<(ins "::mlir::Value":$ctx, "::mlir::Value":$value), [{
       build($_builder, $_state, CtxType::get($_builder.getContext()), ctx, value);
@@ -137,35 +153,29 @@ def SGL_RoleOp : SGL_Op<"role", [SingleBlock, RecursiveMemoryEffects]> {
   let description = [{
     The body is the content of one chat message of `role`. Its block takes
     the context at the start of the message and yields the context at its
-    end; the op returns the context after the message is closed. Strings
-    produced inside the message that are used after it (for example a
-    generated answer interpolated into a later turn) are yielded after the
-    context and returned as extra results. Roles do not nest.
+    end; the op returns the context after the message is closed. A capture
+    made inside the message is read after it with `sgl.read`. Roles do not
+    nest.
 
     ```mlir
-    %c1, %a = sgl.role assistant %c0 -> !sgl.str {
+    %c1 = sgl.role assistant %c0 {
     ^bb0(%m0: !sgl.ctx):
-      %m1, %ans = sgl.gen %m0 {max_tokens = 256 : i64}
-      sgl.capture "a", %ans
-      sgl.yield %m1, %ans : !sgl.str
+      %m1, %ans = sgl.gen %m0 {max_tokens = 256 : i64} : !sgl.str
+      sgl.capture "a", %ans : !sgl.str
+      sgl.yield %m1
     }
     ```
   }];
   let arguments = (ins SGL_RoleAttr:$role, SGL_CtxType:$ctx);
-  let results = (outs SGL_CtxType:$next_ctx, Variadic<SGL_StrType>:$values);
+  let results = (outs SGL_CtxType:$next_ctx);
   let regions = (region SizedRegion<1>:$body);
-  let assemblyFormat = [{
-    $role $ctx (`->` type($values)^)? attr-dict-with-keyword $body
-  }];
+  let assemblyFormat = "$role $ctx attr-dict-with-keyword $body";
   let hasRegionVerifier = 1;
   let builders = [
     // Leaves the body region empty: the caller moves in a block that takes
-    // one `!sgl.ctx` and ends in `sgl.yield` of the context and
-    // `numValues` strings.
-    OpBuilder<(ins "Role":$role, "::mlir::Value":$ctx, "unsigned":$numValues), [{
-      ::mlir::MLIRContext *context = $_builder.getContext();
-      ::llvm::SmallVector<::mlir::Type> valueTypes(numValues, StrType::get(context));
-      build($_builder, $_state, CtxType::get(context), valueTypes, role, ctx);
+    // one `!sgl.ctx` and ends in `sgl.yield` of the context.
+    OpBuilder<(ins "Role":$role, "::mlir::Value":$ctx), [{
+      build($_builder, $_state, CtxType::get($_builder.getContext()), role, ctx);
     }]>
   ];
 }
@@ -189,10 +199,12 @@ def SGL_GenOp : SGL_Op<"gen"> {
     front end has checked that it compiles. A gen has at most one, and no
     `stop` strings with it: the constraint decides where the output ends.
 
+    The result is a `!sgl.str`, or a `!sgl.json` under `json_schema`.
+
     ```mlir
-    %c1, %s = sgl.gen %c0 {max_tokens = 128 : i64, stop = ["\n"], temperature = 0.7 : f64}
-    %c2, %n = sgl.gen %c1 {max_tokens = 8 : i64, regex = "[0-9]{3}"}
-    %c3, %p = sgl.gen %c2 {json_schema = "{\"type\": \"integer\"}"}
+    %c1, %s = sgl.gen %c0 {max_tokens = 128 : i64, stop = ["\n"], temperature = 0.7 : f64} : !sgl.str
+    %c2, %n = sgl.gen %c1 {max_tokens = 8 : i64, regex = "[0-9]{3}"} : !sgl.str
+    %c3, %p = sgl.gen %c2 {json_schema = "{\"type\": \"integer\"}"} : !sgl.json
     ```
   }];
   let arguments = (ins SGL_CtxType:$ctx,
@@ -204,14 +216,15 @@ def SGL_GenOp : SGL_Op<"gen"> {
                        OptionalAttr<I64Attr>:$seed,
                        OptionalAttr<StrAttr>:$regex,
                        OptionalAttr<StrAttr>:$json_schema);
-  let results = (outs SGL_CtxType:$next_ctx, SGL_StrType:$generated);
-  let assemblyFormat = "$ctx attr-dict";
+  let results = (outs SGL_CtxType:$next_ctx,
+                   AnyTypeOf<[SGL_StrType, SGL_JsonType]>:$generated);
+  let assemblyFormat = "$ctx attr-dict `:` type($generated)";
   let hasVerifier = 1;
   let builders = [
     // Sampling parameters are set afterwards with the attribute setters.
-    OpBuilder<(ins "::mlir::Value":$ctx), [{
+    OpBuilder<(ins "::mlir::Value":$ctx, "::mlir::Type":$resultType), [{
       ::mlir::MLIRContext *context = $_builder.getContext();
-      build($_builder, $_state, CtxType::get(context), StrType::get(context), ctx,
+      build($_builder, $_state, CtxType::get(context), resultType, ctx,
             nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
             nullptr);
     }]>
@@ -256,12 +269,14 @@ def SGL_CaptureOp : SGL_Op<"capture"> {
     program's result is a JSON object of its captures. Names are unique
     within a program (checked by `sgl.program`).
 
+    Inside a loop the output is a list of the value of every iteration.
+
     ```mlir
-    sgl.capture "answer", %s
+    sgl.capture "answer", %s : !sgl.str
     ```
   }];
-  let arguments = (ins StrAttr:$name, SGL_StrType:$value);
-  let assemblyFormat = "$name `,` $value attr-dict";
+  let arguments = (ins StrAttr:$name, AnyTypeOf<[SGL_StrType, SGL_JsonType]>:$value);
+  let assemblyFormat = "$name `,` $value attr-dict `:` type($value)";
 }
 
 //===----------------------------------------------------------------------===//
@@ -269,26 +284,284 @@ def SGL_CaptureOp : SGL_Op<"capture"> {
 //===----------------------------------------------------------------------===//
 
 def SGL_YieldOp : SGL_Op<"yield", [Pure, Terminator, ReturnLike,
-                                    ParentOneOf<["ProgramOp", "RoleOp"]>]> {
-  let summary = "end a program or a chat message";
+    ParentOneOf<["ProgramOp", "RoleOp", "IfOp", "ForOp", "ForRangeOp"]>]> {
+  let summary = "end a program, a message, an arm or a loop body";
   let description = [{
-    Terminates the body of `sgl.program` or `sgl.role` with the final
-    context. In a role body it also yields the strings the role returns,
-    matching the role's extra results; a program yields only the context.
+    Terminates a region of `sgl.program`, `sgl.role`, `sgl.if`, `sgl.for`
+    or `sgl.for_range` with the context at its end.
 
     ```mlir
     sgl.yield %c3
-    sgl.yield %m1, %ans : !sgl.str
     ```
   }];
-  let arguments = (ins SGL_CtxType:$ctx, Variadic<SGL_StrType>:$values);
-  let assemblyFormat = "$ctx (`,` $values^ `:` type($values))? attr-dict";
+  let arguments = (ins SGL_CtxType:$ctx);
+  let assemblyFormat = "$ctx attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
+// Values: constants, lists, operators, reads
+//===----------------------------------------------------------------------===//
+
+def SGL_ConstOp : SGL_Op<"const", [Pure]> {
+  let summary = "a constant value";
+  let description = [{
+    A string, integer (`i64`), number (`f64`) or boolean attribute as a
+    value of the matching type.
+
+    ```mlir
+    %s = sgl.const "calculator" -> !sgl.str
+    %n = sgl.const 3 -> !sgl.int
+    ```
+  }];
+  let arguments = (ins AnyAttr:$value);
+  let results = (outs AnyTypeOf<[SGL_StrType, SGL_IntType, SGL_NumberType,
+                                 SGL_BoolType]>:$result);
+  // A `:` after an attribute would read as the attribute's own type.
+  let assemblyFormat = "$value attr-dict `->` type($result)";
   let hasVerifier = 1;
+}
+
+def SGL_ListOp : SGL_Op<"list", [Pure]> {
+  let summary = "a list of values";
+  let description = [{
+    The list of `items`, all of the result's element type.
+
+    ```mlir
+    %l = sgl.list %a, %b : !sgl.str, !sgl.str -> !sgl.list<!sgl.str>
+    ```
+  }];
+  let arguments = (ins Variadic<SGL_AnyValue>:$items);
+  let results = (outs SGL_ListType:$result);
+  let assemblyFormat = [{
+    ($items^ `:` type($items))? attr-dict `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def SGL_BinaryOp : SGL_Op<"binary", [Pure]> {
+  let summary = "an arithmetic, comparison, membership or logic operator";
+  let description = [{
+    `add sub mul div mod` on ints and numbers (`add` also concatenates two
+    strings), `eq ne lt le gt ge` comparisons, `in` (the left operand is an
+    item of the right list) and `and`/`or` on bools. The front end has
+    checked the operand types; the plan evaluates `and`/`or` lazily, so the
+    right operand of `and` runs only when the left is true.
+
+    ```mlir
+    %b = sgl.binary eq %tool, %calc : !sgl.str, !sgl.str -> !sgl.bool
+    ```
+  }];
+  let arguments = (ins SGL_BinaryKindAttr:$kind, SGL_AnyValue:$lhs,
+                       SGL_AnyValue:$rhs);
+  let results = (outs SGL_AnyValue:$result);
+  let assemblyFormat = [{
+    $kind $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+}
+
+def SGL_NotOp : SGL_Op<"not", [Pure]> {
+  let summary = "logical negation";
+  let description = [{
+    ```mlir
+    %nb = sgl.not %b
+    ```
+  }];
+  let arguments = (ins SGL_BoolType:$operand);
+  let results = (outs SGL_BoolType:$result);
+  let assemblyFormat = "$operand attr-dict";
   let builders = [
-    OpBuilder<(ins "::mlir::Value":$ctx), [{
-      build($_builder, $_state, ctx, ::mlir::ValueRange());
+    OpBuilder<(ins "::mlir::Value":$operand), [{
+      build($_builder, $_state, BoolType::get($_builder.getContext()), operand);
     }]>
   ];
+}
+
+def SGL_NegOp : SGL_Op<"neg", [Pure, AllTypesMatch<["operand", "result"]>]> {
+  let summary = "arithmetic negation";
+  let description = [{
+    ```mlir
+    %m = sgl.neg %n : !sgl.int
+    ```
+  }];
+  let arguments = (ins AnyTypeOf<[SGL_IntType, SGL_NumberType]>:$operand);
+  let results = (outs AnyTypeOf<[SGL_IntType, SGL_NumberType]>:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand)";
+}
+
+def SGL_IndexOp : SGL_Op<"index", [Pure]> {
+  let summary = "an item of a list (or of a JSON value)";
+  let description = [{
+    Item `index` of `base`; an index past the end (or below 0) is an error
+    when the program runs.
+
+    ```mlir
+    %x = sgl.index %l, %i : !sgl.list<!sgl.str>, !sgl.int -> !sgl.str
+    ```
+  }];
+  let arguments = (ins AnyTypeOf<[SGL_ListType, SGL_JsonType]>:$base,
+                       AnyTypeOf<[SGL_IntType, SGL_StrType]>:$index);
+  let results = (outs SGL_AnyValue:$result);
+  let assemblyFormat = [{
+    $base `,` $index attr-dict `:` type($base) `,` type($index) `->` type($result)
+  }];
+}
+
+def SGL_FieldOp : SGL_Op<"field", [Pure]> {
+  let summary = "a member of a JSON object";
+  let description = [{
+    ```mlir
+    %t = sgl.field %summary "title"
+    ```
+  }];
+  let arguments = (ins SGL_JsonType:$base, StrAttr:$name);
+  let results = (outs SGL_JsonType:$result);
+  let assemblyFormat = "$base $name attr-dict";
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$base, "::llvm::StringRef":$name), [{
+      build($_builder, $_state, JsonType::get($_builder.getContext()), base, name);
+    }]>
+  ];
+}
+
+def SGL_LenOp : SGL_Op<"len", [Pure]> {
+  let summary = "the length of a string (in characters) or a list";
+  let description = [{
+    ```mlir
+    %n = sgl.len %l : !sgl.list<!sgl.str>
+    ```
+  }];
+  let arguments = (ins AnyTypeOf<[SGL_StrType, SGL_ListType, SGL_JsonType]>:$operand);
+  let results = (outs SGL_IntType:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand)";
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$operand), [{
+      build($_builder, $_state, IntType::get($_builder.getContext()), operand);
+    }]>
+  ];
+}
+
+def SGL_ReadOp : SGL_Op<"read"> {
+  let summary = "read a capture made in another region";
+  let description = [{
+    The current value of capture `name` where the capture's own value does
+    not dominate the read: after the `sgl.role` or `sgl.if` it was made in.
+    The front end has checked that every path to the read sets it. Not
+    `Pure`: it reads what the program has captured so far.
+
+    ```mlir
+    %a = sgl.read "answer" : !sgl.str
+    ```
+  }];
+  let arguments = (ins StrAttr:$name);
+  let results = (outs AnyTypeOf<[SGL_StrType, SGL_JsonType]>:$value);
+  let assemblyFormat = "$name attr-dict `:` type($value)";
+}
+
+def SGL_CollectedOp : SGL_Op<"collected"> {
+  let summary = "the values a capture took in a loop";
+  let description = [{
+    After the loops capture `name` was made in (and inside the outer ones
+    it shares with the read), the list of its value in every iteration:
+    one level of list per loop left, `null`-free only where every iteration
+    reached the capture.
+
+    ```mlir
+    %all = sgl.collected "thought" : !sgl.list<!sgl.str>
+    ```
+  }];
+  let arguments = (ins StrAttr:$name);
+  let results = (outs SGL_ListType:$value);
+  let assemblyFormat = "$name attr-dict `:` qualified(type($value))";
+}
+
+//===----------------------------------------------------------------------===//
+// Control flow
+//===----------------------------------------------------------------------===//
+
+def SGL_IfOp : SGL_Op<"if", [RecursiveMemoryEffects]> {
+  let summary = "run one of two regions";
+  let description = [{
+    Runs `then` when `condition` is true and `else` otherwise. Each region
+    is one block whose one argument is the op's `ctx`; the context leaves
+    through the block's `sgl.yield` as the op's result, or through a
+    `sgl.break` out of an enclosing loop.
+
+    ```mlir
+    %c2 = sgl.if %b, %c1 {
+    ^bb0(%t: !sgl.ctx):
+      %t1 = sgl.text %t "yes"
+      sgl.yield %t1
+    } else {
+    ^bb0(%e: !sgl.ctx):
+      sgl.yield %e
+    }
+    ```
+  }];
+  let arguments = (ins SGL_BoolType:$condition, SGL_CtxType:$ctx);
+  let results = (outs SGL_CtxType:$next_ctx);
+  let regions = (region SizedRegion<1>:$thenRegion, SizedRegion<1>:$elseRegion);
+  let assemblyFormat = "$condition `,` $ctx $thenRegion `else` $elseRegion attr-dict";
+  let hasRegionVerifier = 1;
+}
+
+def SGL_ForOp : SGL_Op<"for", [RecursiveMemoryEffects]> {
+  let summary = "run a region once per item of a list";
+  let description = [{
+    The body's block takes the context and the item; it ends with
+    `sgl.yield` of the context for the next iteration, or leaves the loop
+    early through a `sgl.break` (possibly nested in `sgl.if`). The result is
+    the context after the last iteration.
+
+    ```mlir
+    %c2 = sgl.for %c1, %items : !sgl.list<!sgl.str> {
+    ^bb0(%c: !sgl.ctx, %item: !sgl.str):
+      %c3 = sgl.append %c, %item : !sgl.str
+      sgl.yield %c3
+    }
+    ```
+  }];
+  let arguments = (ins SGL_CtxType:$ctx,
+                       AnyTypeOf<[SGL_ListType, SGL_JsonType]>:$items);
+  let results = (outs SGL_CtxType:$next_ctx);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$ctx `,` $items `:` type($items) $body attr-dict";
+  let hasRegionVerifier = 1;
+}
+
+def SGL_ForRangeOp : SGL_Op<"for_range", [RecursiveMemoryEffects]> {
+  let summary = "run a region once per integer of a half-open range";
+  let description = [{
+    Runs the body for each `i` in `[first, end)` (none when `end <= first`);
+    the body's block takes the context and `i`, as in `sgl.for`.
+
+    ```mlir
+    %c2 = sgl.for_range %c1, %zero, %n {
+    ^bb0(%c: !sgl.ctx, %i: !sgl.int):
+      sgl.yield %c
+    }
+    ```
+  }];
+  let arguments = (ins SGL_CtxType:$ctx, SGL_IntType:$first, SGL_IntType:$end);
+  let results = (outs SGL_CtxType:$next_ctx);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$ctx `,` $first `,` $end $body attr-dict";
+  let hasRegionVerifier = 1;
+}
+
+def SGL_BreakOp : SGL_Op<"break", [Terminator]> {
+  let summary = "leave the innermost loop";
+  let description = [{
+    Ends the innermost enclosing `sgl.for` or `sgl.for_range` with `ctx` as
+    its result; it may sit in `sgl.if` regions inside the loop body, not in
+    a `sgl.role`.
+
+    ```mlir
+    sgl.break %t1
+    ```
+  }];
+  let arguments = (ins SGL_CtxType:$ctx);
+  let assemblyFormat = "$ctx attr-dict";
+  let hasVerifier = 1;
 }
 
 #endif // SGL_OPS_TD
