@@ -236,6 +236,12 @@ private:
   void dump(const GenConstraint &constraint, unsigned depth) {
     if (constraint.kind == GenConstraint::Kind::None)
       return;
+    if (constraint.fromType) {
+      line(depth) << "Constraint type " << constraint.text
+                  << ", shortest output " << constraint.shortestBytes
+                  << " bytes\n";
+      return;
+    }
     line(depth) << "Constraint "
                 << (constraint.kind == GenConstraint::Kind::Regex
                         ? "regex"

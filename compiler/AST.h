@@ -31,9 +31,15 @@ struct Type {
   };
   Kind kind = Kind::Error;
   std::vector<Type> element;
+  /// Json: the record type (a Record TypeExpr of the module's AST) the
+  /// value has when a typed gen made it, so its fields have types; null
+  /// for JSON of any shape.
+  const struct TypeExpr *record = nullptr;
 
-  static Type of(Kind kind) { return Type{kind, {}}; }
-  static Type list(Type element) { return Type{Kind::List, {element}}; }
+  static Type of(Kind kind) { return Type{kind, {}, nullptr}; }
+  static Type list(Type element) {
+    return Type{Kind::List, {element}, nullptr};
+  }
   bool isNumeric() const { return kind == Kind::Int || kind == Kind::Number; }
   bool operator==(const Type &) const = default;
 };
@@ -161,6 +167,8 @@ struct GenConstraint {
   std::string text;
   /// The file a schema came from, as written in the source ("" inline).
   std::string schemaPath;
+  /// The schema was made from the gen's type (`gen x: T`).
+  bool fromType = false;
   /// The option's value, where its diagnostics point.
   SourceRange valueRange;
   /// The fewest bytes of an output the constraint accepts.
@@ -176,6 +184,10 @@ struct GenParams {
   std::optional<int64_t> topK;
   std::optional<int64_t> seed;
   GenConstraint constraint;
+  std::optional<double> minP;
+  std::optional<double> repetitionPenalty;
+  std::optional<double> frequencyPenalty;
+  std::optional<double> presencePenalty;
 };
 
 enum class Role { System, User, Assistant };
@@ -212,12 +224,52 @@ struct AppendStmt : Stmt {
   Expr value;
 };
 
+struct TypeField;
+
+/// A type of a typed gen, as written: `str(max_len: 40)`, `"a" | "b"`,
+/// `[T](max_len: 3)`, `{ field: T }` or the name of a `type`.
+struct TypeExpr {
+  enum class Kind {
+    Named,    ///< `name` with `bounds`: str, int, number, bool or a type
+    Literals, ///< a union of the string `literals`
+    List,     ///< [element[0]] with `bounds`
+    Record,   ///< { fields }
+  };
+  Kind kind = Kind::Named;
+  std::string name;
+  std::vector<std::string> literals;
+  std::vector<TypeExpr> element;
+  std::vector<TypeField> fields;
+  /// The options in parentheses after a name or a list type.
+  std::vector<GenOption> bounds;
+  SourceRange range;
+};
+
+/// `name: T` or `name?: T` in a record.
+struct TypeField {
+  std::string name;
+  bool optional = false;
+  TypeExpr type;
+  SourceRange range;
+};
+
+/// `type Name { field: T, ... }`.
+struct TypeDecl {
+  std::string name;
+  SourceRange nameRange;
+  /// The fields, as a Record type.
+  TypeExpr record;
+  SourceRange range;
+};
+
 /// `gen name(option: value, ...)`: generate text and capture it as `name`.
 struct GenStmt : Stmt {
   GenStmt() : Stmt(Kind::Gen) {}
   static bool classof(const Stmt *s) { return s->kind() == Kind::Gen; }
   std::string name;
   SourceRange nameRange;
+  /// `gen name: T`: the type the output is JSON of (at most one).
+  std::vector<TypeExpr> type;
   std::vector<GenOption> options;
   /// Filled by Sema from `options`.
   GenParams params;
@@ -341,6 +393,7 @@ struct Program {
 
 struct Module {
   std::vector<Program> programs;
+  std::vector<TypeDecl> types;
 };
 
 /// Prints the AST as an indented tree, one node per line with its

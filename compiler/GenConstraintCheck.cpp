@@ -87,11 +87,17 @@ public:
 
   void check() {
     if (const GenOption *stop = findOption(gen_, "stop")) {
-      diags_.error(stop->nameRange,
-                   std::string("a gen with a '") + option_->name +
-                       "' constraint cannot have 'stop': the constraint "
-                       "decides where the output ends");
-      diags_.note(option_->nameRange, "the constraint is here");
+      if (constraint_.fromType) {
+        diags_.error(stop->nameRange, "a typed gen cannot have 'stop': its "
+                                      "type decides where the output ends");
+        diags_.note(constraint_.valueRange, "the type is here");
+      } else {
+        diags_.error(stop->nameRange,
+                     std::string("a gen with a '") + option_->name +
+                         "' constraint cannot have 'stop': the constraint "
+                         "decides where the output ends");
+        diags_.note(option_->nameRange, "the constraint is here");
+      }
     }
     Expected<std::shared_ptr<rc::Constraint>> compiled =
         constraint_.kind == GenConstraint::Kind::Regex ? compileRegex()
@@ -120,6 +126,15 @@ private:
   }
 
   Expected<std::shared_ptr<rc::Constraint>> compileSchema() {
+    if (constraint_.fromType) {
+      // The schema is made from a checked type, so only the engine's limits
+      // (its size, its states) or a type no value has can refuse it.
+      auto compiled = rc::compileJsonSchema(constraint_.text);
+      if (!compiled)
+        diags_.error(constraint_.valueRange, "this type cannot be generated: " +
+                                                 compiled.error().message);
+      return compiled;
+    }
     std::string origin;
     if (!isInlineSchema(constraint_.text)) {
       constraint_.schemaPath = constraint_.text;
@@ -154,13 +169,16 @@ private:
     diags_.warning(
         maxTokens->value.range,
         "the shortest output this " +
-            std::string(constraint_.kind == GenConstraint::Kind::Regex
+            std::string(constraint_.fromType ? "type"
+                        : constraint_.kind == GenConstraint::Kind::Regex
                             ? "regex"
                             : "JSON Schema") +
             " accepts is " + std::to_string(constraint_.shortestBytes) +
             " bytes; max_tokens " + std::to_string(*gen_.params.maxTokens) +
             " may cut it off");
-    diags_.note(option_->value.range, "the constraint is here");
+    diags_.note(constraint_.valueRange, constraint_.fromType
+                                            ? "the type is here"
+                                            : "the constraint is here");
   }
 
   GenStmt &gen_;

@@ -20,6 +20,8 @@ enum class OptionType {
   Integer,
   Temperature,
   Probability,
+  /// A 32-bit float in a range (min_p, the penalties).
+  Number,
   StopList,
   Constraint
 };
@@ -33,9 +35,17 @@ struct OptionSpec {
   int64_t min = 0;
   int64_t max = 0;
   std::optional<int64_t> GenParams::*field = nullptr;
+  /// Number options: the range [low, high], (low, high] when lowOpen, as
+  /// messages write it, and the GenParams field.
+  double low = 0;
+  double high = 0;
+  bool lowOpen = false;
+  const char *range = nullptr;
+  std::optional<double> GenParams::*number = nullptr;
 };
 
 constexpr int64_t kMaxU32 = std::numeric_limits<uint32_t>::max();
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 constexpr OptionSpec kOptions[] = {
     {"max_tokens", OptionType::Integer, GenConstraint::Kind::None, 1,
@@ -46,6 +56,32 @@ constexpr OptionSpec kOptions[] = {
     // uint32 in the plan.
     {"top_k", OptionType::Integer, GenConstraint::Kind::None, 0, kMaxU32,
      &GenParams::topK},
+    // vLLM's ranges (vllm/sampling_params.py, SamplingParams._verify_args).
+    {.name = "min_p",
+     .type = OptionType::Number,
+     .low = 0,
+     .high = 1,
+     .range = "in [0, 1]",
+     .number = &GenParams::minP},
+    {.name = "repetition_penalty",
+     .type = OptionType::Number,
+     .low = 0,
+     .high = kInfinity,
+     .lowOpen = true,
+     .range = "greater than 0",
+     .number = &GenParams::repetitionPenalty},
+    {.name = "frequency_penalty",
+     .type = OptionType::Number,
+     .low = -2,
+     .high = 2,
+     .range = "in [-2, 2]",
+     .number = &GenParams::frequencyPenalty},
+    {.name = "presence_penalty",
+     .type = OptionType::Number,
+     .low = -2,
+     .high = 2,
+     .range = "in [-2, 2]",
+     .number = &GenParams::presencePenalty},
     // uint64 in the plan; integer literals stop at INT64_MAX.
     {"seed", OptionType::Integer, GenConstraint::Kind::None, 0,
      std::numeric_limits<int64_t>::max(), &GenParams::seed},
@@ -98,6 +134,33 @@ bool checkFloat32(const GenOption &option, double number,
   return true;
 }
 
+/// Whether `number` is in the range of `spec`.
+bool inRange(const OptionSpec &spec, double number) {
+  return (spec.lowOpen ? number > spec.low : number >= spec.low) &&
+         number <= spec.high;
+}
+
+void checkNumber(const GenOption &option, const OptionSpec &spec,
+                 GenParams &params, DiagnosticEngine &diags) {
+  double number;
+  if (!asNumber(option.value, number))
+    return typeError(diags, option, "a number");
+  if (!inRange(spec, number))
+    return diags.error(option.value.range,
+                       "option '" + option.name + "' must be " + spec.range);
+  if (!checkFloat32(option, number, diags))
+    return;
+  // The bounds are floats, so narrowing can only take a value out of range
+  // by rounding it onto an open bound: a tiny penalty onto 0.
+  if (!inRange(spec, static_cast<float>(number)))
+    return diags.error(option.value.range,
+                       "option '" + option.name + "' must be " + spec.range +
+                           "; it is stored as a 32-bit float, in which this "
+                           "value is 0");
+  // -0 is 0.
+  params.*spec.number = number == 0 ? 0.0 : number;
+}
+
 void checkInteger(const GenOption &option, const OptionSpec &spec,
                   GenParams &params, DiagnosticEngine &diags) {
   const OptionValue &value = option.value;
@@ -135,6 +198,8 @@ void checkOption(const GenOption &option, const OptionSpec &spec,
   switch (spec.type) {
   case OptionType::Integer:
     return checkInteger(option, spec, params, diags);
+  case OptionType::Number:
+    return checkNumber(option, spec, params, diags);
   case OptionType::Temperature: {
     double number;
     if (!asNumber(value, number))
@@ -195,7 +260,9 @@ void checkOption(const GenOption &option, const OptionSpec &spec,
 } // namespace
 
 const char *genOptionNames() {
-  return "max_tokens, stop, temperature, top_p, top_k, seed, regex, "
+  return "max_tokens, stop, temperature, top_p, top_k, min_p, "
+         "repetition_penalty, frequency_penalty, presence_penalty, seed, "
+         "regex, "
          "json_schema";
 }
 
@@ -218,6 +285,14 @@ void checkGenOptions(GenStmt &gen, DiagnosticEngine &diags) {
       continue;
     }
     if (spec->type == OptionType::Constraint) {
+      if (gen.params.constraint.fromType) {
+        diags.error(option.nameRange,
+                    "gen " + quoteSource(gen.name) +
+                        " has a type, which is its constraint; it takes no '" +
+                        option.name + "'");
+        diags.note(gen.params.constraint.valueRange, "the type is here");
+        continue;
+      }
       if (constraint) {
         diags.error(option.nameRange,
                     "gen " + quoteSource(gen.name) + " has two constraints, '" +

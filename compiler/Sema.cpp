@@ -12,6 +12,7 @@
 #include "compiler/Sema.h"
 #include "compiler/ExprTypes.h"
 #include "compiler/GenOptions.h"
+#include "compiler/TypeSchema.h"
 
 #include <algorithm>
 #include <map>
@@ -26,8 +27,9 @@ using Assigned = std::vector<bool>;
 
 class ProgramChecker {
 public:
-  ProgramChecker(Program &program, DiagnosticEngine &diags)
-      : program_(program), diags_(diags) {}
+  ProgramChecker(Program &program, const TypeTable &types,
+                 DiagnosticEngine &diags)
+      : program_(program), types_(types), diags_(diags) {}
 
   void check() {
     const unsigned errorsBefore = diags_.errorCount();
@@ -264,6 +266,8 @@ private:
       return listType(expr);
     case Expr::Kind::Call:
       return callType(expr);
+    case Expr::Kind::Field:
+      return fieldType(expr);
     default:
       break;
     }
@@ -304,6 +308,25 @@ private:
       }
     }
     return Type::list(element);
+  }
+
+  /// A field of a typed gen's record has the field's type; of other JSON,
+  /// JSON.
+  Type fieldType(Expr &expr) {
+    Type base = typeOf(expr.operands[0]);
+    if (base.kind == Type::Kind::Error)
+      return base;
+    if (base.kind == Type::Kind::Json && base.record) {
+      if (std::optional<Type> field = types_.fieldType(*base.record, expr.name))
+        return *field;
+      diags_.error(expr.opRange,
+                   "the record has no field " + quoteSource(expr.name));
+      return Type::of(Type::Kind::Error);
+    }
+    ExprTypeResult result = operatorType(expr, {base});
+    if (!result.error.empty())
+      diags_.error(result.at, result.error);
+    return result.type;
   }
 
   Type callType(Expr &expr) {
@@ -405,10 +428,7 @@ private:
     } else if (auto *append = dynCast<AppendStmt>(&stmt)) {
       typeOf(append->value);
     } else if (auto *gen = dynCast<GenStmt>(&stmt)) {
-      checkGenOptions(*gen, diags_);
-      Type type = gen->params.constraint.kind == GenConstraint::Kind::JsonSchema
-                      ? Type::of(Type::Kind::Json)
-                      : Type::of(Type::Kind::Str);
+      Type type = checkGen(*gen);
       addCapture(gen->name, gen->nameRange, type, gen->captureIndex);
     } else if (auto *select = dynCast<SelectStmt>(&stmt)) {
       checkSelect(*select);
@@ -422,6 +442,27 @@ private:
       return checkBreak(stmt);
     }
     return Flow::Continues;
+  }
+
+  /// Checks a gen's options and type; returns the type of its capture.
+  Type checkGen(GenStmt &gen) {
+    if (gen.type.empty()) {
+      checkGenOptions(gen, diags_);
+      return gen.params.constraint.kind == GenConstraint::Kind::JsonSchema
+                 ? Type::of(Type::Kind::Json)
+                 : Type::of(Type::Kind::Str);
+    }
+    // `gen x: T` is a json_schema gen whose schema is T's.
+    const TypeExpr &type = gen.type.front();
+    if (types_.checkGenType(gen)) {
+      GenConstraint &constraint = gen.params.constraint;
+      constraint.kind = GenConstraint::Kind::JsonSchema;
+      constraint.text = types_.schemaOf(type);
+      constraint.fromType = true;
+      constraint.valueRange = type.range;
+    }
+    checkGenOptions(gen, diags_);
+    return types_.valueType(type);
   }
 
   Flow checkRole(RoleStmt &role) {
@@ -550,6 +591,7 @@ private:
   };
 
   Program &program_;
+  const TypeTable &types_;
   DiagnosticEngine &diags_;
   /// Arguments and captures: names unique in the program.
   std::map<std::string, Declaration> scope_;
@@ -568,6 +610,7 @@ private:
 
 bool checkModule(Module &module, DiagnosticEngine &diags) {
   unsigned errorsBefore = diags.errorCount();
+  TypeTable types(module, diags);
   std::map<std::string, const Program *> programs;
   for (Program &program : module.programs) {
     if (diags.errorLimitReached())
@@ -578,7 +621,7 @@ bool checkModule(Module &module, DiagnosticEngine &diags) {
                   "redefinition of program " + quoteSource(program.name));
       diags.note(it->second->nameRange, "previous definition is here");
     }
-    ProgramChecker(program, diags).check();
+    ProgramChecker(program, types, diags).check();
   }
   return diags.errorCount() == errorsBefore && !diags.errorLimitReached();
 }

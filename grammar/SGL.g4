@@ -9,7 +9,22 @@ parser grammar SGL;
 
 options { tokenVocab = SGLLexer; }
 
-file : programDecl* EOF ;
+file : (programDecl | typeDecl)* EOF ;
+
+// `type Name { field: T, optional?: T }`: a record type for typed gens.
+typeDecl : TYPE name=IDENT LBRACE typeFieldList? RBRACE ;
+typeFieldList : typeField (COMMA typeField)* COMMA? ;
+typeField : name=IDENT optional=QUESTION? COLON genType ;
+
+// The type of a typed gen: a union of string literals, or one atom. An
+// atom's options bound it: `str(max_len: 40)`, `int(min: 0)`, `[T](max_len: 3)`.
+genType : typeAtom (PIPE typeAtom)* ;
+typeAtom
+  : name=IDENT (LPAREN optionList? RPAREN)?      # namedTypeAtom
+  | stringLit                                    # literalTypeAtom
+  | LBRACK genType RBRACK (LPAREN optionList? RPAREN)?  # listTypeAtom
+  | LBRACE typeFieldList? RBRACE                     # recordTypeAtom
+  ;
 
 programDecl : PROGRAM name=IDENT LPAREN paramList? RPAREN block ;
 
@@ -27,7 +42,7 @@ block : LBRACE stmt* RBRACE ;
 stmt
   : stringLit                                    # textStmt
   | valueRef                                     # appendStmt
-  | GEN name=IDENT (LPAREN optionList? RPAREN)?  # genStmt
+  | GEN name=IDENT (COLON genType)? (LPAREN optionList? RPAREN)?  # genStmt
   | SELECT name=IDENT FROM choiceList            # selectStmt
   | role=(SYSTEM | USER | ASSISTANT) block       # roleStmt
   | IF expr block (ELSE IF expr block)* (ELSE elseBlock=block)?  # ifStmt

@@ -288,7 +288,8 @@ private:
     case Expr::Kind::List:
       return sd::ListOp::create(builder, where, toType(expr.type), operands);
     case Expr::Kind::Field:
-      return sd::FieldOp::create(builder, where, operands[0], expr.name);
+      return sd::FieldOp::create(builder, where, toType(expr.type), operands[0],
+                                 expr.name);
     case Expr::Kind::Index:
       return sd::IndexOp::create(builder, where, toType(expr.type), operands[0],
                                  operands[1]);
@@ -401,10 +402,8 @@ private:
     Location where = loc(stmt.range);
     const GenParams &params = stmt.params;
     const GenConstraint &constraint = params.constraint;
-    mlir::Type resultType =
-        constraint.kind == GenConstraint::Kind::JsonSchema
-            ? mlir::Type(sd::JsonType::get(builder.getContext()))
-            : mlir::Type(sd::StrType::get(builder.getContext()));
+    // A json_schema gen gives JSON; a typed one the type Sema gave it.
+    mlir::Type resultType = toType(program->captures[stmt.captureIndex].type);
     auto op = sd::GenOp::create(builder, where, ctx, resultType);
     if (params.maxTokens)
       op.setMaxTokensAttr(builder.getI64IntegerAttr(*params.maxTokens));
@@ -421,6 +420,17 @@ private:
       op.setTopKAttr(builder.getI64IntegerAttr(*params.topK));
     if (params.seed)
       op.setSeedAttr(builder.getI64IntegerAttr(*params.seed));
+    if (params.minP)
+      op.setMinPAttr(builder.getF64FloatAttr(*params.minP));
+    if (params.repetitionPenalty)
+      op.setRepetitionPenaltyAttr(
+          builder.getF64FloatAttr(*params.repetitionPenalty));
+    if (params.frequencyPenalty)
+      op.setFrequencyPenaltyAttr(
+          builder.getF64FloatAttr(*params.frequencyPenalty));
+    if (params.presencePenalty)
+      op.setPresencePenaltyAttr(
+          builder.getF64FloatAttr(*params.presencePenalty));
     if (constraint.kind == GenConstraint::Kind::Regex)
       op.setRegexAttr(builder.getStringAttr(constraint.text));
     if (constraint.kind == GenConstraint::Kind::JsonSchema)

@@ -417,6 +417,16 @@ private:
       step.gen.topK = static_cast<uint32_t>(attr.getInt());
     if (IntegerAttr attr = gen.getSeedAttr())
       step.gen.seed = static_cast<uint64_t>(attr.getInt());
+    if (auto minP = gen.getMinP())
+      step.gen.minP = static_cast<float>(minP->convertToDouble());
+    if (auto penalty = gen.getRepetitionPenalty())
+      step.gen.repetitionPenalty =
+          static_cast<float>(penalty->convertToDouble());
+    if (auto penalty = gen.getFrequencyPenalty())
+      step.gen.frequencyPenalty =
+          static_cast<float>(penalty->convertToDouble());
+    if (auto penalty = gen.getPresencePenalty())
+      step.gen.presencePenalty = static_cast<float>(penalty->convertToDouble());
     if (StringAttr regex = gen.getRegexAttr())
       step.gen.constraint = {plan::GenConstraint::Kind::Regex,
                              regex.getValue().str()};

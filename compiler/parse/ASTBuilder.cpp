@@ -13,6 +13,82 @@ using antlr::SGL;
 void ASTBuilder::build(SGL::FileContext *file, Module &module) {
   for (SGL::ProgramDeclContext *decl : file->programDecl())
     module.programs.push_back(buildProgram(decl));
+  for (SGL::TypeDeclContext *decl : file->typeDecl()) {
+    TypeDecl type;
+    type.name = decl->name->getText();
+    type.nameRange = map_.rangeOf(decl->name);
+    type.range = map_.rangeOf(decl);
+    type.record.kind = TypeExpr::Kind::Record;
+    type.record.range = type.range;
+    if (SGL::TypeFieldListContext *fields = decl->typeFieldList())
+      type.record.fields = buildFields(fields);
+    module.types.push_back(std::move(type));
+  }
+}
+
+std::vector<TypeField> ASTBuilder::buildFields(SGL::TypeFieldListContext *ctx) {
+  std::vector<TypeField> fields;
+  for (SGL::TypeFieldContext *f : ctx->typeField()) {
+    TypeField field;
+    field.name = f->name->getText();
+    field.optional = f->optional != nullptr;
+    field.range = map_.rangeOf(f->name);
+    field.type = buildGenType(f->genType());
+    fields.push_back(std::move(field));
+  }
+  return fields;
+}
+
+TypeExpr ASTBuilder::buildGenType(SGL::GenTypeContext *ctx) {
+  std::vector<SGL::TypeAtomContext *> atoms = ctx->typeAtom();
+  if (atoms.size() == 1)
+    return buildTypeAtom(atoms[0]);
+  // A union: Sema accepts one of string literals only.
+  TypeExpr type;
+  type.kind = TypeExpr::Kind::Literals;
+  type.range = map_.rangeOf(ctx);
+  for (SGL::TypeAtomContext *atom : atoms)
+    type.element.push_back(buildTypeAtom(atom));
+  return type;
+}
+
+TypeExpr ASTBuilder::buildTypeAtom(SGL::TypeAtomContext *ctx) {
+  TypeExpr type;
+  type.range = map_.rangeOf(ctx);
+  if (auto *named = dynamic_cast<SGL::NamedTypeAtomContext *>(ctx)) {
+    type.kind = TypeExpr::Kind::Named;
+    type.name = named->name->getText();
+    if (SGL::OptionListContext *options = named->optionList())
+      type.bounds = buildOptions(options);
+  } else if (auto *literal = dynamic_cast<SGL::LiteralTypeAtomContext *>(ctx)) {
+    type.kind = TypeExpr::Kind::Literals;
+    StringLiteral text = buildString(literal->stringLit());
+    if (!text.isConstant())
+      diags_.error(text.range, "a type's string must be constant");
+    type.literals.push_back(text.constantText());
+  } else if (auto *list = dynamic_cast<SGL::ListTypeAtomContext *>(ctx)) {
+    type.kind = TypeExpr::Kind::List;
+    type.element.push_back(buildGenType(list->genType()));
+    if (SGL::OptionListContext *options = list->optionList())
+      type.bounds = buildOptions(options);
+  } else if (auto *record = dynamic_cast<SGL::RecordTypeAtomContext *>(ctx)) {
+    type.kind = TypeExpr::Kind::Record;
+    if (SGL::TypeFieldListContext *fields = record->typeFieldList())
+      type.fields = buildFields(fields);
+  }
+  return type;
+}
+
+std::vector<GenOption> ASTBuilder::buildOptions(SGL::OptionListContext *ctx) {
+  std::vector<GenOption> options;
+  for (SGL::OptionContext *o : ctx->option()) {
+    GenOption option;
+    option.name = o->name->getText();
+    option.nameRange = map_.rangeOf(o->name);
+    option.value = buildOptionValue(o->optionValue());
+    options.push_back(std::move(option));
+  }
+  return options;
 }
 
 Program ASTBuilder::buildProgram(SGL::ProgramDeclContext *ctx) {
@@ -367,15 +443,10 @@ std::unique_ptr<Stmt> ASTBuilder::buildGen(SGL::GenStmtContext *ctx) {
   stmt->name = ctx->name->getText();
   stmt->nameRange = map_.rangeOf(ctx->name);
   stmt->range = map_.rangeOf(ctx);
-  if (SGL::OptionListContext *options = ctx->optionList()) {
-    for (SGL::OptionContext *o : options->option()) {
-      GenOption option;
-      option.name = o->name->getText();
-      option.nameRange = map_.rangeOf(o->name);
-      option.value = buildOptionValue(o->optionValue());
-      stmt->options.push_back(std::move(option));
-    }
-  }
+  if (SGL::GenTypeContext *type = ctx->genType())
+    stmt->type.push_back(buildGenType(type));
+  if (SGL::OptionListContext *options = ctx->optionList())
+    stmt->options = buildOptions(options);
   return stmt;
 }
 

@@ -27,6 +27,10 @@ private:
   std::unique_ptr<Stmt> buildIf(antlr::SGL::IfStmtContext *ctx);
   std::unique_ptr<Stmt> buildFor(antlr::SGL::ForStmtContext *ctx);
   TypeRef buildTypeRef(antlr::SGL::TypeExprContext *ctx);
+  std::vector<TypeField> buildFields(antlr::SGL::TypeFieldListContext *ctx);
+  TypeExpr buildGenType(antlr::SGL::GenTypeContext *ctx);
+  TypeExpr buildTypeAtom(antlr::SGL::TypeAtomContext *ctx);
+  std::vector<GenOption> buildOptions(antlr::SGL::OptionListContext *ctx);
   Expr buildExpr(antlr::SGL::ExprContext *ctx);
   Expr buildAdditive(antlr::SGL::AdditiveContext *ctx);
   Expr buildPostfix(antlr::SGL::PostfixExprContext *ctx);

@@ -1,6 +1,7 @@
 //===- ExprEval.cpp - Evaluates a plan expression -------------------------===//
 #include "runtime/engine/ExprEval.h"
 
+#include "runtime/engine/JsonValues.h"
 #include "runtime/support/MessageText.h"
 
 #include <nlohmann/json.hpp>
@@ -156,6 +157,11 @@ private:
   Expected<bool> equal(const Expr &expr, const Value &a, const Value &b);
   Expected<Value> order(const Expr &expr, const Value &a, const Value &b);
   Expected<Value> index(const Expr &expr, const Value &a, const Value &b);
+  /// A field of a JSON object (by a str) or an item of a JSON array (by an
+  /// int), as a program value.
+  Expected<Value> jsonIndex(const Expr &expr,
+                            const nlohmann::ordered_json &json,
+                            const Value &key);
   Expected<Value> logic(const Expr &expr);
 
   const ExprScope &scope_;
@@ -318,6 +324,8 @@ Expected<Value> Evaluator::order(const Expr &expr, const Value &a,
 
 Expected<Value> Evaluator::index(const Expr &expr, const Value &a,
                                  const Value &b) {
+  if (a.kind() == Kind::Json)
+    return jsonIndex(expr, a.json(), b);
   if (a.kind() != Kind::List || b.kind() != Kind::Int)
     return at(expr, std::string("indexing needs a list and an int, not ") +
                         kindName(a.kind()) + " and " + kindName(b.kind()));
@@ -331,6 +339,28 @@ Expected<Value> Evaluator::index(const Expr &expr, const Value &a,
                         std::to_string(list.size()) +
                         (list.size() == 1 ? " element" : " elements"));
   return list[static_cast<size_t>(i)];
+}
+
+Expected<Value> Evaluator::jsonIndex(const Expr &expr,
+                                     const nlohmann::ordered_json &json,
+                                     const Value &key) {
+  if (json.is_object() && key.kind() == Kind::Str) {
+    auto it = json.find(key.str());
+    if (it == json.end())
+      return at(expr, "the JSON object has no field " + quoted(key.str(), 40));
+    return jsonItemValue(*it);
+  }
+  if (json.is_array() && key.kind() == Kind::Int) {
+    const int64_t i = key.integer();
+    if (i < 0 || static_cast<uint64_t>(i) >= json.size())
+      return at(expr, "index " + std::to_string(i) +
+                          " is out of range for a JSON array of " +
+                          std::to_string(json.size()) +
+                          (json.size() == 1 ? " item" : " items"));
+    return jsonItemValue(json[static_cast<size_t>(i)]);
+  }
+  return at(expr, std::string("a JSON ") + json.type_name() +
+                      " cannot be indexed by " + withArticle(key.kind()));
 }
 
 Expected<Value> Evaluator::logic(const Expr &expr) {

@@ -1,6 +1,7 @@
 //===- ProgramInstance.cpp - One program run as a resumable state machine -===//
 #include "runtime/engine/ProgramInstance.h"
 
+#include "runtime/engine/JsonValues.h"
 #include "runtime/support/MessageText.h"
 #include "runtime/tokenizer/Utf8.h"
 
@@ -249,6 +250,10 @@ Status ProgramInstance::startLoop(const Step &s) {
     Expected<Value> list = evaluate(s.expr, *this, s.loc);
     if (!list)
       return list.error();
+    // A JSON array (a json_schema gen's output, or a part of one) runs over
+    // the values of its items.
+    if (list->kind() == Value::Kind::Json && list->json().is_array())
+      *list = jsonItemValue(list->json());
     if (list->kind() != Value::Kind::List)
       return makeError(formatLocation(s.expr.loc.line ? s.expr.loc : s.loc) +
                        ": for needs a list to run over, not " +
@@ -349,6 +354,14 @@ void ProgramInstance::beginGen(const Step &s) {
     sampling_.topP = *p.topP;
   if (p.topK)
     sampling_.topK = *p.topK;
+  if (p.minP)
+    sampling_.minP = *p.minP;
+  if (p.repetitionPenalty)
+    sampling_.repetitionPenalty = *p.repetitionPenalty;
+  if (p.frequencyPenalty)
+    sampling_.frequencyPenalty = *p.frequencyPenalty;
+  if (p.presencePenalty)
+    sampling_.presencePenalty = *p.presencePenalty;
   // The k-th run of this site: as in a straight-line program the first
   // time, then mixed with k, so that loop iterations sample differently.
   const uint32_t run = genRuns_[s.site]++;
@@ -383,6 +396,11 @@ void ProgramInstance::beginGen(const Step &s) {
     fail(pendingLabel() + frozen.error().message);
     return;
   }
+  // The penalties' prompt is the whole context; the gen samples at most
+  // max_tokens distinct ids of the vocabulary.
+  penalties_.start(
+      sampling_, *frozen,
+      std::min<size_t>(maxTokens_, model_.tokenizer().vocabSize()));
   state_ = State::NeedsGen;
 }
 
@@ -424,6 +442,7 @@ bool ProgramInstance::acceptToken(int32_t id, bool contextFull) {
     return true;
   }
   sampled_.push_back(id);
+  penalties_.addOutput(id);
   const size_t oldSize = out_.size();
   if (!tok.isSpecial(id))
     out_ += tok.tokenBytes(id);
@@ -503,7 +522,16 @@ void ProgramInstance::finishGen(FinishReason reason) {
     // beyond a double's range cannot be held.
     try {
       nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(capture);
-      value = Value::json(std::move(capture), std::move(parsed));
+      // A typed gen's slot is of the type its schema always gives.
+      Expected<Value> typed = genJsonValue(program_.slotTypes[pending_->slot],
+                                           capture, std::move(parsed));
+      if (!typed) {
+        fail(pendingLabel() + typed.error().message + ": " +
+             quoted(capture, 80));
+        sampled_.clear();
+        return;
+      }
+      value = typed.take();
     } catch (const nlohmann::json::exception &e) {
       fail(pendingLabel() + "its JSON output " + quoted(capture, 80) +
            " cannot be held as a JSON value: " + e.what());

@@ -87,6 +87,7 @@
 #include "runtime/engine/StopMatcher.h"
 #include "runtime/engine/Value.h"
 #include "runtime/plan/Plan.h"
+#include "runtime/sampling/Penalties.h"
 #include "runtime/sampling/Rng.h"
 #include "runtime/sampling/Sampler.h"
 #include "runtime/support/Expected.h"
@@ -147,6 +148,9 @@ public:
 
   // --- NeedsGen ---
   const SamplingParams &samplingParams() const { return sampling_; }
+  /// The pending gen's penalties over its context and its tokens so far;
+  /// apply them to the logits before sampling.
+  const TokenPenalties &penalties() const { return penalties_; }
   Rng &rng() { return rng_; }
   /// Tokens sampled so far by the pending gen.
   const std::vector<int32_t> &sampled() const { return sampled_; }
@@ -252,6 +256,7 @@ private:
   // The pending gen.
   const plan::Step *pending_ = nullptr;
   SamplingParams sampling_;
+  TokenPenalties penalties_;
   Rng rng_{0};
   uint32_t maxTokens_ = 0;
   std::set<int32_t> stopIds_;

@@ -461,6 +461,8 @@ bool Scheduler::buildBatch(StepBatch &batch) {
 void Scheduler::onSampled(Sequence &seq, std::span<float> logits) {
   ProgramInstance &inst = *seq.inst;
   const int64_t maxPositions = model_.model().config().maxPositions;
+  // vLLM's order: the penalties first, on the logits, greedy or not.
+  inst.penalties().apply(logits);
   int32_t id;
   if (inst.constrained()) {
     // The token sampled now and every later one need a position, except

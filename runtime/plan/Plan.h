@@ -23,9 +23,10 @@
 namespace sgl::runtime::plan {
 
 /// Format version written by this build. A reader accepts exactly this major
-/// version and any minor version up to kMinorVersion.
+/// version and any minor version up to kMinorVersion. 2.1 added min_p and
+/// the penalties to GenParams.
 inline constexpr uint16_t kMajorVersion = 2;
-inline constexpr uint16_t kMinorVersion = 0;
+inline constexpr uint16_t kMinorVersion = 1;
 /// FlatBuffers file identifier (bytes 4..8 of the file).
 inline constexpr const char kFileIdentifier[] = "SGLP";
 
@@ -159,6 +160,11 @@ struct GenParams {
   std::optional<uint32_t> topK;
   std::optional<uint64_t> seed;
   GenConstraint constraint;
+  // Format 2.1.
+  std::optional<float> minP;
+  std::optional<float> repetitionPenalty;
+  std::optional<float> frequencyPenalty;
+  std::optional<float> presencePenalty;
 
   bool operator==(const GenParams &) const = default;
 };

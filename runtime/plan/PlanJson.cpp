@@ -119,6 +119,14 @@ Json stepToJson(const Step &step) {
       out["top_k"] = *gen.topK;
     if (gen.seed)
       out["seed"] = *gen.seed;
+    if (gen.minP)
+      out["min_p"] = floatToJson(*gen.minP);
+    if (gen.repetitionPenalty)
+      out["repetition_penalty"] = floatToJson(*gen.repetitionPenalty);
+    if (gen.frequencyPenalty)
+      out["frequency_penalty"] = floatToJson(*gen.frequencyPenalty);
+    if (gen.presencePenalty)
+      out["presence_penalty"] = floatToJson(*gen.presencePenalty);
     if (gen.constraint.kind != GenConstraint::Kind::None)
       out[constraintKindName(gen.constraint.kind)] = gen.constraint.text;
     break;

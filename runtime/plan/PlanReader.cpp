@@ -213,6 +213,14 @@ public:
           static_cast<GenConstraint::Kind>(constraint->kind());
       out.constraint.text = str(constraint->text());
     }
+    if (auto v = gen.min_p())
+      out.minP = *v;
+    if (auto v = gen.repetition_penalty())
+      out.repetitionPenalty = *v;
+    if (auto v = gen.frequency_penalty())
+      out.frequencyPenalty = *v;
+    if (auto v = gen.presence_penalty())
+      out.presencePenalty = *v;
     return out;
   }
 

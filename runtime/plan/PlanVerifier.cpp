@@ -91,6 +91,18 @@ sgl::Status checkGenParams(const std::string &where, const GenParams &gen) {
     return makeError(where + ": gen temperature must be a finite number >= 0");
   if (gen.topP && !(*gen.topP > 0 && *gen.topP <= 1))
     return makeError(where + ": gen top_p must be in (0, 1]");
+  if (gen.minP && !(*gen.minP >= 0 && *gen.minP <= 1))
+    return makeError(where + ": gen min_p must be in [0, 1]");
+  if (gen.repetitionPenalty &&
+      !(std::isfinite(*gen.repetitionPenalty) && *gen.repetitionPenalty > 0))
+    return makeError(where +
+                     ": gen repetition_penalty must be a finite number > 0");
+  if (gen.frequencyPenalty &&
+      !(*gen.frequencyPenalty >= -2 && *gen.frequencyPenalty <= 2))
+    return makeError(where + ": gen frequency_penalty must be in [-2, 2]");
+  if (gen.presencePenalty &&
+      !(*gen.presencePenalty >= -2 && *gen.presencePenalty <= 2))
+    return makeError(where + ": gen presence_penalty must be in [-2, 2]");
   for (const std::string &stop : gen.stop)
     if (stop.empty())
       return makeError(where + ": gen stop strings must not be empty");
@@ -416,12 +428,12 @@ sgl::Status ProgramVerifier::checkStep(const Step &step, uint32_t level,
   case Step::Kind::Gen: {
     if (sgl::Status s = checkGenParams(where, step.gen); !s)
       return s;
-    const ValueType type{step.gen.constraint.kind ==
-                                 GenConstraint::Kind::JsonSchema
-                             ? ValueType::Kind::Json
-                             : ValueType::Kind::Str,
-                         {}};
-    return writeSlot(step, where, &type);
+    // A json_schema gen writes JSON, or the value type its schema always
+    // gives (a typed gen: int, [str], ...); any other gen a str.
+    if (step.gen.constraint.kind == GenConstraint::Kind::JsonSchema)
+      return writeSlot(step, where, nullptr);
+    const ValueType str;
+    return writeSlot(step, where, &str);
   }
   case Step::Kind::Select: {
     if (step.choices.empty())

@@ -41,7 +41,8 @@ stringsOrNull(FlatBufferBuilder &fbb, const std::vector<std::string> &v) {
 bool hasGenParams(const GenParams &gen) {
   return gen.maxTokens || !gen.stop.empty() || gen.temperature || gen.topP ||
          gen.topK || gen.seed ||
-         gen.constraint.kind != GenConstraint::Kind::None;
+         gen.constraint.kind != GenConstraint::Kind::None || gen.minP ||
+         gen.repetitionPenalty || gen.frequencyPenalty || gen.presencePenalty;
 }
 
 Offset<fb::GenConstraint> writeConstraint(FlatBufferBuilder &fbb,
@@ -72,6 +73,14 @@ Offset<fb::GenParams> writeGenParams(FlatBufferBuilder &fbb,
   if (gen.seed)
     b.add_seed(*gen.seed);
   b.add_constraint(constraint);
+  if (gen.minP)
+    b.add_min_p(*gen.minP);
+  if (gen.repetitionPenalty)
+    b.add_repetition_penalty(*gen.repetitionPenalty);
+  if (gen.frequencyPenalty)
+    b.add_frequency_penalty(*gen.frequencyPenalty);
+  if (gen.presencePenalty)
+    b.add_presence_penalty(*gen.presencePenalty);
   return b.Finish();
 }
 

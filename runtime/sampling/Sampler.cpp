@@ -148,9 +148,9 @@ double weightOf(double logit, double maxLogit, double temperature,
   return anyInfinite ? 1.0 : std::exp((logit - maxLogit) / temperature);
 }
 
-/// Without top-k and top-p: every usable id in id order and its weight;
-/// returns their sum (probability = weight / sum).
-double unfiltered(std::span<const float> logits, double temperature,
+/// Without top-k and top-p: every usable id that min-p keeps, in id order,
+/// and its weight; returns their sum (probability = weight / sum).
+double unfiltered(std::span<const float> logits, const SamplingParams &params,
                   std::vector<int32_t> &ids, std::vector<double> &weights) {
   double maxLogit = -std::numeric_limits<double>::infinity();
   ids.reserve(logits.size());
@@ -159,12 +159,42 @@ double unfiltered(std::span<const float> logits, double temperature,
     maxLogit = std::max(maxLogit, static_cast<double>(l));
   });
   weights.resize(ids.size());
+  // A weight is the token's probability over the most likely one's, which
+  // is what min-p bounds.
+  const bool minP = params.minP > 0;
+  size_t kept = 0;
   double sum = 0.0;
   for (size_t i = 0; i < ids.size(); ++i) {
-    weights[i] = weightOf(logits[ids[i]], maxLogit, temperature, anyInfinite);
-    sum += weights[i];
+    const double weight =
+        weightOf(logits[ids[i]], maxLogit, params.temperature, anyInfinite);
+    if (minP && !(weight >= params.minP))
+      continue;
+    ids[kept] = ids[i];
+    weights[kept++] = weight;
+    sum += weight;
   }
+  ids.resize(kept);
+  weights.resize(kept);
   return sum;
+}
+
+/// forEachUsable less the tokens min-p drops: those whose probability is
+/// below min_p times the largest (whose weight, probability over the
+/// largest, is below min_p).
+template <typename F>
+bool forEachKept(std::span<const float> logits, const SamplingParams &params,
+                 F f) {
+  if (!(params.minP > 0))
+    return forEachUsable(logits, f);
+  double maxLogit = -std::numeric_limits<double>::infinity();
+  const bool anyInfinite = forEachUsable(logits, [&](float l, int32_t) {
+    maxLogit = std::max(maxLogit, static_cast<double>(l));
+  });
+  forEachUsable(logits, [&](float l, int32_t id) {
+    if (weightOf(l, maxLogit, params.temperature, anyInfinite) >= params.minP)
+      f(l, id);
+  });
+  return anyInfinite;
 }
 
 /// How filtered() leaves its candidates. A draw walks them in id order
@@ -175,8 +205,8 @@ enum class Order {
   Ranked, ///< to be walked most likely first, but stored unsorted
 };
 
-/// top-k and top-p: the candidates left, with their final probabilities as
-/// weights, and in which order they are.
+/// min-p, top-k and top-p: the candidates left, with their final
+/// probabilities as weights, and in which order they are.
 std::vector<Candidate> filtered(std::span<const float> logits,
                                 const SamplingParams &params,
                                 const MoreLikely &moreLikely, Order &order) {
@@ -191,7 +221,7 @@ std::vector<Candidate> filtered(std::span<const float> logits,
     // vocabulary.
     size_t usable = 0;
     out.reserve(k);
-    anyInfinite = forEachUsable(logits, [&](float l, int32_t id) {
+    anyInfinite = forEachKept(logits, params, [&](float l, int32_t id) {
       const Candidate c{l, id, 1.0};
       if (++usable <= k) {
         out.push_back(c);
@@ -214,8 +244,9 @@ std::vector<Candidate> filtered(std::span<const float> logits,
     }
   } else {
     out.reserve(logits.size());
-    anyInfinite = forEachUsable(
-        logits, [&](float l, int32_t id) { out.push_back({l, id, 1.0}); });
+    anyInfinite = forEachKept(logits, params, [&](float l, int32_t id) {
+      out.push_back({l, id, 1.0});
+    });
   }
   if (out.empty())
     return out;
@@ -287,7 +318,7 @@ Distribution buildDistribution(std::span<const float> logits,
   if (!(params.topK > 0) && !(params.topP < 1.0f)) {
     // No top-k/top-p: the full vocabulary stays in id order (sorting 128k
     // entries per step would cost more than the draw it serves).
-    double sum = unfiltered(logits, params.temperature, dist.ids, dist.probs);
+    double sum = unfiltered(logits, params, dist.ids, dist.probs);
     for (double &p : dist.probs)
       p /= sum;
     return dist;
@@ -330,7 +361,7 @@ int32_t sampleToken(std::span<const float> logits, const SamplingParams &params,
     // As drawFrom(buildDistribution(...)), without the copies.
     std::vector<int32_t> ids;
     std::vector<double> weights;
-    const double sum = unfiltered(logits, params.temperature, ids, weights);
+    const double sum = unfiltered(logits, params, ids, weights);
     if (ids.empty())
       return argmax(logits);
     const double u = rng.uniform();

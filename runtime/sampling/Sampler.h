@@ -3,7 +3,13 @@
 // Turns a row of logits into one token id:
 //
 //   temperature == 0 ─▶ argmax (ties: lowest id)
-//   otherwise        ─▶ logits / T ─▶ top-k ─▶ softmax ─▶ top-p ─▶ draw
+//   otherwise        ─▶ logits / T ─▶ min-p ─▶ top-k ─▶ softmax ─▶ top-p
+//                    ─▶ draw
+//
+// vLLM's order (vllm/v1/sample/sampler.py): the repetition, frequency and
+// presence penalties come before all of this, on the logits, greedy or not
+// (TokenPenalties, Penalties.h); min-p, which never changes the argmax,
+// filters the whole vocabulary after temperature and before top-k and top-p.
 //
 // The candidate set is built deterministically (ties broken by id) and the
 // draw walks it in a fixed order with a portable generator (Rng.h), so a seed
@@ -15,7 +21,8 @@
 // first" that tracks probability mass, falling back to sorting a range only
 // past a depth limit), and sampleToken draws with the same selection instead
 // of sorting the candidates; only buildDistribution, which returns them
-// sorted, sorts the final candidate set.
+// sorted, sorts the final candidate set. min-p costs one pass for the
+// largest logit and one that drops the tokens under its bound.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_SAMPLING_SAMPLER_H
@@ -30,16 +37,23 @@
 namespace sgl::runtime {
 
 /// Sampling knobs of one gen. Defaults follow SGLang: T = 1, no top-k,
-/// no top-p.
+/// no top-p, no min-p, no penalties.
 struct SamplingParams {
   float temperature = 1.0f; ///< 0 (or less): greedy
   float topP = 1.0f;        ///< nucleus mass in (0, 1]; 1 = off
   uint32_t topK = 0;        ///< keep the k most likely; 0 = off
+  /// Keep the tokens whose probability (after temperature) is at least
+  /// min_p times the most likely one's, in [0, 1]; 0 = off.
+  float minP = 0.0f;
+  // The penalties, which TokenPenalties applies (Penalties.h).
+  float repetitionPenalty = 1.0f; ///< > 0; 1 = off
+  float frequencyPenalty = 0.0f;  ///< in [-2, 2]; 0 = off
+  float presencePenalty = 0.0f;   ///< in [-2, 2]; 0 = off
 };
 
 /// The tokens a draw can pick and their renormalized probabilities, most
 /// likely first (ties: lower id first); in id order when neither top-k nor
-/// top-p is on.
+/// top-p is on (min-p alone keeps the id order).
 struct Distribution {
   std::vector<int32_t> ids;
   std::vector<double> probs; // sums to 1
@@ -58,9 +72,10 @@ int32_t argmax(std::span<const float> logits);
 /// log softmax of `logits`, computed in double.
 std::vector<double> logSoftmax(std::span<const float> logits);
 
-/// The candidate set for non-greedy sampling: temperature, then top-k, then
-/// top-p over the sorted probabilities (the smallest prefix whose mass
-/// reaches top_p, at least one token).
+/// The candidate set for non-greedy sampling: temperature, then min-p (the
+/// tokens whose probability is at least min_p times the largest), then
+/// top-k, then top-p over the sorted probabilities (the smallest prefix
+/// whose mass reaches top_p, at least one token).
 Distribution buildDistribution(std::span<const float> logits,
                                const SamplingParams &params,
                                SamplingCost *cost = nullptr);

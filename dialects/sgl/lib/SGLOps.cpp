@@ -257,6 +257,25 @@ LogicalResult GenOp::verify() {
            << kMaxU32 << "], got " << attr.getInt();
   if (IntegerAttr attr = getSeedAttr(); attr && attr.getInt() < 0)
     return emitOpError("seed must be >= 0, got ") << attr.getInt();
+  if (auto minP = getMinP(); minP && !(minP->convertToDouble() >= 0.0 &&
+                                       minP->convertToDouble() <= 1.0))
+    return emitOpError("min_p must be in [0, 1], got ")
+           << minP->convertToDouble();
+  if (auto penalty = getRepetitionPenalty();
+      penalty && !(std::isfinite(penalty->convertToDouble()) &&
+                   penalty->convertToDouble() > 0.0))
+    return emitOpError("repetition_penalty must be > 0, got ")
+           << penalty->convertToDouble();
+  if (auto penalty = getFrequencyPenalty();
+      penalty && !(penalty->convertToDouble() >= -2.0 &&
+                   penalty->convertToDouble() <= 2.0))
+    return emitOpError("frequency_penalty must be in [-2, 2], got ")
+           << penalty->convertToDouble();
+  if (auto penalty = getPresencePenalty();
+      penalty && !(penalty->convertToDouble() >= -2.0 &&
+                   penalty->convertToDouble() <= 2.0))
+    return emitOpError("presence_penalty must be in [-2, 2], got ")
+           << penalty->convertToDouble();
   if (getRegexAttr() && getJsonSchemaAttr())
     return emitOpError("has both a regex and a json_schema constraint; a gen "
                        "takes at most one");
@@ -269,9 +288,10 @@ LogicalResult GenOp::verify() {
   if (StringAttr schema = getJsonSchemaAttr();
       schema && schema.getValue().empty())
     return emitOpError("json_schema must not be empty");
-  if (isa<JsonType>(getGenerated().getType()) != bool(getJsonSchemaAttr()))
-    return emitOpError("gives a '!sgl.json' exactly when it has a "
-                       "json_schema constraint");
+  if (!getJsonSchemaAttr() && !isa<StrType>(getGenerated().getType()))
+    return emitOpError("gives a '!sgl.str' unless it has a json_schema "
+                       "constraint, not ")
+           << getGenerated().getType();
   return success();
 }
 
@@ -288,6 +308,19 @@ LogicalResult SelectOp::verify() {
     if (!seen.insert(choice).second)
       return emitOpError("duplicate choice \"") << choice << "\"";
   }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// CaptureOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CaptureOp::verify() {
+  // The output is what the model chose: other values go into the prompt.
+  if (!getValue().getDefiningOp<GenOp>() &&
+      !getValue().getDefiningOp<SelectOp>())
+    return emitOpError("captures the result of an 'sgl.gen' or "
+                       "'sgl.select', not another value");
   return success();
 }
 

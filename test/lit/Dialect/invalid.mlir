@@ -285,22 +285,15 @@ sgl.program @empty_schema args [] {
 
 // -----
 
-// A gen's result is a '!sgl.json' exactly when it has a json_schema.
+// Only a json_schema gen gives other than a '!sgl.str' (a typed gen: the
+// value type of its schema).
 sgl.program @json_without_schema args [] {
 ^bb0(%c0: !sgl.ctx):
-  // expected-error @+1 {{'sgl.gen' op gives a '!sgl.json' exactly when it has a json_schema constraint}}
+  // expected-error @+1 {{'sgl.gen' op gives a '!sgl.str' unless it has a json_schema constraint, not '!sgl.json'}}
   %c1, %j = sgl.gen %c0 {max_tokens = 8 : i64} : !sgl.json
   sgl.yield %c1
 }
 
-// -----
-
-sgl.program @schema_gives_a_string args [] {
-^bb0(%c0: !sgl.ctx):
-  // expected-error @+1 {{'sgl.gen' op gives a '!sgl.json' exactly when it has a json_schema constraint}}
-  %c1, %s = sgl.gen %c0 {json_schema = "{}"} : !sgl.str
-  sgl.yield %c1
-}
 
 // -----
 
@@ -669,12 +662,12 @@ sgl.program @break_in_if_in_role_in_loop args ["items"] attributes {arg_types = 
 
 // -----
 
-// Captures are strings or JSON values (the program's output object);
+// Captures are what gens and selects give (the program's output object);
 // other values go into the prompt with sgl.append.
 sgl.program @capture_an_int args [] {
 ^bb0(%c0: !sgl.ctx):
   %n = sgl.const 1 -> !sgl.int
-  // expected-error @+1 {{'sgl.capture' op operand #0 must be a string value or a JSON value a json_schema gen wrote, but got '!sgl.int'}}
+  // expected-error @+1 {{'sgl.capture' op captures the result of an 'sgl.gen' or 'sgl.select', not another value}}
   sgl.capture "n", %n : !sgl.int
   sgl.yield %c0
 }

@@ -302,7 +302,7 @@ sgl.program @operators args ["a", "b", "x", "s", "items"] attributes {arg_types 
 // CHECK-NEXT:      sgl.yield %[[M1]]
 // CHECK-NEXT:    }
 // CHECK-NEXT:    %[[DOC:.+]] = sgl.read "doc" : !sgl.json
-// CHECK-NEXT:    %[[TAGS:.+]] = sgl.field %[[DOC]] "tags"
+// CHECK-NEXT:    %[[TAGS:.+]] = sgl.field %[[DOC]] "tags" : !sgl.json
 // CHECK-NEXT:    %[[KEY:.+]] = sgl.const "title" -> !sgl.str
 // CHECK-NEXT:    %[[TITLE:.+]] = sgl.index %[[DOC]], %[[KEY]] : !sgl.json, !sgl.str -> !sgl.json
 // CHECK-NEXT:    %[[ZERO:.+]] = sgl.const 0 : i64 -> !sgl.int
@@ -327,7 +327,7 @@ sgl.program @json_values args [] {
     sgl.yield %m1
   }
   %doc = sgl.read "doc" : !sgl.json
-  %tags = sgl.field %doc "tags"
+  %tags = sgl.field %doc "tags" : !sgl.json
   %key = sgl.const "title" -> !sgl.str
   %title = sgl.index %doc, %key : !sgl.json, !sgl.str -> !sgl.json
   %zero = sgl.const 0 -> !sgl.int

@@ -17,11 +17,14 @@ using sgl::runtime::constraints::testing::errorOf;
 namespace {
 
 /// Fails the test when `body` takes longer than a second.
-template <typename F> void withinASecond(F body) {
+/// A guard against a hang, not a speed test: a limit that failed would take
+/// minutes, while the checks take milliseconds optimized and about a second
+/// under ASan on a busy 2-core CI machine.
+template <typename F> void finishesQuickly(F body) {
   auto start = std::chrono::steady_clock::now();
   body();
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  EXPECT_LT(took.count(), 1.0);
+  EXPECT_LT(took.count(), 10.0);
 }
 
 TEST(JsonSchemaLimits, SchemaSize) {
@@ -33,7 +36,7 @@ TEST(JsonSchemaLimits, SchemaSize) {
 }
 
 TEST(JsonSchemaLimits, JsonNesting) {
-  withinASecond([] {
+  finishesQuickly([] {
     std::string deep(100000, '[');
     EXPECT_EQ(errorOf(deep),
               "/: schema nests arrays and objects more than 256 levels deep");
@@ -49,7 +52,7 @@ TEST(JsonSchemaLimits, SubschemaNesting) {
 }
 
 TEST(JsonSchemaLimits, RefChain) {
-  withinASecond([] {
+  finishesQuickly([] {
     std::string defs;
     for (int i = 0; i < 10000; ++i)
       defs += "\"d" + std::to_string(i) + "\": {\"$ref\": \"#/$defs/d" +
@@ -63,7 +66,7 @@ TEST(JsonSchemaLimits, RefChain) {
 }
 
 TEST(JsonSchemaLimits, EnumSize) {
-  withinASecond([] {
+  finishesQuickly([] {
     std::string values;
     for (int i = 0; i < 100000; ++i)
       values.append(i ? "," : "").append(std::to_string(i));
@@ -75,7 +78,7 @@ TEST(JsonSchemaLimits, EnumSize) {
 }
 
 TEST(JsonSchemaLimits, NestedOneOf) {
-  withinASecond([] {
+  finishesQuickly([] {
     // 20 levels of two overlapping branches each.
     std::string schema = R"({"type": "integer"})";
     for (int i = 0; i < 20; ++i)
@@ -86,7 +89,7 @@ TEST(JsonSchemaLimits, NestedOneOf) {
 }
 
 TEST(JsonSchemaLimits, AllOfOfManyAnyOf) {
-  withinASecond([] {
+  finishesQuickly([] {
     // 2^20 combinations if every branch were tried.
     std::string members;
     for (int i = 0; i < 20; ++i)
@@ -102,7 +105,7 @@ TEST(JsonSchemaLimits, AllOfOfManyAnyOf) {
 TEST(JsonSchemaLimits, ExcludedStringLength) {
   // Extra keys are told from the declared names by a trie that is built
   // by recursion: a name of 200,000 bytes once overflowed the stack.
-  withinASecond([] {
+  finishesQuickly([] {
     std::string schema = R"({"type": "object", "properties": {")";
     schema.append(std::string(200000, 'a')).append(R"(": {}}})");
     EXPECT_EQ(errorOf(schema),

@@ -102,6 +102,36 @@ TEST_F(ExprEvalTest, Index) {
             "number");
 }
 
+TEST_F(ExprEvalTest, FieldsAndItemsOfJsonAreProgramValues) {
+  const char *text = R"({"name": "Ann", "age": 30, "score": 0.5,
+                         "tags": ["a", "b"], "pet": {"kind": "cat"},
+                         "ok": true, "none": null})";
+  scope_.slots = {Value::json(text, nlohmann::ordered_json::parse(text))};
+  EXPECT_EQ(eval(bin(K::Index, slotRef(0), str("name"))), Value("Ann"));
+  EXPECT_EQ(eval(bin(K::Index, slotRef(0), str("age"))), i(30));
+  EXPECT_EQ(eval(bin(K::Index, slotRef(0), str("score"))), d(0.5));
+  EXPECT_EQ(eval(bin(K::Index, slotRef(0), str("ok"))), b(true));
+  EXPECT_EQ(eval(bin(K::Index, slotRef(0), str("none"))), Value());
+  EXPECT_EQ(eval(bin(K::Index, slotRef(0), str("tags"))), list({"a", "b"}));
+  // An object stays JSON, so its own fields can be read in turn.
+  Value pet = eval(bin(K::Index, slotRef(0), str("pet")));
+  ASSERT_EQ(pet.kind(), Value::Kind::Json);
+  EXPECT_EQ(pet.str(), R"({"kind":"cat"})");
+  EXPECT_EQ(
+      eval(bin(K::Index, bin(K::Index, slotRef(0), str("pet")), str("kind"))),
+      Value("cat"));
+  EXPECT_EQ(error(bin(K::Index, slotRef(0), str("nope"))),
+            "t.sgl:7:3: the JSON object has no field 'nope'");
+  EXPECT_EQ(error(bin(K::Index, slotRef(0), integer(0))),
+            "t.sgl:7:3: a JSON object cannot be indexed by an int");
+  const char *array = "[10, [20]]";
+  scope_.slots = {Value::json(array, nlohmann::ordered_json::parse(array))};
+  EXPECT_EQ(eval(bin(K::Index, slotRef(0), integer(0))), i(10));
+  EXPECT_EQ(eval(bin(K::Index, slotRef(0), integer(1))), list({i(20)}));
+  EXPECT_EQ(error(bin(K::Index, slotRef(0), integer(2))),
+            "t.sgl:7:3: index 2 is out of range for a JSON array of 2 items");
+}
+
 TEST_F(ExprEvalTest, Len) {
   EXPECT_EQ(eval(op(K::Len, {str("h\xc3\xa9llo")})), i(5)); // UTF-8 chars
   EXPECT_EQ(eval(op(K::Len, {str("")})), i(0));

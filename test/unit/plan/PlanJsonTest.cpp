@@ -33,7 +33,7 @@ TEST(PlanJson, GoldenSmallPlan) {
 
   const char *expected = R"({
   "format": "sgl-plan",
-  "version": "2.0",
+  "version": "2.1",
   "producer": "sglc 0.1",
   "programs": [
     {
@@ -126,7 +126,7 @@ TEST(PlanJson, GoldenControlFlow) {
   plan.programs = {p};
   const char *expected = R"({
   "format": "sgl-plan",
-  "version": "2.0",
+  "version": "2.1",
   "producer": "sglc 0.2",
   "programs": [
     {
@@ -248,7 +248,7 @@ TEST(PlanJson, EmptyPlan) {
   Plan plan;
   EXPECT_EQ(planToJson(plan), R"({
   "format": "sgl-plan",
-  "version": "2.0",
+  "version": "2.1",
   "producer": "",
   "programs": []
 }
@@ -262,12 +262,18 @@ TEST(PlanJson, AllGenOptionalsInFixedOrder) {
   std::vector<std::string> keys;
   for (auto it = g.begin(); it != g.end(); ++it)
     keys.push_back(it.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"op", "slot", "max_tokens", "stop",
-                                            "temperature", "top_p", "top_k",
-                                            "seed", "loc"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "op", "slot", "max_tokens", "stop", "temperature",
+                      "top_p", "top_k", "seed", "min_p", "repetition_penalty",
+                      "frequency_penalty", "presence_penalty", "loc"}));
   EXPECT_EQ(g["seed"].get<uint64_t>(), 1234567890123ull);
   EXPECT_EQ(g["top_p"].dump(), "0.9");
   EXPECT_EQ(g["temperature"].dump(), "0.7");
+  // Floats print as written: the shortest text that reads back as them.
+  EXPECT_EQ(g["min_p"].dump(), "0.05");
+  EXPECT_EQ(g["repetition_penalty"].dump(), "1.3");
+  EXPECT_EQ(g["frequency_penalty"].dump(), "-0.5");
+  EXPECT_EQ(g["presence_penalty"].dump(), "2.0");
   // A gen without parameters shows only its slot.
   EXPECT_EQ(json["programs"][0]["steps"][14].dump(),
             R"({"op":"gen","slot":4})");

@@ -66,27 +66,40 @@ TEST(PlanReader, BadMagic) {
 TEST(PlanReader, WrongMajorVersion) {
   Plan plan = smallPlan();
   plan.majorVersion = 3;
-  EXPECT_EQ(readError(serializePlan(plan)),
-            "plan format version 3.0 is not supported: the plan was written "
-            "in format 3.0 by a newer sglc; this runtime reads format 2.0 "
-            "(recompile it with this sglc, or use a newer sglrun)");
+  plan.minorVersion = 0;
+  EXPECT_EQ(
+      readError(serializePlan(plan)),
+      "plan format version 3.0 is not supported: the plan was written "
+      "in format 3.0 by a newer sglc; this runtime reads format 2.0 to 2.1 "
+      "(recompile it with this sglc, or use a newer sglrun)");
   plan.majorVersion = 0;
   plan.minorVersion = 4;
   EXPECT_EQ(readError(serializePlan(plan)),
             "plan format version 0.4 is not supported: the plan was written "
             "in format 0.x by an older sglc; recompile it with this sglc "
-            "(this runtime reads format 2.0)");
+            "(this runtime reads format 2.0 to 2.1)");
 }
 
 TEST(PlanReader, NewerMinorVersion) {
   Plan plan = smallPlan();
   plan.minorVersion = kMinorVersion + 1;
-  EXPECT_EQ(readError(serializePlan(plan)),
-            "plan format version 2." + std::to_string(kMinorVersion + 1) +
-                " is not supported: the plan was written in format 2." +
-                std::to_string(kMinorVersion + 1) +
-                " by a newer sglc; this runtime reads format 2.0 (recompile "
-                "it with this sglc, or use a newer sglrun)");
+  EXPECT_EQ(
+      readError(serializePlan(plan)),
+      "plan format version 2." + std::to_string(kMinorVersion + 1) +
+          " is not supported: the plan was written in format 2." +
+          std::to_string(kMinorVersion + 1) +
+          " by a newer sglc; this runtime reads format 2.0 to 2.1 (recompile "
+          "it with this sglc, or use a newer sglrun)");
+}
+
+TEST(PlanReader, OlderMinorVersionIsRead) {
+  // A 2.0 plan has none of 2.1's fields; this runtime reads it as it is.
+  Plan plan = smallPlan();
+  plan.minorVersion = 0;
+  sgl::Expected<Plan> back = readPlan(serializePlan(plan));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->minorVersion, 0u);
+  EXPECT_EQ(*back, plan);
 }
 
 /// A plan in the layout of format 1.1, as an older sglc wrote it: the root
@@ -135,7 +148,7 @@ TEST(PlanReader, AFormatOnePlanMustBeRecompiled) {
   EXPECT_EQ(readError(bytes),
             "plan format version 1.1 is not supported: the plan was written "
             "in format 1.x by an older sglc; recompile it with this sglc "
-            "(this runtime reads format 2.0)");
+            "(this runtime reads format 2.0 to 2.1)");
   // Whatever follows the header: a format 1.0 plan cut short says the same.
   std::string truncated = bytes.substr(0, bytes.size() - 8);
   flatbuffers::GetMutableRoot<flatbuffers::Table>(truncated.data())
@@ -143,7 +156,7 @@ TEST(PlanReader, AFormatOnePlanMustBeRecompiled) {
   EXPECT_EQ(readError(truncated),
             "plan format version 1.0 is not supported: the plan was written "
             "in format 1.x by an older sglc; recompile it with this sglc "
-            "(this runtime reads format 2.0)");
+            "(this runtime reads format 2.0 to 2.1)");
 }
 
 TEST(PlanReader, VersionIsCheckedBeforeStructure) {
@@ -151,12 +164,14 @@ TEST(PlanReader, VersionIsCheckedBeforeStructure) {
   // verify: the user must hear about the version, not about corruption.
   Plan plan = fullPlan();
   plan.majorVersion = 3;
+  plan.minorVersion = 0;
   std::string bytes = serializePlan(plan);
   bytes.resize(bytes.size() - 16);
-  EXPECT_EQ(readError(bytes),
-            "plan format version 3.0 is not supported: the plan was written "
-            "in format 3.0 by a newer sglc; this runtime reads format 2.0 "
-            "(recompile it with this sglc, or use a newer sglrun)");
+  EXPECT_EQ(
+      readError(bytes),
+      "plan format version 3.0 is not supported: the plan was written "
+      "in format 3.0 by a newer sglc; this runtime reads format 2.0 to 2.1 "
+      "(recompile it with this sglc, or use a newer sglrun)");
   // The same truncation of a current-version plan is reported as such.
   std::string current = serializePlan(fullPlan());
   size_t size = current.size();

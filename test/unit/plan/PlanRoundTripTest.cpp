@@ -38,12 +38,18 @@ TEST(PlanRoundTrip, FullPlanSurvivesWriteAndRead) {
   EXPECT_EQ(g.gen.topP, 0.9f);
   EXPECT_EQ(g.gen.topK, 40u);
   EXPECT_EQ(g.gen.seed, 1234567890123ull);
+  EXPECT_EQ(g.gen.minP, 0.05f);
+  EXPECT_EQ(g.gen.repetitionPenalty, 1.3f);
+  EXPECT_EQ(g.gen.frequencyPenalty, -0.5f);
+  EXPECT_EQ(g.gen.presencePenalty, 2.0f);
   EXPECT_EQ(g.gen.stop, (std::vector<std::string>{"\n", "END"}));
   EXPECT_EQ(g.loc, (SourceLocation{"chat.sgl", 7, 15}));
   // And absent optionals stay absent.
   const Step &plain = back->programs[0].body.steps[14];
   EXPECT_FALSE(plain.gen.maxTokens || plain.gen.temperature || plain.gen.topP ||
-               plain.gen.topK || plain.gen.seed);
+               plain.gen.topK || plain.gen.seed || plain.gen.minP ||
+               plain.gen.repetitionPenalty || plain.gen.frequencyPenalty ||
+               plain.gen.presencePenalty);
 }
 
 TEST(PlanRoundTrip, EveryStepKindSurvives) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 using namespace sgl::runtime::plan;
 using namespace sgl::runtime::plan::test;
@@ -57,7 +58,7 @@ TEST(PlanVerifier, UnsupportedVersion) {
   EXPECT_EQ(check(plan), "plan format version 1.1 is not supported: the plan "
                          "was written in format 1.x by an older sglc; "
                          "recompile it with this sglc (this runtime reads "
-                         "format 2.0)");
+                         "format 2.0 to 2.1)");
 }
 
 TEST(PlanVerifier, EmptyProgramName) {
@@ -204,6 +205,39 @@ TEST(PlanVerifier, GenParamsInRange) {
   p.topP = 1.5f;
   EXPECT_EQ(withParams(p), "program 'p', step 0: gen top_p must be in (0, 1]");
   p.topP = 1.0f;
+  EXPECT_EQ(withParams(p), "<ok>");
+  p = {};
+  for (float minP : {-0.01f, 1.01f, std::nanf("")}) {
+    p.minP = minP;
+    EXPECT_EQ(withParams(p),
+              "program 'p', step 0: gen min_p must be in [0, 1]");
+  }
+  for (float minP : {0.0f, 1.0f}) {
+    p.minP = minP;
+    EXPECT_EQ(withParams(p), "<ok>");
+  }
+  p = {};
+  for (float r :
+       {0.0f, -1.0f, std::nanf(""), std::numeric_limits<float>::infinity()}) {
+    p.repetitionPenalty = r;
+    EXPECT_EQ(withParams(p), "program 'p', step 0: gen repetition_penalty "
+                             "must be a finite number > 0");
+  }
+  p.repetitionPenalty = 1e-30f;
+  EXPECT_EQ(withParams(p), "<ok>");
+  p = {};
+  for (float f : {-2.01f, 2.01f, std::nanf("")}) {
+    p.frequencyPenalty = f;
+    EXPECT_EQ(withParams(p),
+              "program 'p', step 0: gen frequency_penalty must be in [-2, 2]");
+    p.frequencyPenalty.reset();
+    p.presencePenalty = f;
+    EXPECT_EQ(withParams(p),
+              "program 'p', step 0: gen presence_penalty must be in [-2, 2]");
+    p.presencePenalty.reset();
+  }
+  p.frequencyPenalty = -2.0f;
+  p.presencePenalty = 2.0f;
   EXPECT_EQ(withParams(p), "<ok>");
   p = {};
   p.stop = {"\n", ""};

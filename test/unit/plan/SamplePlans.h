@@ -63,6 +63,10 @@ inline Plan fullPlan() {
   all.topP = 0.9f;
   all.topK = 40;
   all.seed = 1234567890123ull;
+  all.minP = 0.05f;
+  all.repetitionPenalty = 1.3f;
+  all.frequencyPenalty = -0.5f;
+  all.presencePenalty = 2.0f;
 
   Program chat;
   chat.name = "chat";

@@ -1,4 +1,4 @@
-//===- SamplerTest.cpp - Greedy, temperature, top-k, top-p, seeds --------===//
+//===- SamplerTest.cpp - Greedy, temperature, min-p, top-k, top-p, seeds -===//
 #include "runtime/sampling/Sampler.h"
 #include "runtime/sampling/Rng.h"
 
@@ -147,6 +147,52 @@ TEST(Sampler, TopKThenTopPOnTheRenormalizedRest) {
                      {4.0 / 7, 3.0 / 7});
 }
 
+TEST(Sampler, MinPKeepsTokensNearTheMostLikely) {
+  SamplingParams p;
+  std::vector<float> logits = logitsFor({1, 2, 3, 4}); // 0.1 .. 0.4
+  p.minP = 0.3f; // keeps p >= 0.12, in id order (no top-k/top-p)
+  expectDistribution(buildDistribution(logits, p), {1, 2, 3},
+                     {2.0 / 9, 3.0 / 9, 4.0 / 9});
+  p.minP = 0.7f; // keeps p >= 0.28
+  expectDistribution(buildDistribution(logits, p), {2, 3}, {3.0 / 7, 4.0 / 7});
+  p.minP = 1.0f; // only the most likely
+  expectDistribution(buildDistribution(logits, p), {3}, {1.0});
+  p.minP = 0.0f; // off
+  expectDistribution(buildDistribution(logits, p), {0, 1, 2, 3},
+                     {0.1, 0.2, 0.3, 0.4});
+}
+
+TEST(Sampler, MinPComesAfterTemperature) {
+  SamplingParams p;
+  p.temperature = 0.5f; // weights squared: 1 4 9 16, ratios 1/16 .. 1
+  p.minP = 0.3f;        // 9/16 and 16/16 stay (at T = 1: 1, 2 and 3)
+  expectDistribution(buildDistribution(logitsFor({1, 2, 3, 4}), p), {2, 3},
+                     {9.0 / 25, 16.0 / 25});
+}
+
+TEST(Sampler, MinPComesBeforeTopKAndTopP) {
+  SamplingParams p;
+  p.minP = 0.3f;  // 1, 2, 3 stay: 2/9 3/9 4/9
+  p.topP = 0.75f; // 4/9 < 0.75 <= 7/9; top-p first would keep 3, 2 and 1
+  expectDistribution(buildDistribution(logitsFor({1, 2, 3, 4}), p), {3, 2},
+                     {4.0 / 7, 3.0 / 7});
+  SamplingParams k;
+  k.minP = 0.6f; // 2 and 3 stay
+  k.topK = 3;    // more than min-p left: off, id order
+  expectDistribution(buildDistribution(logitsFor({1, 2, 3, 4}), k), {2, 3},
+                     {3.0 / 7, 4.0 / 7});
+  k.topK = 1;
+  expectDistribution(buildDistribution(logitsFor({1, 2, 3, 4}), k), {3}, {1.0});
+}
+
+TEST(Sampler, MinPDoesNotChangeGreedy) {
+  SamplingParams p;
+  p.temperature = 0.0f;
+  p.minP = 1.0f;
+  Rng rng(3);
+  EXPECT_EQ(sampleToken(logitsFor({4, 1, 3}), p, rng), 0);
+}
+
 TEST(Sampler, MinusInfinityIsNeverACandidate) {
   SamplingParams p;
   std::vector<float> logits = {-std::numeric_limits<float>::infinity(), 0.0f,
@@ -233,6 +279,8 @@ TEST(Sampler, CostIsLinearInTheVocabularyWhateverTheParameters) {
       {"top_k = vocab / 2, top_p 0.9", {0.7f, 0.9f, uint32_t(n / 2)}},
       {"huge temperature, top_p near 1", {3e38f, 0.9999f, 0}},
       {"tiny temperature, top_p 0.5", {1e-30f, 0.5f, 0}},
+      {"min_p 0.01, huge top_k, top_p 0.9", {1.0f, 0.9f, 4294967295u, 0.01f}},
+      {"min_p 0.001 alone", {1.0f, 1.0f, 0, 0.001f}},
   };
   for (const Case &c : cases) {
     for (uint64_t seed : {1, 2, 3}) {
@@ -256,15 +304,17 @@ TEST(Sampler, SampleTokenDrawsWhatDrawFromPicks) {
                                    (i % 7 == 0 ? 1.0 : 0.0));
   logits[17] = logits[4000]; // a tie, broken toward the lower id
   std::vector<SamplingParams> params = {
-      {1.0f, 0.9f, 0}, {0.5f, 1.0f, 40}, {1.3f, 0.5f, 300},  {2.0f, 0.999f, 0},
-      {1.0f, 1.0f, 0}, {0.8f, 0.0f, 0},  {1.0f, 0.95f, 4999}};
+      {1.0f, 0.9f, 0},          {0.5f, 1.0f, 40},        {1.3f, 0.5f, 300},
+      {2.0f, 0.999f, 0},        {1.0f, 1.0f, 0},         {0.8f, 0.0f, 0},
+      {1.0f, 0.95f, 4999},      {1.0f, 1.0f, 0, 0.05f},  {1.2f, 0.9f, 0, 0.02f},
+      {0.7f, 1.0f, 2000, 0.1f}, {1.0f, 0.999f, 30, 0.5f}};
   for (const SamplingParams &p : params) {
     Distribution d = buildDistribution(logits, p);
     for (uint64_t seed = 0; seed < 200; ++seed) {
       Rng a(seed), b(seed);
       ASSERT_EQ(sampleToken(logits, p, a), drawFrom(d, b))
           << "T " << p.temperature << " top_p " << p.topP << " top_k " << p.topK
-          << " seed " << seed;
+          << " min_p " << p.minP << " seed " << seed;
       EXPECT_EQ(a.next(), b.next()) << "one uniform per draw";
     }
   }

@@ -194,17 +194,30 @@ def SGL_GenOp : SGL_Op<"gen"> {
     `seed` (>= 0). Not `Pure`: two generations from the same context are two
     samples and must not be merged.
 
+    The rest mean what they mean in vLLM. `min_p` (in [0, 1], 0 = off)
+    keeps the tokens whose probability after temperature is at least `min_p`
+    times the most likely one's, before `top_k` and `top_p`. The penalties
+    change the logits before temperature: `repetition_penalty` (> 0, 1 =
+    off) divides a positive logit and multiplies a negative one of every
+    token in the context or the output so far; `frequency_penalty` (in
+    [-2, 2], 0 = off) is subtracted once per occurrence in the gen's output
+    so far, `presence_penalty` (in [-2, 2], 0 = off) once if it occurs.
+
     A constraint makes the output match a regular expression (`regex`, the
     pattern) or a JSON Schema (`json_schema`, the schema's JSON text); the
     front end has checked that it compiles. A gen has at most one, and no
     `stop` strings with it: the constraint decides where the output ends.
 
-    The result is a `!sgl.str`, or a `!sgl.json` under `json_schema`.
+    The result is a `!sgl.str`; under `json_schema` it is the JSON value
+    the model wrote: a `!sgl.json`, or the value type the schema's JSON
+    always has (a typed gen `gen n: int` gives an `!sgl.int`, `[str]` a
+    `!sgl.list<!sgl.str>`).
 
     ```mlir
     %c1, %s = sgl.gen %c0 {max_tokens = 128 : i64, stop = ["\n"], temperature = 0.7 : f64} : !sgl.str
     %c2, %n = sgl.gen %c1 {max_tokens = 8 : i64, regex = "[0-9]{3}"} : !sgl.str
     %c3, %p = sgl.gen %c2 {json_schema = "{\"type\": \"integer\"}"} : !sgl.json
+    %c4, %r = sgl.gen %c3 {min_p = 0.05 : f64, repetition_penalty = 1.3 : f64, frequency_penalty = 0.5 : f64} : !sgl.str
     ```
   }];
   let arguments = (ins SGL_CtxType:$ctx,
@@ -215,9 +228,12 @@ def SGL_GenOp : SGL_Op<"gen"> {
                        OptionalAttr<I64Attr>:$top_k,
                        OptionalAttr<I64Attr>:$seed,
                        OptionalAttr<StrAttr>:$regex,
-                       OptionalAttr<StrAttr>:$json_schema);
-  let results = (outs SGL_CtxType:$next_ctx,
-                   AnyTypeOf<[SGL_StrType, SGL_JsonType]>:$generated);
+                       OptionalAttr<StrAttr>:$json_schema,
+                       OptionalAttr<F64Attr>:$min_p,
+                       OptionalAttr<F64Attr>:$repetition_penalty,
+                       OptionalAttr<F64Attr>:$frequency_penalty,
+                       OptionalAttr<F64Attr>:$presence_penalty);
+  let results = (outs SGL_CtxType:$next_ctx, SGL_AnyValue:$generated);
   let assemblyFormat = "$ctx attr-dict `:` type($generated)";
   let hasVerifier = 1;
   let builders = [
@@ -226,7 +242,7 @@ def SGL_GenOp : SGL_Op<"gen"> {
       ::mlir::MLIRContext *context = $_builder.getContext();
       build($_builder, $_state, CtxType::get(context), resultType, ctx,
             nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-            nullptr);
+            nullptr, nullptr, nullptr, nullptr, nullptr);
     }]>
   ];
 }
@@ -275,7 +291,8 @@ def SGL_CaptureOp : SGL_Op<"capture"> {
     sgl.capture "answer", %s : !sgl.str
     ```
   }];
-  let arguments = (ins StrAttr:$name, AnyTypeOf<[SGL_StrType, SGL_JsonType]>:$value);
+  let arguments = (ins StrAttr:$name, SGL_AnyValue:$value);
+  let hasVerifier = 1;
   let assemblyFormat = "$name `,` $value attr-dict `:` type($value)";
 }
 
@@ -409,18 +426,19 @@ def SGL_IndexOp : SGL_Op<"index", [Pure]> {
 def SGL_FieldOp : SGL_Op<"field", [Pure]> {
   let summary = "a member of a JSON object";
   let description = [{
+    The member `name` of a JSON object, as a value: of the field's type when
+    a typed gen made the object (a string field of a record is a
+    `!sgl.str`), else a `!sgl.json`. A member the object lacks is an error
+    when the program runs.
+
     ```mlir
-    %t = sgl.field %summary "title"
+    %t = sgl.field %summary "title" : !sgl.json
+    %n = sgl.field %info "name" : !sgl.str
     ```
   }];
   let arguments = (ins SGL_JsonType:$base, StrAttr:$name);
-  let results = (outs SGL_JsonType:$result);
-  let assemblyFormat = "$base $name attr-dict";
-  let builders = [
-    OpBuilder<(ins "::mlir::Value":$base, "::llvm::StringRef":$name), [{
-      build($_builder, $_state, JsonType::get($_builder.getContext()), base, name);
-    }]>
-  ];
+  let results = (outs SGL_AnyValue:$result);
+  let assemblyFormat = "$base $name attr-dict `:` type($result)";
 }
 
 def SGL_LenOp : SGL_Op<"len", [Pure]> {
@@ -453,7 +471,7 @@ def SGL_ReadOp : SGL_Op<"read"> {
     ```
   }];
   let arguments = (ins StrAttr:$name);
-  let results = (outs AnyTypeOf<[SGL_StrType, SGL_JsonType]>:$value);
+  let results = (outs SGL_AnyValue:$value);
   let assemblyFormat = "$name attr-dict `:` type($value)";
 }
 

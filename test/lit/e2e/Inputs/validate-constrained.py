@@ -15,13 +15,21 @@ import sys
 import jsonschema
 
 
+def steps(block):
+    """The steps of a block and of the blocks inside them, in order."""
+    for step in block:
+        yield step
+        for key in ("then", "else", "body"):
+            yield from steps(step.get(key, []))
+
+
 def main():
     plan_path, outputs_path = sys.argv[1:]
     plan = json.load(open(plan_path, encoding="utf-8"))
     program = plan["programs"][0]
     names = {c["slot"]: c["name"] for c in program["captures"]}
     constraints = {}
-    for step in program["steps"]:
+    for step in steps(program["steps"]):
         if step["op"] != "gen":
             continue
         if "regex" in step:
