@@ -260,8 +260,7 @@ private:
     case Expr::Kind::Bool:
       return Type::of(Type::Kind::Bool);
     case Expr::Kind::String:
-      checkInterpolations(expr.string);
-      return Type::of(Type::Kind::Str);
+      return stringValueType(expr.string);
     case Expr::Kind::List:
       return listType(expr);
     case Expr::Kind::Call:
@@ -351,6 +350,29 @@ private:
       return Type::of(Type::Kind::Error);
     }
     return Type::of(Type::Kind::Int);
+  }
+
+  /// A string used as a value (`s == "a {t}"`) joins its pieces, which are
+  /// strings: only appending turns other values into text.
+  Type stringValueType(StringLiteral &literal) {
+    Type result = Type::of(Type::Kind::Str);
+    for (TextPiece &piece : literal.pieces) {
+      if (piece.kind != TextPiece::Kind::Interpolation ||
+          diags_.errorLimitReached())
+        continue;
+      Expr &inner = piece.expr.front();
+      Type type = typeOf(inner);
+      if (type.kind == Type::Kind::Error) {
+        result = type;
+      } else if (type.kind != Type::Kind::Str) {
+        diags_.error(inner.range,
+                     "a string used as a value can interpolate only strings, "
+                     "not " +
+                         quoteSource(typeName(type)));
+        result = Type::of(Type::Kind::Error);
+      }
+    }
+    return result;
   }
 
   void checkInterpolations(StringLiteral &literal) {

@@ -359,10 +359,7 @@ private:
         part = genExpr(piece.expr.front());
         if (!part)
           return Value();
-        if (part.getType() != str)
-          return emitError(where) << "only strings may be interpolated into "
-                                     "a string value",
-                 Value();
+        assert(part.getType() == str && "Sema checks the pieces are strings");
       }
       result = result ? sd::BinaryOp::create(builder, where, str,
                                              sd::BinaryKind::Add, result, part)

@@ -147,9 +147,8 @@ private:
   llvm::DenseMap<Value, uint32_t> slots;
   /// Argument name -> slot, built once so each sgl.arg is one look-up.
   llvm::StringMap<uint32_t> argSlots;
-  /// Capture name -> its slot, for sgl.read.
-  llvm::StringMap<uint32_t> captureSlots;
-  /// Capture name -> its index in Program::captures, for sgl.collected.
+  /// Capture name -> its index in Program::captures, for sgl.read (its
+  /// slot) and sgl.collected (its output).
   llvm::StringMap<uint32_t> captureIndices;
   /// The loops being translated, innermost last.
   std::vector<plan::Step *> loops;
@@ -193,9 +192,9 @@ private:
     return slot;
   }
 
-  FailureOr<uint32_t> captureSlot(Operation *user, StringRef name) {
-    auto it = captureSlots.find(name);
-    if (it == captureSlots.end())
+  FailureOr<uint32_t> captureIndex(Operation *user, StringRef name) {
+    auto it = captureIndices.find(name);
+    if (it == captureIndices.end())
       return user->emitOpError("reads capture \"")
              << name << "\" before any sgl.capture of it";
     return it->second;
@@ -233,20 +232,20 @@ private:
           return expr;
         })
         .Case([&](sd::ReadOp read) -> FailureOr<plan::Expr> {
-          FailureOr<uint32_t> slot = captureSlot(read, read.getName());
-          if (failed(slot))
+          FailureOr<uint32_t> index = captureIndex(read, read.getName());
+          if (failed(index))
             return failure();
           expr.kind = plan::Expr::Kind::Slot;
-          expr.slot = *slot;
+          expr.slot = out.captures[*index].slot;
           return expr;
         })
         .Case([&](sd::CollectedOp collected) -> FailureOr<plan::Expr> {
-          auto it = captureIndices.find(collected.getName());
-          if (it == captureIndices.end())
-            return collected.emitOpError("reads capture \"")
-                   << collected.getName() << "\" before any sgl.capture of it";
+          FailureOr<uint32_t> index =
+              captureIndex(collected, collected.getName());
+          if (failed(index))
+            return failure();
           expr.kind = plan::Expr::Kind::Output;
-          expr.slot = it->second;
+          expr.slot = *index;
           return expr;
         })
         .Case([&](sd::ConstOp constant) -> FailureOr<plan::Expr> {
@@ -387,7 +386,6 @@ private:
           uint32_t index = static_cast<uint32_t>(out.captures.size());
           out.captures.push_back({capture.getName().str(), it->second,
                                   static_cast<uint32_t>(loops.size())});
-          captureSlots[capture.getName()] = it->second;
           captureIndices[capture.getName()] = index;
           for (plan::Step *loop : loops)
             loop->bodyCaptures.push_back(index);
