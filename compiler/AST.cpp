@@ -30,6 +30,8 @@ const char *OptionValue::kindName() const {
     return "a string";
   case Kind::StringList:
     return "a list of strings";
+  case Kind::Name:
+    return "a name";
   }
   return "value";
 }
@@ -55,10 +57,34 @@ std::string typeName(const Type &type) {
     name += ']';
     return name;
   }
-  case Type::Kind::Json:
-    return "json";
+  case Type::Kind::Json: {
+    if (!type.fork)
+      return "json";
+    // A branch of a fork: {capture: type, ...}.
+    std::string name = "{";
+    const char *separator = "";
+    for (const ForkStmt::Field &field : type.fork->fields) {
+      name += separator;
+      name += field.name + ": " + typeName(field.type);
+      separator = ", ";
+    }
+    name += '}';
+    return name;
+  }
   }
   return "<error>";
+}
+
+const char *selectMethodName(SelectMethod method) {
+  switch (method) {
+  case SelectMethod::Normalized:
+    return "normalized";
+  case SelectMethod::Greedy:
+    return "greedy";
+  case SelectMethod::Unconditional:
+    return "unconditional";
+  }
+  return "normalized";
 }
 
 const char *opSpelling(Expr::Op op) {
@@ -230,6 +256,9 @@ private:
         os << (i ? ", " : "") << quote(value.list[i].constantText());
       os << "]\n";
       return;
+    case OptionValue::Kind::Name:
+      os << value.name << "\n";
+      return;
     }
   }
 
@@ -272,6 +301,8 @@ private:
                   << select->captureIndex << " " << at(stmt.range) << "\n";
       for (const StringLiteral &choice : select->choices)
         line(depth + 1) << "Choice " << quote(choice.constantText()) << "\n";
+      for (const GenOption &option : select->options)
+        dump(option.value, option.name, depth + 1);
     } else if (auto *role = dynCast<RoleStmt>(&stmt)) {
       line(depth) << "Role " << roleName(role->role) << " " << at(stmt.range)
                   << "\n";
@@ -300,6 +331,15 @@ private:
       dump(forStmt->body, depth + 2);
     } else if (dynCast<BreakStmt>(&stmt)) {
       line(depth) << "Break " << at(stmt.range) << "\n";
+    } else if (auto *fork = dynCast<ForkStmt>(&stmt)) {
+      line(depth) << "Fork " << fork->name << " -> capture #"
+                  << fork->captureIndex << ", index "
+                  << (fork->var.empty() ? "(unnamed)" : fork->var)
+                  << " -> loop var #" << fork->varIndex << " " << at(stmt.range)
+                  << "\n";
+      dump(fork->count, depth + 1);
+      line(depth + 1) << "Body\n";
+      dump(fork->body, depth + 2);
     }
   }
 

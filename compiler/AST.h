@@ -35,10 +35,13 @@ struct Type {
   /// value has when a typed gen made it, so its fields have types; null
   /// for JSON of any shape.
   const struct TypeExpr *record = nullptr;
+  /// Json: the fork whose branch this object is ({capture: value} of its
+  /// branch captures), so its fields have the captures' types.
+  const struct ForkStmt *fork = nullptr;
 
-  static Type of(Kind kind) { return Type{kind, {}, nullptr}; }
+  static Type of(Kind kind) { return Type{kind, {}, nullptr, nullptr}; }
   static Type list(Type element) {
-    return Type{Kind::List, {element}, nullptr};
+    return Type{Kind::List, {element}, nullptr, nullptr};
   }
   bool isNumeric() const { return kind == Kind::Int || kind == Kind::Number; }
   bool operator==(const Type &) const = default;
@@ -137,8 +140,10 @@ const char *opSpelling(Expr::Op op);
 
 /// The value written after `name:` in a gen option list.
 struct OptionValue {
-  enum class Kind { Integer, Float, String, StringList };
+  enum class Kind { Integer, Float, String, StringList, Name };
   Kind kind = Kind::Integer;
+  /// Name: a bare identifier (`method: greedy`).
+  std::string name;
   int64_t integer = 0;
   double number = 0;
   StringLiteral string;
@@ -196,7 +201,7 @@ const char *roleName(Role role);
 /// Statements of a program body.
 class Stmt {
 public:
-  enum class Kind { Text, Append, Gen, Select, Role, If, For, Break };
+  enum class Kind { Text, Append, Gen, Select, Role, If, For, Break, Fork };
   virtual ~Stmt() = default;
   Kind kind() const { return kind_; }
   SourceRange range;
@@ -277,6 +282,15 @@ struct GenStmt : Stmt {
   unsigned captureIndex = 0;
 };
 
+/// How a select scores its choices (docs/language.md).
+enum class SelectMethod {
+  Normalized,    ///< mean token log-prob of the choice after the context
+  Greedy,        ///< log-prob of the choice's first token
+  Unconditional, ///< log-prob sum after the context minus that without it
+};
+/// "normalized", "greedy" or "unconditional".
+const char *selectMethodName(SelectMethod method);
+
 /// `select name from ["a", "b"]`: pick one choice and capture it as `name`.
 struct SelectStmt : Stmt {
   SelectStmt() : Stmt(Kind::Select) {}
@@ -285,6 +299,10 @@ struct SelectStmt : Stmt {
   SourceRange nameRange;
   std::vector<StringLiteral> choices;
   SourceRange choicesRange;
+  /// `(method: normalized)` and the like.
+  std::vector<GenOption> options;
+  /// Filled by Sema from `options`.
+  SelectMethod method = SelectMethod::Normalized;
   /// Index into Program::captures; filled by Sema.
   unsigned captureIndex = 0;
 };
@@ -329,6 +347,37 @@ struct ForStmt : Stmt {
   std::vector<unsigned> bodyCaptures;
 };
 
+/// `fork name[count] as i { ... }`: run the body `count` times, each branch
+/// from the context at the fork and with `i` its index; after the body the
+/// context is the one at the fork again, and `name` is the list of the
+/// branches' captures ({capture: value} per branch).
+struct ForkStmt : Stmt {
+  ForkStmt() : Stmt(Kind::Fork) {}
+  static bool classof(const Stmt *s) { return s->kind() == Kind::Fork; }
+  std::string name;
+  SourceRange nameRange;
+  Expr count;
+  /// The index variable; "" without `as`.
+  std::string var;
+  SourceRange varRange;
+  StmtList body;
+  /// Index into Program::loopVars (the index variable, also without
+  /// `as`); filled by Sema.
+  unsigned varIndex = 0;
+  /// Index into Program::captures of `name`; filled by Sema.
+  unsigned captureIndex = 0;
+  /// The captures each branch makes (in its loops too, not in nested
+  /// forks), in program order; filled by Sema.
+  std::vector<unsigned> branchCaptures;
+  /// A branch's object: the name and type of each of those captures (a
+  /// list per loop it lies in); filled by Sema.
+  struct Field {
+    std::string name;
+    Type type;
+  };
+  std::vector<Field> fields;
+};
+
 /// `break`: leave the innermost loop.
 struct BreakStmt : Stmt {
   BreakStmt() : Stmt(Kind::Break) {}
@@ -370,8 +419,11 @@ struct Capture {
   SourceRange range;
   /// The value of one run of its gen or select.
   Type type;
-  /// How many loops it lies in.
+  /// How many loops it lies in (inside its fork, for a branch capture).
   unsigned loopDepth = 0;
+  /// The innermost fork it is made in: a field of that fork's branches,
+  /// not a program output (null: the program's).
+  const ForkStmt *fork = nullptr;
 };
 
 /// A loop variable; filled by Sema.

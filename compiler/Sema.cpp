@@ -179,8 +179,12 @@ private:
         for (const IfStmt::Arm &arm : ifStmt->arms)
           collectLaterCaptures(arm.body);
         collectLaterCaptures(ifStmt->elseBody);
-      } else if (auto *forStmt = dynCast<ForStmt>(stmt.get()))
+      } else if (auto *forStmt = dynCast<ForStmt>(stmt.get())) {
         collectLaterCaptures(forStmt->body);
+      } else if (auto *fork = dynCast<ForkStmt>(stmt.get())) {
+        laterCaptures_.insert(fork->name);
+        collectLaterCaptures(fork->body);
+      }
     }
   }
 
@@ -215,6 +219,15 @@ private:
   Type captureType(Expr &expr) {
     const unsigned index = expr.target.index;
     const CaptureInfo &info = captures_[index];
+    if (const ForkStmt *fork = program_.captures[index].fork;
+        fork && !insideFork(fork)) {
+      diags_.error(expr.range,
+                   quoteSource(expr.name) + " is made in each branch of fork " +
+                       quoteSource(fork->name) + "; outside it, read " +
+                       quoteSource(fork->name + "[i]." + expr.name));
+      diags_.note(fork->nameRange, "the fork is here");
+      return Type::of(Type::Kind::Error);
+    }
     const size_t common = commonLoops(info.loops);
     if (!assigned_[index]) {
       diags_.error(expr.range,
@@ -228,6 +241,11 @@ private:
     for (size_t i = common; i < info.loops.size(); ++i)
       type = Type::list(type);
     return type;
+  }
+
+  bool insideFork(const ForkStmt *fork) const {
+    return std::any_of(forkStack_.begin(), forkStack_.end(),
+                       [&](const OpenFork &open) { return open.fork == fork; });
   }
 
   /// How many of the loops in `loops` (outermost first) enclose the
@@ -322,6 +340,15 @@ private:
                    "the record has no field " + quoteSource(expr.name));
       return Type::of(Type::Kind::Error);
     }
+    if (base.kind == Type::Kind::Json && base.fork) {
+      for (const ForkStmt::Field &field : base.fork->fields)
+        if (field.name == expr.name)
+          return field.type;
+      diags_.error(expr.opRange, "the branches of fork " +
+                                     quoteSource(base.fork->name) +
+                                     " capture no " + quoteSource(expr.name));
+      return Type::of(Type::Kind::Error);
+    }
     ExprTypeResult result = operatorType(expr, {base});
     if (!result.error.empty())
       diags_.error(result.at, result.error);
@@ -392,18 +419,25 @@ private:
 
   //===--- Statements -----------------------------------------------------===//
 
+  /// Declares a capture of the innermost fork's branches (or of the
+  /// program): it is a list per loop inside that fork.
   void addCapture(const std::string &name, SourceRange range, Type type,
                   unsigned &captureIndex) {
     unsigned index = static_cast<unsigned>(program_.captures.size());
     captureIndex = index;
     if (!declare(name, range, {NameTarget::Kind::Capture, index}))
       return;
+    const size_t scopeLoops = forkStack_.empty() ? 0 : forkStack_.back().loops;
+    ForkStmt *fork = forkStack_.empty() ? nullptr : forkStack_.back().fork;
     program_.captures.push_back(
-        Capture{name, range, type, static_cast<unsigned>(loopStack_.size())});
+        Capture{name, range, type,
+                static_cast<unsigned>(loopStack_.size() - scopeLoops), fork});
     captures_.push_back(CaptureInfo{{loopStack_.begin(), loopStack_.end()}});
     assigned_.push_back(true);
-    for (ForStmt *loop : loopStack_)
-      loop->bodyCaptures.push_back(index);
+    for (size_t i = scopeLoops; i < loopStack_.size(); ++i)
+      loopStack_[i]->bodyCaptures.push_back(index);
+    if (fork)
+      fork->branchCaptures.push_back(index);
   }
 
   void checkSelect(SelectStmt &select) {
@@ -425,8 +459,47 @@ private:
         diags_.note(it->second, "first listed here");
       }
     }
+    checkSelectOptions(select);
     addCapture(select.name, select.nameRange, Type::of(Type::Kind::Str),
                select.captureIndex);
+  }
+
+  void checkSelectOptions(SelectStmt &select) {
+    std::map<std::string, SourceRange> seen;
+    for (const GenOption &option : select.options) {
+      auto [it, inserted] = seen.emplace(option.name, option.nameRange);
+      if (!inserted) {
+        diags_.error(option.nameRange,
+                     "duplicate option " + quoteSource(option.name));
+        diags_.note(it->second, "first given here");
+        continue;
+      }
+      if (option.name != "method") {
+        diags_.error(option.nameRange, "unknown select option " +
+                                           quoteSource(option.name) +
+                                           "; select takes 'method'");
+        continue;
+      }
+      const OptionValue &value = option.value;
+      static constexpr SelectMethod kMethods[] = {SelectMethod::Normalized,
+                                                  SelectMethod::Greedy,
+                                                  SelectMethod::Unconditional};
+      const SelectMethod *found = nullptr;
+      for (const SelectMethod &method : kMethods)
+        if (value.kind == OptionValue::Kind::Name &&
+            value.name == selectMethodName(method))
+          found = &method;
+      if (!found) {
+        diags_.error(value.range,
+                     "option 'method' is 'normalized', 'greedy' or "
+                     "'unconditional', not " +
+                         (value.kind == OptionValue::Kind::Name
+                              ? quoteSource(value.name)
+                              : std::string(value.kindName())));
+        continue;
+      }
+      select.method = *found;
+    }
   }
 
   Flow checkBlock(StmtList &body) {
@@ -462,6 +535,8 @@ private:
       checkFor(*forStmt);
     } else if (dynCast<BreakStmt>(&stmt)) {
       return checkBreak(stmt);
+    } else if (auto *fork = dynCast<ForkStmt>(&stmt)) {
+      checkFork(*fork);
     }
     return Flow::Continues;
   }
@@ -507,6 +582,13 @@ private:
   Flow checkBreak(Stmt &stmt) {
     if (loopStack_.empty()) {
       diags_.error(stmt.range, "'break' outside a loop");
+      return Flow::Continues;
+    }
+    // A branch ends at the end of its fork's body, never by a break.
+    if (!forkStack_.empty() && forkStack_.back().loops == loopStack_.size()) {
+      diags_.error(stmt.range, "'break' cannot leave fork " +
+                                   quoteSource(forkStack_.back().fork->name));
+      diags_.note(forkStack_.back().fork->nameRange, "the fork is here");
       return Flow::Continues;
     }
     // A message must be closed before control leaves it.
@@ -603,9 +685,63 @@ private:
       assigned_[index] = true;
   }
 
+  void checkFork(ForkStmt &fork) {
+    Type count = typeOf(fork.count);
+    if (count.kind != Type::Kind::Error && count.kind != Type::Kind::Int)
+      diags_.error(fork.count.range,
+                   "the branch count of fork " + quoteSource(fork.name) +
+                       " is " + quoteSource(typeName(count)) + ", not 'int'");
+    else if (fork.count.kind == Expr::Kind::Neg &&
+             fork.count.operands[0].kind == Expr::Kind::Int &&
+             fork.count.operands[0].integer > 0)
+      diags_.error(fork.count.range, "fork " + quoteSource(fork.name) +
+                                         " cannot have a negative number of "
+                                         "branches");
+
+    fork.varIndex = static_cast<unsigned>(program_.loopVars.size());
+    program_.loopVars.push_back(
+        LoopVar{fork.var, fork.varRange, Type::of(Type::Kind::Int)});
+    const bool named = !fork.var.empty();
+    if (named) {
+      if (const Declaration *shadowed = findLoopVar(fork.var))
+        redefinition(fork.var, fork.varRange, shadowed->range);
+      else if (auto it = scope_.find(fork.var); it != scope_.end())
+        redefinition(fork.var, fork.varRange, it->second.range);
+      else if (fork.var == fork.name)
+        redefinition(fork.var, fork.varRange, fork.nameRange);
+      loopScopes_.push_back({fork.var, Declaration{{NameTarget::Kind::LoopVar,
+                                                    fork.varIndex, false},
+                                                   fork.varRange}});
+    }
+    const Assigned before = assigned_;
+    forkStack_.push_back({&fork, loopStack_.size()});
+    checkBlock(fork.body);
+    forkStack_.pop_back();
+    if (named)
+      loopScopes_.pop_back();
+    // The branches' captures are fields of `name` now.
+    for (unsigned index : fork.branchCaptures) {
+      Type type = program_.captures[index].type;
+      for (unsigned i = 0; i < program_.captures[index].loopDepth; ++i)
+        type = Type::list(type);
+      fork.fields.push_back({program_.captures[index].name, type});
+    }
+    assigned_ = before;
+    assigned_.resize(program_.captures.size(), false);
+    Type branch = Type::of(Type::Kind::Json);
+    branch.fork = &fork;
+    addCapture(fork.name, fork.nameRange, Type::list(branch),
+               fork.captureIndex);
+  }
+
   struct CaptureInfo {
     /// The loops the capture lies in, outermost first.
     std::vector<const ForStmt *> loops;
+  };
+  struct OpenFork {
+    ForkStmt *fork;
+    /// How many loops are around it.
+    size_t loops;
   };
   struct LoopScope {
     std::string name;
@@ -623,6 +759,8 @@ private:
   std::vector<CaptureInfo> captures_;
   Assigned assigned_;
   std::vector<ForStmt *> loopStack_;
+  /// The forks around the statement being checked, innermost last.
+  std::vector<OpenFork> forkStack_;
   const RoleStmt *enclosingRole_ = nullptr;
   /// How many loops enclose enclosingRole_.
   size_t rolesLoopDepth_ = 0;

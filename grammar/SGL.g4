@@ -43,11 +43,12 @@ stmt
   : stringLit                                    # textStmt
   | valueRef                                     # appendStmt
   | GEN name=IDENT (COLON genType)? (LPAREN optionList? RPAREN)?  # genStmt
-  | SELECT name=IDENT FROM choiceList            # selectStmt
+  | SELECT name=IDENT FROM choiceList (LPAREN optionList? RPAREN)?  # selectStmt
   | role=(SYSTEM | USER | ASSISTANT) block       # roleStmt
   | IF expr block (ELSE IF expr block)* (ELSE elseBlock=block)?  # ifStmt
   | FOR var=IDENT IN expr (DOTDOT end=expr)? block  # forStmt
   | BREAK                                        # breakStmt
+  | FORK name=IDENT LBRACK count=expr RBRACK (AS var=IDENT)? block  # forkStmt
   ;
 
 optionList : option (COMMA option)* COMMA? ;
@@ -58,6 +59,7 @@ optionValue
   | MINUS? FLOAT                                 # floatValue
   | stringLit                                    # stringValue
   | LBRACK (stringLit (COMMA stringLit)* COMMA?)? RBRACK  # listValue
+  | IDENT                                        # nameValue
   ;
 
 choiceList : LBRACK (stringLit (COMMA stringLit)* COMMA?)? RBRACK ;

@@ -9,6 +9,8 @@
 //   if c { } else { }   -> sgl.if (an `else if` is an sgl.if in the else)
 //   for x in l { }      -> sgl.for; for i in a..b { } -> sgl.for_range
 //   break               -> sgl.break
+//   fork f[n] as i { }  -> sgl.fork + sgl.capture "f" (the body's captures
+//                          are the branches' fields)
 // Expressions become sgl.const, sgl.binary, sgl.index, ... over their
 // operands. A capture read where its value does not dominate (after the
 // role or if it was made in) is an sgl.read; past the loops it was made in,
@@ -219,6 +221,8 @@ private:
       return genIf(*dynCast<IfStmt>(&stmt), 0, ctx);
     case Stmt::Kind::For:
       return genFor(*dynCast<ForStmt>(&stmt), ctx);
+    case Stmt::Kind::Fork:
+      return genFork(*dynCast<ForkStmt>(&stmt), ctx);
     case Stmt::Kind::Break:
       break;
     }
@@ -447,7 +451,8 @@ private:
       choices.push_back(choice.constantText());
     }
     llvm::SmallVector<llvm::StringRef> refs(choices.begin(), choices.end());
-    auto op = sd::SelectOp::create(builder, loc(stmt.range), ctx, refs);
+    auto op = sd::SelectOp::create(builder, loc(stmt.range), ctx, refs,
+                                   toDialectMethod(stmt.method));
     ctx = op.getNextCtx();
     recordCapture(stmt.captureIndex, op.getChoice(), loc(stmt.nameRange),
                   stmt.name);
@@ -473,6 +478,34 @@ private:
       return failure();
     if (!broke)
       sd::YieldOp::create(builder, end, inner);
+    return success();
+  }
+
+  static sd::SelectMethod toDialectMethod(SelectMethod method) {
+    switch (method) {
+    case SelectMethod::Normalized:
+      return sd::SelectMethod::Normalized;
+    case SelectMethod::Greedy:
+      return sd::SelectMethod::Greedy;
+    case SelectMethod::Unconditional:
+      return sd::SelectMethod::Unconditional;
+    }
+    return sd::SelectMethod::Normalized;
+  }
+
+  LogicalResult genFork(const ForkStmt &stmt, Value &ctx) {
+    Location where = loc(stmt.range);
+    Value count = genExpr(stmt.count);
+    if (!count)
+      return failure();
+    auto op = sd::ForkOp::create(builder, where, ctx, count);
+    Value &index = loopVarValues[stmt.varIndex];
+    if (failed(genRegion(op.getBody(), stmt.body, where, loc(stmt.range.end),
+                         {sd::IntType::get(builder.getContext())}, &index)))
+      return failure();
+    ctx = op.getNextCtx();
+    recordCapture(stmt.captureIndex, op.getBranches(), loc(stmt.nameRange),
+                  stmt.name);
     return success();
   }
 

@@ -150,8 +150,13 @@ private:
   /// Capture name -> its index in Program::captures, for sgl.read (its
   /// slot) and sgl.collected (its output).
   llvm::StringMap<uint32_t> captureIndices;
-  /// The loops being translated, innermost last.
-  std::vector<plan::Step *> loops;
+  /// A capture scope: the program's body, or a fork's, and the loops
+  /// being translated inside it, innermost last.
+  struct Scope {
+    plan::Step *fork = nullptr;
+    std::vector<plan::Step *> loops;
+  };
+  std::vector<Scope> scopes{Scope{}};
   /// The context the next prompt op must consume.
   Value current;
   uint32_t nextSite = 0;
@@ -361,6 +366,7 @@ private:
             return failure();
           plan::Step step = makeStep(plan::Step::Kind::Select, select);
           step.slot = newSlot(select.getChoice());
+          step.selectMethod = toPlanMethod(select.getMethod());
           for (Attribute choice : select.getChoices())
             step.choices.push_back(cast<StringAttr>(choice).getValue().str());
           into.steps.push_back(std::move(step));
@@ -378,17 +384,23 @@ private:
                                loop.getNextCtx(),
                                {loop.getFirst(), loop.getEnd()}, into);
         })
+        .Case([&](sd::ForkOp fork) { return translateFork(fork, into); })
         .Case([&](sd::CaptureOp capture) -> LogicalResult {
           auto it = slots.find(capture.getValue());
           if (it == slots.end())
             return capture.emitOpError("captures a value that has no plan "
                                        "slot (not a gen or select result)");
+          // A capture in a fork's body is a field of its branches: its
+          // depth and its loops are those inside the fork.
           uint32_t index = static_cast<uint32_t>(out.captures.size());
+          Scope &scope = scopes.back();
           out.captures.push_back({capture.getName().str(), it->second,
-                                  static_cast<uint32_t>(loops.size())});
+                                  static_cast<uint32_t>(scope.loops.size())});
           captureIndices[capture.getName()] = index;
-          for (plan::Step *loop : loops)
+          for (plan::Step *loop : scope.loops)
             loop->bodyCaptures.push_back(index);
+          if (scope.fork)
+            scope.fork->bodyCaptures.push_back(index);
           return success();
         })
         .Default([](Operation *other) {
@@ -494,15 +506,51 @@ private:
     Block &body = region.front();
     step.slot = newSlot(body.getArgument(1));
     step.blocks.resize(1);
-    loops.push_back(&step);
+    scopes.back().loops.push_back(&step);
     LogicalResult result =
         translateBlock(body, body.getArgument(0), step.blocks[0]);
-    loops.pop_back();
+    scopes.back().loops.pop_back();
     if (failed(result))
       return failure();
     into.steps.push_back(std::move(step));
     current = next;
     return success();
+  }
+
+  LogicalResult translateFork(sd::ForkOp fork, plan::Block &into) {
+    if (failed(consume(fork, fork.getCtx())))
+      return failure();
+    plan::Step step = makeStep(plan::Step::Kind::Fork, fork);
+    FailureOr<plan::Expr> count = exprOf(fork, fork.getCount());
+    if (failed(count))
+      return failure();
+    step.expr = std::move(*count);
+    Block &body = fork.getBody().front();
+    step.branchSlot = newSlot(body.getArgument(1));
+    step.blocks.resize(1);
+    scopes.push_back(Scope{&step, {}});
+    LogicalResult result =
+        translateBlock(body, body.getArgument(0), step.blocks[0]);
+    scopes.pop_back();
+    if (failed(result))
+      return failure();
+    step.slot = newSlot(fork.getBranches());
+    into.steps.push_back(std::move(step));
+    // The branches' text stays theirs: the context goes on from the fork.
+    current = fork.getNextCtx();
+    return success();
+  }
+
+  static plan::SelectMethod toPlanMethod(sd::SelectMethod method) {
+    switch (method) {
+    case sd::SelectMethod::Normalized:
+      return plan::SelectMethod::Normalized;
+    case sd::SelectMethod::Greedy:
+      return plan::SelectMethod::Greedy;
+    case sd::SelectMethod::Unconditional:
+      return plan::SelectMethod::Unconditional;
+    }
+    return plan::SelectMethod::Normalized;
   }
 };
 

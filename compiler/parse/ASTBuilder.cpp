@@ -136,6 +136,8 @@ std::unique_ptr<Stmt> ASTBuilder::buildStmt(SGL::StmtContext *ctx) {
     return buildIf(ifStmt);
   if (auto *forStmt = dynamic_cast<SGL::ForStmtContext *>(ctx))
     return buildFor(forStmt);
+  if (auto *fork = dynamic_cast<SGL::ForkStmtContext *>(ctx))
+    return buildFork(fork);
   if (dynamic_cast<SGL::BreakStmtContext *>(ctx)) {
     auto stmt = std::make_unique<BreakStmt>();
     stmt->range = map_.rangeOf(ctx);
@@ -189,6 +191,20 @@ std::unique_ptr<Stmt> ASTBuilder::buildFor(SGL::ForStmtContext *ctx) {
   stmt->iterable = buildExpr(exprs.at(0));
   if (ctx->end)
     stmt->rangeEnd.push_back(buildExpr(ctx->end));
+  stmt->body = buildBlock(ctx->block());
+  return stmt;
+}
+
+std::unique_ptr<Stmt> ASTBuilder::buildFork(SGL::ForkStmtContext *ctx) {
+  auto stmt = std::make_unique<ForkStmt>();
+  stmt->range = map_.rangeOf(ctx);
+  stmt->name = ctx->name->getText();
+  stmt->nameRange = map_.rangeOf(ctx->name);
+  stmt->count = buildExpr(ctx->count);
+  if (ctx->var) {
+    stmt->var = ctx->var->getText();
+    stmt->varRange = map_.rangeOf(ctx->var);
+  }
   stmt->body = buildBlock(ctx->block());
   return stmt;
 }
@@ -457,6 +473,8 @@ std::unique_ptr<Stmt> ASTBuilder::buildSelect(SGL::SelectStmtContext *ctx) {
   stmt->range = map_.rangeOf(ctx);
   stmt->choices = buildStringList(ctx->choiceList()->stringLit());
   stmt->choicesRange = map_.rangeOf(ctx->choiceList());
+  if (SGL::OptionListContext *options = ctx->optionList())
+    stmt->options = buildOptions(options);
   return stmt;
 }
 
@@ -486,6 +504,9 @@ OptionValue ASTBuilder::buildOptionValue(SGL::OptionValueContext *ctx) {
   } else if (auto *list = dynamic_cast<SGL::ListValueContext *>(ctx)) {
     value.kind = OptionValue::Kind::StringList;
     value.list = buildStringList(list->stringLit());
+  } else if (auto *name = dynamic_cast<SGL::NameValueContext *>(ctx)) {
+    value.kind = OptionValue::Kind::Name;
+    value.name = name->IDENT()->getText();
   }
   return value;
 }

@@ -26,6 +26,7 @@ private:
   std::unique_ptr<Stmt> buildGen(antlr::SGL::GenStmtContext *ctx);
   std::unique_ptr<Stmt> buildIf(antlr::SGL::IfStmtContext *ctx);
   std::unique_ptr<Stmt> buildFor(antlr::SGL::ForStmtContext *ctx);
+  std::unique_ptr<Stmt> buildFork(antlr::SGL::ForkStmtContext *ctx);
   TypeRef buildTypeRef(antlr::SGL::TypeExprContext *ctx);
   std::vector<TypeField> buildFields(antlr::SGL::TypeFieldListContext *ctx);
   TypeExpr buildGenType(antlr::SGL::GenTypeContext *ctx);

@@ -74,6 +74,8 @@ int64_t contextTokenBound(const LoadedModel &model,
     }
     case plan::Step::Kind::ForEach:
     case plan::Step::Kind::ForRange:
+    // Branches hold contexts of their own at once.
+    case plan::Step::Kind::Fork:
       unbounded = true;
       break;
     case plan::Step::Kind::If:
@@ -82,6 +84,31 @@ int64_t contextTokenBound(const LoadedModel &model,
     }
   });
   return unbounded ? kUnboundedContext : bound;
+}
+
+int64_t selectBranchPages(const LoadedModel &model,
+                          const plan::Program &program, int32_t pageSize) {
+  // A choice has at most as many tokens as bytes (plain text: no special
+  // tokens), plus one for a partly filled page it continues in a copy.
+  const auto pagesFor = [&](int64_t tokens) {
+    return (tokens + pageSize - 1) / pageSize + 1;
+  };
+  const auto prefix =
+      static_cast<int64_t>(model.tokenizer().prefixTokens().size());
+  int64_t most = 0;
+  plan::forEachStep(program.body, [&](const plan::Step &s) {
+    if (s.kind != plan::Step::Kind::Select)
+      return;
+    int64_t pages = 0;
+    for (const std::string &c : s.choices) {
+      const auto tokens = static_cast<int64_t>(c.size());
+      pages += pagesFor(tokens);
+      if (s.selectMethod == plan::SelectMethod::Unconditional)
+        pages += pagesFor(prefix + tokens);
+    }
+    most = std::max(most, pages);
+  });
+  return most;
 }
 
 Interpreter::Interpreter(LoadedModel &model, SchedulerOptions scheduler)
@@ -114,12 +141,15 @@ Interpreter::run(const plan::Program &program, const ProgramArgs &args,
         std::min<int64_t>(model_.model().config().maxPositions,
                           contextTokenBound(model_, program, *values)) +
         1;
-    schedulerOptions.numPages =
-        std::min(defaultKVPages(model_.model(), schedulerOptions.pageSize),
-                 kvPagesFor(model_.model(),
-                            (positions + schedulerOptions.pageSize) *
-                                model_.model().kvBytesPerPosition(),
-                            schedulerOptions.pageSize));
+    // Plus the pages a select's branches hold next to the context.
+    const int64_t context = kvPagesFor(model_.model(),
+                                       (positions + schedulerOptions.pageSize) *
+                                           model_.model().kvBytesPerPosition(),
+                                       schedulerOptions.pageSize);
+    schedulerOptions.numPages = static_cast<int32_t>(std::min<int64_t>(
+        defaultKVPages(model_.model(), schedulerOptions.pageSize),
+        context +
+            selectBranchPages(model_, program, schedulerOptions.pageSize)));
   }
   Expected<std::unique_ptr<Scheduler>> scheduler =
       Scheduler::create(model_, schedulerOptions);

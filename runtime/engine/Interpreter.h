@@ -30,18 +30,24 @@ int32_t defaultKVPages(LlamaModel &model, int32_t pageSize);
 
 /// At most how many tokens the context of `program` run with `args` can
 /// reach: a bound from its text, arguments, template text and max_tokens;
-/// kUnboundedContext for a program with a loop or an appended value other
-/// than a literal or a slot, whose size only the run tells.
+/// kUnboundedContext for a program with a loop, a fork or an appended value
+/// other than a literal or a slot, whose size only the run tells.
 int64_t contextTokenBound(const LoadedModel &model,
                           const plan::Program &program,
                           const std::vector<Value> &args);
 inline constexpr int64_t kUnboundedContext = INT64_MAX;
 
+/// The most KV pages the branches of one of `program`'s selects hold at
+/// once next to the context (its choices, and for the unconditional method
+/// each choice again after the tokenizer's prefix alone).
+int64_t selectBranchPages(const LoadedModel &model,
+                          const plan::Program &program, int32_t pageSize);
+
 class Interpreter {
 public:
   /// `scheduler.numPages` 0 sizes the pool per run: room for the run's
-  /// contextTokenBound (at most max_position_embeddings), bounded by
-  /// defaultKVPages.
+  /// contextTokenBound (at most max_position_embeddings) and its
+  /// selectBranchPages, bounded by defaultKVPages.
   explicit Interpreter(LoadedModel &model, SchedulerOptions scheduler = {});
 
   /// Runs `program` with `args` (each program argument without a default

@@ -59,6 +59,13 @@ ProgramInstance::ProgramInstance(const LoadedModel &model,
   for (uint32_t c = 0; c < program_.captures.size(); ++c)
     capturesBySlot_.emplace_back(program_.captures[c].slot, c);
   std::sort(capturesBySlot_.begin(), capturesBySlot_.end());
+  captureFork_.assign(program_.captures.size(), nullptr);
+  plan::forEachStep(program_.body, [&](const Step &s) {
+    if (s.kind == Step::Kind::Fork)
+      for (uint32_t c : s.bodyCaptures)
+        if (c < captureFork_.size())
+          captureFork_[c] = &s;
+  });
   frames_.emplace_back().block = &program_.body;
 
   // Fail before any work when the program needs a template we lack.
@@ -88,6 +95,116 @@ ProgramInstance::ProgramInstance(const LoadedModel &model,
     }
 }
 
+ProgramInstance::ProgramInstance(const ProgramInstance &parent, int64_t index)
+    : model_(parent.model_), program_(parent.program_),
+      options_(parent.options_), constraints_(parent.constraints_),
+      conversation_(parent.conversation_), slots_(parent.slots_),
+      slotSet_(parent.slotSet_), outputs_(parent.outputs_),
+      capturesBySlot_(parent.capturesBySlot_), frames_(parent.frames_),
+      captureFork_(parent.captureFork_), genRuns_(parent.genRuns_),
+      forkRuns_(parent.forkRuns_), budget_(parent.budget_) {
+  const Step &fork = *parent.pendingFork_;
+  // The branch's own captures start unset; the parent's stay readable.
+  for (uint32_t c : fork.bodyCaptures)
+    outputs_[c] = Value();
+  base_ = frames_.size();
+  Frame body;
+  body.block = &fork.blocks[0];
+  body.fork = &fork;
+  frames_.push_back(std::move(body));
+  branchOf_ = &fork;
+  branchKey_ = mixSeed(
+      mixSeed(mixSeed(parent.branchKey_, fork.site + 1), parent.forkRun_),
+      static_cast<uint64_t>(index));
+  stats_.templateRewrites = conversation_.rewrites();
+  stats_.templateRewrittenTokens = conversation_.rewrittenTokens();
+  if (Status s = setSlot(fork.branchSlot, Value::integer(index), fork); !s) {
+    state_ = State::Failed;
+    error_ = s.error().message;
+  }
+}
+
+std::unique_ptr<ProgramInstance> ProgramInstance::branch(int64_t index) const {
+  assert(state_ == State::NeedsFork && "branch() without a pending fork");
+  return std::unique_ptr<ProgramInstance>(new ProgramInstance(*this, index));
+}
+
+Value ProgramInstance::branchValue() const {
+  nlohmann::ordered_json object = nlohmann::ordered_json::object();
+  for (uint32_t c : branchOf_->bodyCaptures)
+    object[program_.captures[c].name] = toJson(outputs_[c]);
+  // Captured text is valid UTF-8 (sanitized), so this never throws.
+  std::string text = object.dump();
+  return Value::json(std::move(text), std::move(object));
+}
+
+void ProgramInstance::joinBranches(
+    std::vector<std::unique_ptr<ProgramInstance>> branches) {
+  assert(state_ == State::NeedsFork && "joinBranches() without a fork");
+  const Step &fork = *pendingFork_;
+  Value::List objects;
+  objects.reserve(branches.size());
+  for (size_t i = 0; i < branches.size(); ++i) {
+    const ProgramInstance &b = *branches[i];
+    // The branch's work is this instance's.
+    const RunStats &s = b.stats_;
+    stats_.promptTokens += s.promptTokens;
+    stats_.promptTokensCached += s.promptTokensCached;
+    stats_.promptTokensComputed += s.promptTokensComputed;
+    stats_.recomputedTokens += s.recomputedTokens;
+    stats_.templateRewrites += s.templateRewrites - conversation_.rewrites();
+    stats_.templateRewrittenTokens +=
+        s.templateRewrittenTokens - conversation_.rewrittenTokens();
+    stats_.generatedTokens += s.generatedTokens;
+    stats_.gens.insert(stats_.gens.end(), s.gens.begin(), s.gens.end());
+    if (b.state_ != State::Done) {
+      if (state_ != State::Failed) {
+        state_ = State::Failed;
+        error_ = formatLocation(fork.loc) + ": branch " + std::to_string(i) +
+                 " of fork '" + slotName(fork.slot) + "' failed: " +
+                 (b.state_ == State::Failed ? b.error_ : "it did not finish");
+      }
+      continue;
+    }
+    objects.push_back(b.branchValue());
+  }
+  pendingFork_ = nullptr;
+  if (state_ == State::Failed)
+    return;
+  if (Status s = setSlot(fork.slot, Value::list(std::move(objects)), fork);
+      !s) {
+    fail(s.error().message);
+    return;
+  }
+  state_ = State::Ready;
+}
+
+Status ProgramInstance::beginFork(const Step &s) {
+  Expected<Value> count = evaluate(s.expr, *this, s.loc);
+  if (!count)
+    return count.error();
+  if (count->kind() != Value::Kind::Int)
+    return at(s, std::string("a fork's branch count is an int, not ") +
+                     kindName(count->kind()));
+  const int64_t n = count->integer();
+  if (n < 0)
+    return at(s, "fork '" + slotName(s.slot) + "' has " + std::to_string(n) +
+                     " branches; the count must be >= 0");
+  if (n > budget_->branches)
+    return at(s, "fork '" + slotName(s.slot) + "' starts " + std::to_string(n) +
+                     " branches, more than the " +
+                     std::to_string(budget_->branches) + " left of the " +
+                     std::to_string(kMaxForkBranches) + " a program may start");
+  budget_->branches -= n;
+  forkRun_ = forkRuns_[s.site]++;
+  if (n == 0)
+    return setSlot(s.slot, Value::list({}), s);
+  pendingFork_ = &s;
+  forkCount_ = n;
+  state_ = State::NeedsFork;
+  return Status::ok();
+}
+
 Error ProgramInstance::at(const Step &s, const std::string &message) const {
   return makeError(formatLocation(s.loc) + ": " + message);
 }
@@ -113,8 +230,16 @@ const Value *ProgramInstance::output(uint32_t capture) const {
   // iterations: the loops around a capture and the running loops are both
   // chains from the top, so those are the first running loops that list it
   // (body_captures is sorted: PlanVerifier).
+  // A branch capture's loops are inside its fork: skip the frames before
+  // the fork's body.
   const Value *v = &outputs_[capture];
+  const Step *scope = captureFork_[capture];
+  bool inScope = scope == nullptr;
   for (const Frame &frame : frames_) {
+    if (!inScope) {
+      inScope = frame.fork == scope;
+      continue;
+    }
     if (!frame.loop)
       continue;
     const std::vector<uint32_t> &listed = frame.loop->bodyCaptures;
@@ -141,7 +266,7 @@ void ProgramInstance::fail(const std::string &message) {
 
 void ProgramInstance::advance() {
   while (state_ == State::Ready) {
-    if (frames_.empty()) {
+    if (frames_.size() <= base_) {
       state_ = State::Done;
       return;
     }
@@ -234,6 +359,10 @@ Status ProgramInstance::step(const Step &s) {
   case Step::Kind::Break:
     breakLoop();
     return Status::ok();
+  case Step::Kind::Fork:
+    if (s.blocks.size() != 1)
+      return at(s, "fork without its body");
+    return beginFork(s);
   }
   return at(s, "unknown step kind");
 }
@@ -244,8 +373,9 @@ Status ProgramInstance::startLoop(const Step &s) {
   Frame frame;
   frame.block = &s.blocks[0];
   frame.loop = &s;
+  // Loops count inside the innermost fork, as its captures' depths do.
   for (const Frame &f : frames_)
-    frame.level += f.loop != nullptr;
+    frame.level = f.fork ? 0 : frame.level + (f.loop != nullptr);
   if (s.kind == Step::Kind::ForEach) {
     Expected<Value> list = evaluate(s.expr, *this, s.loc);
     if (!list)
@@ -306,7 +436,7 @@ Status ProgramInstance::nextIteration() {
     frames_.pop_back();
     return Status::ok();
   }
-  if (++iterations_ > kMaxLoopIterations)
+  if (--budget_->iterations < 0)
     return at(loop, "the program ran more than " +
                         std::to_string(kMaxLoopIterations) +
                         " loop iterations");
@@ -330,7 +460,8 @@ Status ProgramInstance::nextIteration() {
 }
 
 void ProgramInstance::breakLoop() {
-  while (!frames_.empty()) {
+  // A verified plan has a loop inside the branch's fork to leave.
+  while (frames_.size() > base_) {
     const bool loop = frames_.back().loop != nullptr;
     frames_.pop_back();
     if (loop)
@@ -365,7 +496,9 @@ void ProgramInstance::beginGen(const Step &s) {
   // The k-th run of this site: as in a straight-line program the first
   // time, then mixed with k, so that loop iterations sample differently.
   const uint32_t run = genRuns_[s.site]++;
-  const uint64_t base = p.seed ? *p.seed : mixSeed(options_.seed, s.site);
+  uint64_t base = p.seed ? *p.seed : mixSeed(options_.seed, s.site);
+  if (branchOf_)
+    base = mixSeed(base, branchKey_);
   rng_ = Rng(run == 0 ? base : mixSeed(base, run));
   maxTokens_ = p.maxTokens ? *p.maxTokens : kDefaultMaxTokens;
   const std::vector<int32_t> ends =
@@ -595,8 +728,10 @@ Expected<nlohmann::ordered_json> ProgramInstance::result() const {
   if (state_ == State::Failed)
     return makeError(error_);
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  // A fork's captures are fields of its branch objects, not the program's.
   for (size_t c = 0; c < program_.captures.size(); ++c)
-    out[program_.captures[c].name] = toJson(outputs_[c]);
+    if (!captureFork_[c])
+      out[program_.captures[c].name] = toJson(outputs_[c]);
   return out;
 }
 

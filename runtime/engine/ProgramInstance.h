@@ -7,6 +7,8 @@
 //   advance() ─▶ NeedsGen     sample tokens: acceptToken() for each, until
 //                             it says the gen is over
 //            ─▶ NeedsSelect  score choiceTokens(), then finishSelect(best)
+//            ─▶ NeedsFork    run branch(i) for i < forkCount() to the end,
+//                             then joinBranches(them)
 //            ─▶ Done/Failed  result() holds the captures or the error
 //
 // The tree is walked with an explicit stack of frames (a block, the next
@@ -40,6 +42,22 @@
 // loops the whole output, inside some of them the entry of their current
 // iterations (after an inner loop, in the outer one's body: this outer
 // iteration's list).
+//
+// Forks: a fork of n branches suspends the instance; branch(i) is an
+// instance of its own that starts as a copy of this one at the fork (its
+// context, slots and outputs) with the index slot set to i, runs the
+// fork's body and is Done at its end. It may run alone, beside its
+// siblings, or fork again: the scheduler runs branches as any instances.
+// joinBranches() sets the fork's slot to the list of one JSON object per
+// branch, {capture: output} of the fork's body_captures, and the instance
+// goes on from the context it had at the fork. A branch capture's output
+// lives in its branch (depth counts loops inside the fork); outputs read
+// inside a branch walk only the frames of their own scope. A branch draws
+// from its gens' seeds mixed with its key (the parent's key, the fork's
+// site, how many times it ran, and i), so branches differ from each other
+// and from the same fork run again. The tree of one instance shares one
+// budget: kMaxLoopIterations iterations and kMaxForkBranches branches.
+// A failed branch fails the fork (the instance), naming the branch.
 //
 // Loops: for_each runs over the elements of its list as it was when the
 // loop started; for_range over [from, to) (empty when to <= from). An
@@ -95,6 +113,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -107,8 +126,12 @@ namespace sgl::runtime {
 /// max_tokens of a gen that does not set it.
 inline constexpr uint32_t kDefaultMaxTokens = 128;
 
-/// Loop iterations one instance may run, over all its loops.
+/// Loop iterations one instance may run, over all its loops (and those of
+/// its branches).
 inline constexpr int64_t kMaxLoopIterations = 1000000;
+
+/// Fork branches one instance may start, its branches' forks included.
+inline constexpr int64_t kMaxForkBranches = 65536;
 
 struct RunOptions {
   /// Seed of every gen that has no `seed` of its own.
@@ -120,7 +143,7 @@ struct RunOptions {
 
 class ProgramInstance : private ExprScope {
 public:
-  enum class State { Ready, NeedsGen, NeedsSelect, Done, Failed };
+  enum class State { Ready, NeedsGen, NeedsSelect, NeedsFork, Done, Failed };
 
   /// `argValues` are the program's arguments in declaration order
   /// (bindProgramArgs gives them, of the arguments' types). `constraints`
@@ -176,8 +199,19 @@ public:
   const std::vector<std::vector<int32_t>> &choiceTokens() const {
     return choiceTokens_;
   }
+  /// How the pending select scores its choices.
+  plan::SelectMethod selectMethod() const { return pending_->selectMethod; }
   /// Appends choice `best` to the context and captures it.
   void finishSelect(size_t best);
+
+  // --- NeedsFork ---
+  /// The number of branches of the pending fork (at least 1).
+  int64_t forkCount() const { return forkCount_; }
+  /// Branch `index` of the pending fork, Ready to run (see Forks above).
+  std::unique_ptr<ProgramInstance> branch(int64_t index) const;
+  /// Ends the pending fork with its finished branches, in index order:
+  /// Ready again, or Failed when a branch failed.
+  void joinBranches(std::vector<std::unique_ptr<ProgramInstance>> branches);
 
   /// "gen 'name': " or "select 'name': " for the pending step ("" when
   /// none), to start a message about it.
@@ -197,10 +231,12 @@ private:
   struct Frame {
     const plan::Block *block = nullptr;
     size_t next = 0;
-    /// The loop whose body this is; null for the program's body and the
-    /// branches of an if.
+    /// The loop whose body this is; null for the program's body, the
+    /// blocks of an if and a fork's body.
     const plan::Step *loop = nullptr;
-    /// For a loop: how many loops are around it.
+    /// The fork whose body this is (in a branch); null otherwise.
+    const plan::Step *fork = nullptr;
+    /// For a loop: how many loops are around it inside its fork.
     uint32_t level = 0;
     Value list;        ///< for_each: the list
     int64_t index = 0; ///< for_each: the next element; for_range: the next
@@ -208,7 +244,20 @@ private:
     int64_t end = 0;   ///< for_range: the end
   };
 
+  /// What the instances of one tree (an instance and its branches, at any
+  /// depth) may still run.
+  struct Budget {
+    int64_t iterations = kMaxLoopIterations;
+    int64_t branches = kMaxForkBranches;
+  };
+
+  /// Branch `index` of `parent`'s pending fork.
+  ProgramInstance(const ProgramInstance &parent, int64_t index);
+
   Status step(const plan::Step &s);
+  Status beginFork(const plan::Step &s);
+  /// A finished branch's object: {capture: output} of its fork's captures.
+  Value branchValue() const;
   Status startLoop(const plan::Step &s);
   /// Starts the next iteration of the loop frame on top, or pops it when
   /// it is over.
@@ -246,9 +295,19 @@ private:
   /// (slot, capture index) for every capture, sorted.
   std::vector<std::pair<uint32_t, uint32_t>> capturesBySlot_;
   std::vector<Frame> frames_;
-  /// How many times each gen site has run.
+  /// frames_[0, base_) are the parent's at the fork (for reading outputs);
+  /// the instance is Done when its frames shrink to them. 0 for the root.
+  size_t base_ = 0;
+  /// Per capture: the fork it is a branch capture of (null: a program
+  /// output).
+  std::vector<const plan::Step *> captureFork_;
+  /// A branch: its fork, and the key mixed into its gens' seeds.
+  const plan::Step *branchOf_ = nullptr;
+  uint64_t branchKey_ = 0;
+  /// How many times each gen site and each fork site has run.
   std::unordered_map<uint32_t, uint32_t> genRuns_;
-  int64_t iterations_ = 0;
+  std::unordered_map<uint32_t, uint32_t> forkRuns_;
+  std::shared_ptr<Budget> budget_ = std::make_shared<Budget>();
   State state_ = State::Ready;
   std::string error_;
   RunStats stats_;
@@ -271,6 +330,11 @@ private:
 
   // The pending select.
   std::vector<std::vector<int32_t>> choiceTokens_;
+
+  // The pending fork.
+  const plan::Step *pendingFork_ = nullptr;
+  int64_t forkCount_ = 0;
+  uint32_t forkRun_ = 0;
 };
 
 } // namespace sgl::runtime

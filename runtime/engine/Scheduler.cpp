@@ -12,15 +12,23 @@
 
 namespace sgl::runtime {
 
-/// A choice of a select scored as its own sequence over the context's
-/// pages.
+/// A choice of a select scored as its own sequence: over the context's
+/// pages, or (unconditional) after the tokenizer's prefix alone. It runs
+/// tokens[0, size - 1) from position `start`, each row predicting the next
+/// token; the log-probs of tokens[firstScored..] add to its score.
 struct Scheduler::Branch {
   size_t choice = 0;
+  bool unconditional = false;
+  std::vector<int32_t> tokens;
+  int64_t start = 0;
+  size_t firstScored = 1;
   std::vector<PageId> pages; // the context's full pages, then its own
   size_t firstOwned = 0;     // pages[firstOwned..] belong to the branch
-  int64_t done = 0;          // choice tokens run so far
-  int64_t chunk = 0;         // choice tokens in this step
+  int64_t done = 0;          // tokens run so far
+  int64_t chunk = 0;         // tokens in this step
   int32_t firstRow = -1;     // logits row of its first token this step
+
+  int64_t toRun() const { return static_cast<int64_t>(tokens.size()) - 1; }
 };
 
 /// Logits rows select branches may ask for in one step: choice tokens past
@@ -41,14 +49,25 @@ struct Scheduler::Sequence {
   RadixNode *lock = nullptr;   // the cached prefix this sequence holds
   int64_t sharedPages = 0;     // pages[0..sharedPages) are the cache's
   // A select in progress.
-  std::vector<double> scores; // per choice: log-prob sum so far
+  std::vector<double> scores;              // per choice: log-prob sum so far
+  std::vector<double> unconditionalScores; // the same without the context
   std::vector<Branch> branches;
   bool branching = false;
   std::vector<float> selectLogits; // [vocab] when branches wait for pages
+  // A fork's branch: the fork it reports to and its index there.
+  ForkJoin *fork = nullptr;
+  size_t branchIndex = 0;
 
   int64_t pending() const {
     return static_cast<int64_t>(tokens.size()) - computed;
   }
+};
+
+/// A fork in progress: its suspended instance and the branches that ended.
+struct Scheduler::ForkJoin {
+  std::unique_ptr<Sequence> parent;
+  std::vector<std::unique_ptr<ProgramInstance>> branches;
+  size_t running = 0;
 };
 
 struct Scheduler::StepBatch {
@@ -126,6 +145,8 @@ void Scheduler::failSequence(Sequence &seq, const std::string &message) {
 }
 
 void Scheduler::finish(Sequence &seq) {
+  if (seq.fork)
+    return finishBranch(seq);
   releasePages(seq, /*cache=*/true);
   releaseBranches(seq);
   DoneCallback done = std::move(seq.done);
@@ -144,7 +165,59 @@ void Scheduler::resume(Sequence &seq) {
     finish(seq);
     return;
   }
+  if (seq.inst->state() == ProgramInstance::State::NeedsFork)
+    return startFork(seq);
   syncTokens(seq);
+}
+
+void Scheduler::startFork(Sequence &seq) {
+  // What the instance computed so far is the branches' common prefix: it
+  // goes into the cache (the parent's tokens are the ones it computed).
+  releaseBranches(seq);
+  seq.branching = false;
+  seq.selectLogits.clear();
+  releasePages(seq, /*cache=*/true);
+  seq.admitted = false;
+  // The context the instance comes back with is admitted afresh.
+  seq.highWater = 0;
+  auto join = std::make_unique<ForkJoin>();
+  const int64_t n = seq.inst->forkCount();
+  join->branches.resize(static_cast<size_t>(n));
+  join->running = static_cast<size_t>(n);
+  for (int64_t i = 0; i < n; ++i) {
+    auto branch = std::make_unique<Sequence>();
+    branch->inst = seq.inst->branch(i);
+    branch->fork = join.get();
+    branch->branchIndex = static_cast<size_t>(i);
+    branch->order = nextOrder_++;
+    sequences_.push_back(std::move(branch));
+  }
+  auto it = std::find_if(sequences_.begin(), sequences_.end(),
+                         [&](auto &p) { return p.get() == &seq; });
+  join->parent = std::move(*it);
+  sequences_.erase(it);
+  forks_.push_back(std::move(join));
+}
+
+void Scheduler::finishBranch(Sequence &seq) {
+  releasePages(seq, /*cache=*/true);
+  releaseBranches(seq);
+  ForkJoin &join = *seq.fork;
+  join.branches[seq.branchIndex] = std::move(seq.inst);
+  sequences_.erase(std::find_if(sequences_.begin(), sequences_.end(),
+                                [&](auto &p) { return p.get() == &seq; }));
+  if (--join.running > 0)
+    return;
+  // Every branch ended: the instance goes on (or fails) as a sequence
+  // again, its context to be admitted anew.
+  std::unique_ptr<Sequence> parent = std::move(join.parent);
+  parent->inst->joinBranches(std::move(join.branches));
+  forks_.erase(std::find_if(forks_.begin(), forks_.end(),
+                            [&](auto &p) { return p.get() == &join; }));
+  Sequence &back = *parent;
+  sequences_.push_back(std::move(parent));
+  if (back.inst->finished())
+    finish(back);
 }
 
 void Scheduler::syncTokens(Sequence &seq) {
@@ -434,18 +507,15 @@ bool Scheduler::buildBatch(StepBatch &batch) {
       continue;
     int64_t rows = std::min(kSelectRowsPerStep, std::max<int64_t>(budget, 1));
     int64_t tokens = 0;
-    const int64_t start = s->computed;
     for (Branch &b : s->branches) {
-      const std::vector<int32_t> &choice = s->inst->choiceTokens()[b.choice];
-      // Each choice token but the last predicts the next one.
-      const int64_t m = static_cast<int64_t>(choice.size()) - 1;
-      b.chunk = std::min(m - b.done, rows);
+      // Each token but the last predicts the next one.
+      b.chunk = std::min(b.toRun() - b.done, rows);
       if (b.chunk <= 0)
         continue;
       b.firstRow = static_cast<int32_t>(batch.builder.logitRows.size());
       batch.builder.addSequence(
-          std::span<const int32_t>(choice).subspan(b.done, b.chunk),
-          start + b.done, b.pages, ps, true, /*allLogits=*/true);
+          std::span<const int32_t>(b.tokens).subspan(b.done, b.chunk),
+          b.start + b.done, b.pages, ps, true, /*allLogits=*/true);
       rows -= b.chunk;
       tokens += b.chunk;
     }
@@ -506,44 +576,70 @@ void Scheduler::onSampled(Sequence &seq, std::span<float> logits) {
 bool Scheduler::startBranches(Sequence &seq, std::span<const float> logits) {
   const std::vector<std::vector<int32_t>> &choices = seq.inst->choiceTokens();
   std::vector<double> logProbs = logSoftmax(logits);
+  const plan::SelectMethod method = seq.inst->selectMethod();
   seq.scores.assign(choices.size(), 0.0);
+  seq.unconditionalScores.assign(choices.size(), 0.0);
   const int64_t ps = options_.pageSize;
   const int64_t n = seq.computed, full = n / ps, partial = n % ps;
+  const std::vector<int32_t> &prefix = model_.tokenizer().prefixTokens();
   for (size_t c = 0; c < choices.size(); ++c) {
     seq.scores[c] = logProbs[choices[c][0]];
-    if (choices[c].size() < 2)
+    // Greedy needs the first token's log-prob alone.
+    if (choices[c].size() >= 2 && method != plan::SelectMethod::Greedy) {
+      Branch b;
+      b.choice = c;
+      b.tokens = choices[c];
+      b.start = n;
+      b.pages.assign(seq.pages.begin(), seq.pages.begin() + full);
+      b.firstOwned = static_cast<size_t>(full);
+      const int64_t end = n + b.toRun();
+      std::vector<PageId> fresh;
+      if (!allocPages((end + ps - 1) / ps - full, fresh, &seq)) {
+        releaseBranches(seq);
+        return false;
+      }
+      // Copy-on-write: the branch continues the context's partly filled
+      // last page in a copy of its own.
+      if (partial)
+        model_.model().backend().copyPage(seq.pages[full], fresh[0],
+                                          static_cast<int32_t>(partial));
+      b.pages.insert(b.pages.end(), fresh.begin(), fresh.end());
+      seq.branches.push_back(std::move(b));
+    }
+    if (method != plan::SelectMethod::Unconditional)
       continue;
-    Branch b;
-    b.choice = c;
-    b.pages.assign(seq.pages.begin(), seq.pages.begin() + full);
-    b.firstOwned = static_cast<size_t>(full);
-    const int64_t end = n + static_cast<int64_t>(choices[c].size()) - 1;
-    std::vector<PageId> fresh;
-    if (!allocPages((end + ps - 1) / ps - full, fresh, &seq)) {
+    // The choice after the prefix alone; without one its first token has
+    // nothing to be predicted from.
+    Branch u;
+    u.choice = c;
+    u.unconditional = true;
+    u.tokens = prefix;
+    u.tokens.insert(u.tokens.end(), choices[c].begin(), choices[c].end());
+    u.firstScored = std::max<size_t>(prefix.size(), 1);
+    if (u.toRun() < static_cast<int64_t>(u.firstScored))
+      continue;
+    if (!allocPages((u.toRun() + ps - 1) / ps, u.pages, &seq)) {
       releaseBranches(seq);
       return false;
     }
-    // Copy-on-write: the branch continues the context's partly filled
-    // last page in a copy of its own.
-    if (partial)
-      model_.model().backend().copyPage(seq.pages[full], fresh[0],
-                                        static_cast<int32_t>(partial));
-    b.pages.insert(b.pages.end(), fresh.begin(), fresh.end());
-    seq.branches.push_back(std::move(b));
+    seq.branches.push_back(std::move(u));
   }
   return true;
 }
 
 /// Adds this step's branch rows to the choices' scores.
 void Scheduler::scoreBranchRows(Sequence &seq) {
-  const std::vector<std::vector<int32_t>> &choices = seq.inst->choiceTokens();
   const int64_t vocab = model_.model().config().vocabSize;
   for (Branch &b : seq.branches) {
-    const std::vector<int32_t> &choice = choices[b.choice];
+    std::vector<double> &scores =
+        b.unconditional ? seq.unconditionalScores : seq.scores;
     for (int64_t j = 0; j < b.chunk; ++j) {
+      const size_t target = static_cast<size_t>(b.done + j + 1);
+      if (target < b.firstScored)
+        continue;
       std::span<const float> row(logits_.data() + (b.firstRow + j) * vocab,
                                  static_cast<size_t>(vocab));
-      seq.scores[b.choice] += logSoftmax(row)[choice[b.done + j + 1]];
+      scores[b.choice] += logSoftmax(row)[b.tokens[target]];
     }
     b.done += b.chunk;
     b.chunk = 0;
@@ -552,27 +648,32 @@ void Scheduler::scoreBranchRows(Sequence &seq) {
 
 bool Scheduler::branchesDone(const Sequence &seq) const {
   for (const Branch &b : seq.branches)
-    if (b.done + 1 <
-        static_cast<int64_t>(seq.inst->choiceTokens()[b.choice].size()))
+    if (b.done < b.toRun())
       return false;
   return true;
 }
 
 void Scheduler::finishBranches(Sequence &seq) {
   const std::vector<std::vector<int32_t>> &choices = seq.inst->choiceTokens();
-  // SGLang's default: the best mean token log-prob; ties keep the first.
+  const plan::SelectMethod method = seq.inst->selectMethod();
+  // The best score; ties keep the first choice.
   size_t best = 0;
   double bestScore = 0.0;
   for (size_t c = 0; c < choices.size(); ++c) {
-    const double mean = seq.scores[c] / static_cast<double>(choices[c].size());
-    if (c == 0 || mean > bestScore) {
+    const double length = static_cast<double>(choices[c].size());
+    const double score =
+        method == plan::SelectMethod::Greedy ? seq.scores[c]
+        : method == plan::SelectMethod::Unconditional
+            ? (seq.scores[c] - seq.unconditionalScores[c]) / length
+            : seq.scores[c] / length;
+    if (c == 0 || score > bestScore) {
       best = c;
-      bestScore = mean;
+      bestScore = score;
     }
   }
   // The chosen branch's pages hold its choice: they become the sequence's.
   for (Branch &b : seq.branches) {
-    if (b.choice != best) {
+    if (b.choice != best || b.unconditional) {
       allocator_.free(std::span<const PageId>(b.pages).subspan(b.firstOwned));
       continue;
     }
@@ -641,13 +742,19 @@ void Scheduler::afterForward(StepBatch &batch) {
 Status Scheduler::run() {
   using Clock = std::chrono::steady_clock;
   while (!sequences_.empty()) {
-    // Instances between model calls run on to their next one.
-    std::vector<Sequence *> ready;
-    for (auto &s : sequences_)
-      if (s->inst->state() == ProgramInstance::State::Ready)
-        ready.push_back(s.get());
-    for (Sequence *s : ready)
-      resume(*s);
+    // Instances between model calls run on to their next one, until none
+    // is left between calls: a fork's branches start there, and a joined
+    // fork's instance comes back there.
+    for (;;) {
+      std::vector<Sequence *> ready;
+      for (auto &s : sequences_)
+        if (s->inst->state() == ProgramInstance::State::Ready)
+          ready.push_back(s.get());
+      if (ready.empty())
+        break;
+      for (Sequence *s : ready)
+        resume(*s);
+    }
     std::vector<Sequence *> failed;
     for (auto &s : sequences_)
       if (s->inst->finished())

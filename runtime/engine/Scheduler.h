@@ -24,6 +24,12 @@
 // last page copied per branch), all in one batch; the chosen branch's
 // pages become the sequence's.
 //
+// A fork takes its instance out of the running set: the full pages of its
+// context go into the radix cache and each branch becomes a sequence of
+// its own, admitted like any other (its prefix served from those pages
+// while they stay cached). When the last branch is done the instance
+// joins them and comes back, its context readmitted the same way.
+//
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_ENGINE_SCHEDULER_H
 #define SGL_RUNTIME_ENGINE_SCHEDULER_H
@@ -96,6 +102,7 @@ private:
   struct Sequence;
   struct Branch;
   struct StepBatch;
+  struct ForkJoin;
 
   Scheduler(LoadedModel &model, SchedulerOptions options);
 
@@ -116,6 +123,11 @@ private:
   void afterForward(StepBatch &batch);
   void onSampled(Sequence &seq, std::span<float> logits);
   void resume(Sequence &seq);
+  /// Suspends `seq` at its pending fork and submits its branches.
+  void startFork(Sequence &seq);
+  /// Hands finished branch `seq` to its fork; joins the fork when it was
+  /// the last.
+  void finishBranch(Sequence &seq);
   void syncTokens(Sequence &seq);
   void finish(Sequence &seq);
   void failSequence(Sequence &seq, const std::string &message);
@@ -126,6 +138,8 @@ private:
   PageAllocator allocator_;
   std::optional<RadixCache> radix_;
   std::vector<std::unique_ptr<Sequence>> sequences_; // running + waiting
+  /// Forks whose branches are running, each holding its suspended parent.
+  std::vector<std::unique_ptr<ForkJoin>> forks_;
   uint64_t nextOrder_ = 0;
   EngineStats stats_;
   std::vector<float> logits_; // [rows, vocab] of the last step

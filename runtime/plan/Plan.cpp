@@ -41,6 +41,20 @@ const char *stepKindName(Step::Kind kind) {
     return "for_range";
   case Step::Kind::Break:
     return "break";
+  case Step::Kind::Fork:
+    return "fork";
+  }
+  return "?";
+}
+
+const char *selectMethodName(SelectMethod method) {
+  switch (method) {
+  case SelectMethod::Normalized:
+    return "normalized";
+  case SelectMethod::Greedy:
+    return "greedy";
+  case SelectMethod::Unconditional:
+    return "unconditional";
   }
   return "?";
 }

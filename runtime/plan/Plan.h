@@ -24,9 +24,9 @@ namespace sgl::runtime::plan {
 
 /// Format version written by this build. A reader accepts exactly this major
 /// version and any minor version up to kMinorVersion. 2.1 added min_p and
-/// the penalties to GenParams.
+/// the penalties to GenParams, 2.2 the Fork step and Step::selectMethod.
 inline constexpr uint16_t kMajorVersion = 2;
-inline constexpr uint16_t kMinorVersion = 1;
+inline constexpr uint16_t kMinorVersion = 2;
 /// FlatBuffers file identifier (bytes 4..8 of the file).
 inline constexpr const char kFileIdentifier[] = "SGLP";
 
@@ -169,6 +169,16 @@ struct GenParams {
   bool operator==(const GenParams &) const = default;
 };
 
+/// How a Select scores its choices (format 2.2; ProgramInstance.h).
+enum class SelectMethod : uint8_t {
+  Normalized = 0,
+  Greedy = 1,
+  Unconditional = 2
+};
+
+/// "normalized", "greedy" or "unconditional" ("?" out of range).
+const char *selectMethodName(SelectMethod method);
+
 struct Step;
 
 /// A sequence of steps, run in order.
@@ -190,24 +200,34 @@ struct Step {
     ForEach,   ///< bind `slot` to each element of list `expr`, run blocks[0]
     ForRange,  ///< bind `slot` to each int in [expr, end), run blocks[0]
     Break,     ///< leave the innermost enclosing loop
+    Fork,      ///< run blocks[0] as `expr` branches, each from the context
+               ///< here with `branchSlot` its index; `slot` gets the list of
+               ///< their objects {capture: value} of bodyCaptures
   };
   Kind kind = Kind::Text;
   std::string text;
-  /// Gen/Select: the slot written; ForEach/ForRange: the loop variable.
+  /// Gen/Select: the slot written; ForEach/ForRange: the loop variable;
+  /// Fork: the branches' objects (a list of json).
   uint32_t slot = 0;
+  /// Fork: the branch index (an int) in its body.
+  uint32_t branchSlot = 0;
+  /// Select: how the choices are scored.
+  SelectMethod selectMethod = SelectMethod::Normalized;
   Role role = Role::User;
   GenParams gen;
   std::vector<std::string> choices;
   /// Append: the value; If: the condition; ForEach: the list; ForRange:
-  /// the first value.
+  /// the first value; Fork: the number of branches (an int).
   Expr expr;
   /// ForRange: the end, excluded.
   Expr end;
-  /// If: then and else (each possibly empty); loops: the body.
+  /// If: then and else (each possibly empty); loops and Fork: the body.
   std::vector<Block> blocks;
   /// Loops: the captures (indices into Program::captures) made in the body
-  /// at any depth, the loop's own variable's included, in increasing order;
-  /// each gets one entry per iteration.
+  /// at any depth (not inside a fork there), in increasing order; each gets
+  /// one entry per iteration. Fork: the captures of a branch (made in its
+  /// body, its loops included, not in a nested fork), in increasing order;
+  /// they are not the program's outputs but fields of the branch's object.
   std::vector<uint32_t> bodyCaptures;
   /// The step's position in a pre-order walk of the program's steps (a
   /// block's steps in order, each followed by its blocks' steps): unique in
@@ -225,8 +245,8 @@ inline bool Block::operator==(const Block &other) const {
 }
 
 /// "text", "append", "role_begin", "role_end", "gen", "select", "if",
-/// "for_each", "for_range" or "break": the names used by the JSON rendering
-/// and in error messages.
+/// "for_each", "for_range", "break" or "fork": the names used by the JSON
+/// rendering and in error messages.
 const char *stepKindName(Step::Kind kind);
 
 /// Whether `kind` is ForEach or ForRange.
@@ -234,9 +254,12 @@ inline bool isLoop(Step::Kind kind) {
   return kind == Step::Kind::ForEach || kind == Step::Kind::ForRange;
 }
 
-/// How many blocks a step of `kind` holds: 2 for If, 1 for a loop, else 0.
+/// How many blocks a step of `kind` holds: 2 for If, 1 for a loop or a
+/// Fork, else 0.
 inline size_t blockCount(Step::Kind kind) {
-  return kind == Step::Kind::If ? 2 : isLoop(kind) ? 1 : 0;
+  return kind == Step::Kind::If                     ? 2
+         : isLoop(kind) || kind == Step::Kind::Fork ? 1
+                                                    : 0;
 }
 
 /// Calls `fn(step)` for every step of `block` and its nested blocks in
@@ -250,10 +273,11 @@ template <typename Fn> void forEachStep(const Block &block, Fn &&fn) {
   }
 }
 
-/// A named output of a program: the value of one slot. A capture inside
-/// `depth` loops is that many levels of lists, one entry per iteration (null
-/// for an iteration that did not reach it); a capture the run never reached
-/// is null.
+/// A named output of a program, or a field of a fork's branches (listed by
+/// the Fork's bodyCaptures): the value of one slot. A capture inside `depth`
+/// loops (counted inside its fork) is that many levels of lists, one entry
+/// per iteration (null for an iteration that did not reach it); a capture
+/// the run never reached is null.
 struct Capture {
   std::string name;
   uint32_t slot = 0;
@@ -275,7 +299,8 @@ struct Arg {
 struct Program {
   std::string name;
   std::vector<Arg> args;
-  /// Total number of slots: args, gens/selects and loop variables.
+  /// Total number of slots: args, gens/selects, loop variables and forks'
+  /// indices and results.
   uint32_t numSlots = 0;
   /// The type of every slot (numSlots entries).
   std::vector<ValueType> slotTypes;

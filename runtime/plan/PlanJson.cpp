@@ -134,6 +134,8 @@ Json stepToJson(const Step &step) {
   case Step::Kind::Select:
     out["slot"] = step.slot;
     out["choices"] = step.choices;
+    if (step.selectMethod != SelectMethod::Normalized)
+      out["method"] = selectMethodName(step.selectMethod);
     break;
   case Step::Kind::If:
     out["cond"] = exprToJson(step.expr);
@@ -157,6 +159,15 @@ Json stepToJson(const Step &step) {
       out["body"] = blockToJson(step.blocks[0]);
     break;
   case Step::Kind::Break:
+    break;
+  case Step::Kind::Fork:
+    out["slot"] = step.slot;
+    out["index_slot"] = step.branchSlot;
+    out["count"] = exprToJson(step.expr);
+    if (!step.bodyCaptures.empty())
+      out["captures"] = step.bodyCaptures;
+    if (!step.blocks.empty())
+      out["body"] = blockToJson(step.blocks[0]);
     break;
   }
   if (step.loc.line != 0)

@@ -162,6 +162,7 @@ public:
     case Step::Kind::Select:
       out.slot = in.slot();
       out.choices = strs(in.choices());
+      out.selectMethod = static_cast<SelectMethod>(in.select_method());
       break;
     case Step::Kind::If:
       out.expr = expr(in.expr());
@@ -178,6 +179,14 @@ public:
         out.bodyCaptures.assign(captures->begin(), captures->end());
       break;
     case Step::Kind::Break:
+      break;
+    case Step::Kind::Fork:
+      out.slot = in.slot();
+      out.branchSlot = in.branch_slot();
+      out.expr = expr(in.expr());
+      blocks(in, out);
+      if (const auto *captures = in.body_captures())
+        out.bodyCaptures.assign(captures->begin(), captures->end());
       break;
     }
     out.site = in.site();

@@ -54,7 +54,7 @@ std::string locSuffix(const SourceLocation &loc) {
 }
 
 bool isKnownKind(Step::Kind kind) {
-  return static_cast<uint8_t>(kind) <= static_cast<uint8_t>(Step::Kind::Break);
+  return static_cast<uint8_t>(kind) <= static_cast<uint8_t>(Step::Kind::Fork);
 }
 
 bool isKnownRole(Role role) {
@@ -137,10 +137,12 @@ public:
   sgl::Status run();
 
 private:
+  /// A loop or a fork: both list the captures made in their bodies.
   struct Loop {
     uint32_t site = 0;
-    uint32_t parent = kNone; ///< the enclosing loop (index into loops_)
+    uint32_t parent = kNone; ///< the enclosing loop or fork (in loops_)
     const Step *step = nullptr;
+    bool fork = false;
   };
   /// The open chat message during the walk.
   struct OpenRole {
@@ -160,13 +162,26 @@ private:
                         const char *op, uint32_t depth);
   sgl::Status checkConstant(const Expr &expr, const ValueType &type,
                             const std::string &where, uint32_t depth);
-  sgl::Status writeSlot(const Step &step, const std::string &where,
-                        const ValueType *expected);
+  sgl::Status writeSlot(const Step &step, uint32_t slot,
+                        const std::string &where, const ValueType *expected);
+  sgl::Status checkFork(const Step &step, uint32_t level,
+                        const std::string &where, const std::string &path);
   sgl::Status checkRoles(const Step &step, uint32_t level,
                          const std::string &where, const std::string &path);
   sgl::Status checkCaptures();
-  /// The number of loops around the writer of `slot` (0 for an argument).
+  /// The number of loops around the writer of `slot` inside its innermost
+  /// fork (0 for an argument).
   uint32_t loopsAround(uint32_t slot) const;
+  /// Calls `fn(l)` for each loop around the writer of `slot` from the
+  /// innermost out, and then for its innermost fork: the steps whose
+  /// body_captures must list a capture of the slot.
+  template <typename Fn> void forListers(uint32_t slot, Fn &&fn) const {
+    for (uint32_t l = writerLoop_[slot]; l != kNone; l = loops_[l].parent) {
+      fn(l);
+      if (loops_[l].fork)
+        return;
+    }
+  }
   /// "program 'p', step 2/body/0 (a.sgl:3:1): for_each body_captures", to
   /// start a message about loop `l` (its path is found again: only errors
   /// need it, and keeping one per loop would take memory as the plan nests).
@@ -330,27 +345,27 @@ sgl::Status ProgramVerifier::checkExpr(const Expr &expr,
   return Status::ok();
 }
 
-sgl::Status ProgramVerifier::writeSlot(const Step &step,
+sgl::Status ProgramVerifier::writeSlot(const Step &step, uint32_t slot,
                                        const std::string &where,
                                        const ValueType *expected) {
   const char *op = stepKindName(step.kind);
   const size_t numArgs = program_.args.size();
-  if (step.slot < numArgs || step.slot >= program_.numSlots)
+  if (slot < numArgs || slot >= program_.numSlots)
     return makeError(where + ": " + op + " writes slot " +
-                     std::to_string(step.slot) + ", which is not in [" +
+                     std::to_string(slot) + ", which is not in [" +
                      std::to_string(numArgs) + ", " +
                      std::to_string(program_.numSlots) + ") (slots below " +
                      std::to_string(numArgs) + " hold arguments)");
-  if (writerSite_[step.slot] != kNone)
+  if (writerSite_[slot] != kNone)
     return makeError(where + ": " + op + " writes slot " +
-                     std::to_string(step.slot) + ", which is already written");
-  const ValueType &type = program_.slotTypes[step.slot];
+                     std::to_string(slot) + ", which is already written");
+  const ValueType &type = program_.slotTypes[slot];
   if (expected && type != *expected)
     return makeError(where + ": " + op + " writes slot " +
-                     std::to_string(step.slot) + " of type " + typeName(type) +
+                     std::to_string(slot) + " of type " + typeName(type) +
                      " (expected " + typeName(*expected) + ")");
-  writerSite_[step.slot] = step.site;
-  writerLoop_[step.slot] = openLoops_.empty() ? kNone : openLoops_.back();
+  writerSite_[slot] = step.site;
+  writerLoop_[slot] = openLoops_.empty() ? kNone : openLoops_.back();
   ++numWriters_;
   return Status::ok();
 }
@@ -431,16 +446,23 @@ sgl::Status ProgramVerifier::checkStep(const Step &step, uint32_t level,
     // A json_schema gen writes JSON, or the value type its schema always
     // gives (a typed gen: int, [str], ...); any other gen a str.
     if (step.gen.constraint.kind == GenConstraint::Kind::JsonSchema)
-      return writeSlot(step, where, nullptr);
+      return writeSlot(step, step.slot, where, nullptr);
     const ValueType str;
-    return writeSlot(step, where, &str);
+    return writeSlot(step, step.slot, where, &str);
   }
   case Step::Kind::Select: {
     if (step.choices.empty())
       return makeError(where + ": select has no choices");
+    if (static_cast<uint8_t>(step.selectMethod) >
+        static_cast<uint8_t>(SelectMethod::Unconditional))
+      return makeError(
+          where + ": unknown select method " +
+          std::to_string(static_cast<unsigned>(step.selectMethod)));
     const ValueType str;
-    return writeSlot(step, where, &str);
+    return writeSlot(step, step.slot, where, &str);
   }
+  case Step::Kind::Fork:
+    return checkFork(step, level, where, path);
   case Step::Kind::If:
     if (sgl::Status s = checkExpr(step.expr, where, op, 1); !s)
       return s;
@@ -464,7 +486,9 @@ sgl::Status ProgramVerifier::checkStep(const Step &step, uint32_t level,
     openLoops_.push_back(index);
     openLoopLevels_.push_back(level + 1);
     const ValueType integer{ValueType::Kind::Int, {}};
-    if (sgl::Status s = writeSlot(step, where, range ? &integer : nullptr); !s)
+    if (sgl::Status s =
+            writeSlot(step, step.slot, where, range ? &integer : nullptr);
+        !s)
       return s;
     if (sgl::Status s = checkBlock(step.blocks[0], level + 1, path + "/body/");
         !s)
@@ -476,9 +500,39 @@ sgl::Status ProgramVerifier::checkStep(const Step &step, uint32_t level,
   case Step::Kind::Break:
     if (openLoops_.empty())
       return makeError(where + ": break outside a loop");
+    if (loops_[openLoops_.back()].fork)
+      return makeError(where + ": break outside a loop of the fork's body "
+                               "(a branch ends only at the end of its body)");
     return checkRoles(step, level, where, path);
   }
   return Status::ok();
+}
+
+sgl::Status ProgramVerifier::checkFork(const Step &step, uint32_t level,
+                                       const std::string &where,
+                                       const std::string &path) {
+  const char *op = stepKindName(step.kind);
+  if (sgl::Status s = checkExpr(step.expr, where, op, 1); !s)
+    return s;
+  // The index is written in the body; the list of branches after it, in
+  // the loops around the fork.
+  const auto index = static_cast<uint32_t>(loops_.size());
+  loops_.push_back(Loop{step.site,
+                        openLoops_.empty() ? kNone : openLoops_.back(), &step,
+                        /*fork=*/true});
+  openLoops_.push_back(index);
+  openLoopLevels_.push_back(level + 1);
+  const ValueType integer{ValueType::Kind::Int, {}};
+  if (sgl::Status s = writeSlot(step, step.branchSlot, where, &integer); !s)
+    return s;
+  if (sgl::Status s = checkBlock(step.blocks[0], level + 1, path + "/body/");
+      !s)
+    return s;
+  openLoops_.pop_back();
+  openLoopLevels_.pop_back();
+  const ValueType branches =
+      ValueType::list(ValueType{ValueType::Kind::Json, {}});
+  return writeSlot(step, step.slot, where, &branches);
 }
 
 sgl::Status ProgramVerifier::checkBlock(const Block &block, uint32_t level,
@@ -505,9 +559,7 @@ std::string ProgramVerifier::bodyCapturesOf(uint32_t l) const {
 
 uint32_t ProgramVerifier::loopsAround(uint32_t slot) const {
   uint32_t depth = 0;
-  for (uint32_t loop = writerLoop_[slot]; loop != kNone;
-       loop = loops_[loop].parent)
-    ++depth;
+  forListers(slot, [&](uint32_t l) { depth += !loops_[l].fork; });
   return depth;
 }
 
@@ -564,15 +616,19 @@ sgl::Status ProgramVerifier::checkCaptures() {
   }
   std::vector<size_t> found(loops_.size(), 0);
   for (size_t c = 0; c < program_.captures.size(); ++c) {
-    for (uint32_t l = writerLoop_[program_.captures[c].slot]; l != kNone;
-         l = loops_[l].parent) {
+    sgl::Status missing = Status::ok();
+    forListers(program_.captures[c].slot, [&](uint32_t l) {
+      if (!missing)
+        return;
       if (!std::binary_search(listed[l].begin(), listed[l].end(), c))
-        return makeError(bodyCapturesOf(l) + " does not list capture " +
-                         std::to_string(c) + " " +
-                         quoted(program_.captures[c].name) +
-                         ", which is made in its body");
+        missing = makeError(bodyCapturesOf(l) + " does not list capture " +
+                            std::to_string(c) + " " +
+                            quoted(program_.captures[c].name) +
+                            ", which is made in its body");
       ++found[l];
-    }
+    });
+    if (!missing)
+      return missing;
   }
   for (uint32_t l = 0; l < loops_.size(); ++l) {
     if (found[l] == listed[l].size())
@@ -580,14 +636,15 @@ sgl::Status ProgramVerifier::checkCaptures() {
     // Some listed capture is not made in this loop's body.
     for (uint32_t c : loops_[l].step->bodyCaptures) {
       bool inside = false;
-      for (uint32_t k = writerLoop_[program_.captures[c].slot]; k != kNone;
-           k = loops_[k].parent)
-        inside = inside || k == l;
+      forListers(program_.captures[c].slot,
+                 [&](uint32_t k) { inside = inside || k == l; });
       if (!inside)
-        return makeError(bodyCapturesOf(l) + " lists capture " +
-                         std::to_string(c) + " " +
-                         quoted(program_.captures[c].name) +
-                         ", which is not made in its body");
+        return makeError(
+            bodyCapturesOf(l) + " lists capture " + std::to_string(c) + " " +
+            quoted(program_.captures[c].name) +
+            (loops_[l].fork
+                 ? ", which is not made in its branches"
+                 : ", which is not made in its body outside a fork"));
     }
   }
   return Status::ok();
@@ -629,8 +686,8 @@ sgl::Status ProgramVerifier::run() {
     return makeError(
         label_ + ": num_slots is " + std::to_string(program_.numSlots) +
         " but the program has " + std::to_string(numArgs) + " arguments and " +
-        std::to_string(numWriters_) + " gen/select/loop steps (expected " +
-        std::to_string(numArgs + numWriters_) + ")");
+        plural(numWriters_, "slot its steps write", "slots its steps write") +
+        " (expected " + std::to_string(numArgs + numWriters_) + ")");
   if (program_.numSites != nextSite_)
     return makeError(
         label_ + ": num_sites is " + std::to_string(program_.numSites) +

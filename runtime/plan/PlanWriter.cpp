@@ -158,9 +158,11 @@ Offset<fb::Step> writeStep(FlatBufferBuilder &fbb, const Step &step) {
   using Kind = Step::Kind;
   const Kind kind = step.kind;
   const bool loop = isLoop(kind);
-  const bool hasSlot = kind == Kind::Gen || kind == Kind::Select || loop;
+  const bool fork = kind == Kind::Fork;
+  const bool hasSlot =
+      kind == Kind::Gen || kind == Kind::Select || loop || fork;
   const bool hasRole = kind == Kind::RoleBegin || kind == Kind::RoleEnd;
-  const bool hasExpr = kind == Kind::Append || kind == Kind::If || loop;
+  const bool hasExpr = kind == Kind::Append || kind == Kind::If || loop || fork;
   auto text = kind == Kind::Text ? stringOrNull(fbb, step.text) : 0;
   auto gen = kind == Kind::Gen ? writeGenParams(fbb, step.gen) : 0;
   auto choices = kind == Kind::Select ? stringsOrNull(fbb, step.choices) : 0;
@@ -174,14 +176,17 @@ Offset<fb::Step> writeStep(FlatBufferBuilder &fbb, const Step &step) {
       offsets.push_back(writeBlock(fbb, block));
     blocks = fbb.CreateVector(offsets);
   }
-  auto bodyCaptures = loop && !step.bodyCaptures.empty()
+  auto bodyCaptures = (loop || fork) && !step.bodyCaptures.empty()
                           ? fbb.CreateVector(step.bodyCaptures)
                           : 0;
   auto loc = writeLoc(fbb, step.loc);
   return fb::CreateStep(
       fbb, static_cast<fb::StepKind>(kind), text, hasSlot ? step.slot : 0,
       hasRole ? static_cast<fb::Role>(step.role) : fb::Role_User, gen, choices,
-      expr, end, blocks, bodyCaptures, step.site, loc);
+      expr, end, blocks, bodyCaptures, step.site, loc,
+      fork ? step.branchSlot : 0,
+      kind == Kind::Select ? static_cast<fb::SelectMethod>(step.selectMethod)
+                           : fb::SelectMethod_Normalized);
 }
 
 /// A block is always written (even empty), so an If keeps both branches.

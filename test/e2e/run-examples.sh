@@ -6,10 +6,12 @@
 # NAME.args.json, else the --args of its usage comment
 # "//   sglrun x.sglp --args '{...}'", else {}), and check that
 #   - sglrun exits 0, prints exactly one line and nothing on stderr,
-#   - the line is a JSON object whose keys are the plan's captures, in order,
-#     each a string (a json_schema gen's: any JSON value; inside loops:
-#     nested lists of those, or null where an iteration did not reach it;
-#     null for a capture the run did not reach),
+#   - the line is a JSON object whose keys are the plan's captures outside
+#     forks, in order, each a string (a json_schema gen's: any JSON value; a
+#     fork's: an array of objects whose keys are its branches' captures,
+#     checked the same way; inside loops: nested lists of those, or null
+#     where an iteration did not reach it; null for a capture the run did
+#     not reach),
 #   - a second run prints the same bytes.
 # Prints "ok NAME: OUTPUT" per example and "examples: N ok" at the end.
 # sglc and sglrun are taken from PATH.
@@ -56,35 +58,48 @@ text = open(out_path, encoding="utf-8").read()
 lines = text.split("\n")
 if len(lines) != 2 or lines[1] != "":
     sys.exit(f"FAIL {name}: expected exactly one line, got {text!r}")
-captures = json.loads(lines[0], object_pairs_hook=list)
+captures = json.loads(lines[0], object_pairs_hook=lambda p: [tuple(x) for x in p])
 if not isinstance(captures, list):
     sys.exit(f"FAIL {name}: output is not a JSON object")
 plan = json.load(open(plan_path, encoding="utf-8"))
 program = plan["programs"][0]
-want = [c["name"] for c in program["captures"]]
-got = [k for k, v in captures]
-if got != want:
-    sys.exit(f"FAIL {name}: captures {got}, plan has {want}")
-# A json_schema gen's capture is the JSON value it generated; a capture in
-# `depth` loops is that many levels of lists (null for an iteration that did
-# not reach it); one the run did not reach is null.
 def steps(block):
     for step in block:
         yield step
         for key in ("then", "else", "body"):
             yield from steps(step.get(key, []))
-typed = {s["slot"] for s in steps(program["steps"])
+all_steps = list(steps(program["steps"]))
+# A fork's branches each give an object of the captures it lists.
+forks = {s["slot"]: s["captures"] for s in all_steps if s["op"] == "fork"}
+in_fork = {c for listed in forks.values() for c in listed}
+typed = {s["slot"] for s in all_steps
          if s["op"] == "gen" and "json_schema" in s}
-def shaped(value, depth, json_value):
+# A json_schema gen's capture is the JSON value it generated; a capture in
+# `depth` loops is that many levels of lists (null for an iteration that did
+# not reach it); one the run did not reach is null.
+def shaped(value, capture, depth):
     if value is None:
         return True
-    if depth == 0:
-        return json_value or isinstance(value, str)
-    return isinstance(value, list) and all(
-        shaped(item, depth - 1, json_value) for item in value)
-for c, (k, v) in zip(program["captures"], captures):
-    if not shaped(v, c.get("depth", 0), c["slot"] in typed):
-        sys.exit(f"FAIL {name}: capture {k} has the wrong shape: {v!r}")
+    if depth > 0:
+        return isinstance(value, list) and all(
+            shaped(item, capture, depth - 1) for item in value)
+    slot = capture["slot"]
+    if slot in forks:
+        return isinstance(value, list) and all(
+            object_shaped(branch, forks[slot]) for branch in value)
+    return slot in typed or isinstance(value, str)
+def object_shaped(pairs, indices):
+    if not isinstance(pairs, list) or not all(
+            isinstance(p, tuple) for p in pairs):
+        return False
+    listed = [program["captures"][i] for i in indices]
+    return [k for k, _ in pairs] == [c["name"] for c in listed] and all(
+        shaped(v, c, c.get("depth", 0)) for c, (_, v) in zip(listed, pairs))
+top = [i for i in range(len(program["captures"])) if i not in in_fork]
+if not object_shaped(captures, top):
+    want = [program["captures"][i]["name"] for i in top]
+    sys.exit(f"FAIL {name}: the output {captures!r} does not have the "
+             f"captures {want} in their shapes")
 PY
   echo "ok $name: $(cat "$work/$name.out1")"
   count=$((count + 1))

@@ -165,6 +165,19 @@ function checkExamples(docs) {
     expect(ticket, 'r"[A-Z]{3}-[0-9]{4}"', { has: ['string.quoted.raw.sgl'], not: [INTERP, INVALID] });
     expect(ticket, 'json_schema: "ticket', { sub: 'json_schema', has: [OPTION] });
   }
+
+  const tree = docs.get('tree_of_thought.sgl');
+  if (!tree) return check(false, 'examples/tree_of_thought.sgl is missing (fix the test)');
+  expect(tree, 'fork plan[plans] as p', { sub: 'fork', has: [CONTROL] });
+  expect(tree, 'fork plan[plans] as p', { sub: 'plan', has: [CAPTURE] });
+  expect(tree, 'fork plan[plans] as p', { sub: 'as', has: [CONTROL] });
+  expect(tree, 'fork step[steps]', { sub: 'step', has: [CAPTURE] });
+  expect(tree, '{plan[0].step[0].action}', { sub: 'action', has: [INTERP] });
+
+  const judge = docs.get('llm_judge.sgl');
+  if (!judge) return check(false, 'examples/llm_judge.sgl is missing (fix the test)');
+  expect(judge, '(method: unconditional)', { sub: 'method', has: [OPTION] });
+  expect(judge, '(method: unconditional)', { sub: 'unconditional', has: ['support.constant.method.sgl'] });
 }
 
 /// The first .sgl statements and their corner cases: fixtures/constructs.sgl.

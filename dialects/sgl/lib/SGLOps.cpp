@@ -317,10 +317,11 @@ LogicalResult SelectOp::verify() {
 
 LogicalResult CaptureOp::verify() {
   // The output is what the model chose: other values go into the prompt.
-  if (!getValue().getDefiningOp<GenOp>() &&
-      !getValue().getDefiningOp<SelectOp>())
-    return emitOpError("captures the result of an 'sgl.gen' or "
-                       "'sgl.select', not another value");
+  Operation *def = getValue().getDefiningOp();
+  if (!def || !(isa<GenOp, SelectOp>(def) ||
+                (isa<ForkOp>(def) && getValue() == def->getResult(1))))
+    return emitOpError("captures the result of an 'sgl.gen', 'sgl.select' "
+                       "or 'sgl.fork', not another value");
   return success();
 }
 
@@ -380,16 +381,25 @@ LogicalResult ForRangeOp::verifyRegions() {
   return verifyLoopBlock(*this, getBody(), IntType::get(getContext()));
 }
 
+LogicalResult ForkOp::verifyRegions() {
+  auto branches = cast<ListType>(getBranches().getType());
+  if (!isa<JsonType>(branches.getElement()))
+    return emitOpError("gives a '!sgl.list<!sgl.json>' (one object per "
+                       "branch), not ")
+           << branches;
+  return verifyLoopBlock(*this, getBody(), IntType::get(getContext()));
+}
+
 LogicalResult BreakOp::verify() {
   for (Operation *parent = (*this)->getParentOp(); parent;
        parent = parent->getParentOp()) {
     if (isa<ForOp, ForRangeOp>(parent))
       return success();
-    if (isa<RoleOp, ProgramOp>(parent))
+    if (isa<RoleOp, ProgramOp, ForkOp>(parent))
       break;
   }
   return emitOpError("must be inside an 'sgl.for' or 'sgl.for_range' (and "
-                     "not leave an 'sgl.role')");
+                     "not leave an 'sgl.role' or an 'sgl.fork')");
 }
 
 #define GET_OP_CLASSES

@@ -148,7 +148,7 @@ sgl.program @program_yields_a_string args ["q"] {
 // -----
 
 func.func @yield_outside(%c: !sgl.ctx) {
-  // expected-error @+1 {{'sgl.yield' op expects parent op to be one of 'sgl.program, sgl.role, sgl.if, sgl.for, sgl.for_range'}}
+  // expected-error @+1 {{'sgl.yield' op expects parent op to be one of 'sgl.program, sgl.role, sgl.if, sgl.for, sgl.for_range, sgl.fork'}}
   sgl.yield %c
 }
 
@@ -588,7 +588,7 @@ sgl.program @for_range_two_variables args [] {
 // sgl.break leaves the innermost loop, so it needs one around it.
 sgl.program @break_in_program args [] {
 ^bb0(%c0: !sgl.ctx):
-  // expected-error @+1 {{'sgl.break' op must be inside an 'sgl.for' or 'sgl.for_range' (and not leave an 'sgl.role')}}
+  // expected-error @+1 {{'sgl.break' op must be inside an 'sgl.for' or 'sgl.for_range' (and not leave an 'sgl.role' or an 'sgl.fork')}}
   sgl.break %c0
 }
 
@@ -599,7 +599,7 @@ sgl.program @break_in_if_outside_loop args [] {
   %b = sgl.const true -> !sgl.bool
   %c1 = sgl.if %b, %c0 {
   ^bb0(%t: !sgl.ctx):
-    // expected-error @+1 {{'sgl.break' op must be inside an 'sgl.for' or 'sgl.for_range' (and not leave an 'sgl.role')}}
+    // expected-error @+1 {{'sgl.break' op must be inside an 'sgl.for' or 'sgl.for_range' (and not leave an 'sgl.role' or an 'sgl.fork')}}
     sgl.break %t
   } else {
   ^bb0(%e: !sgl.ctx):
@@ -611,7 +611,7 @@ sgl.program @break_in_if_outside_loop args [] {
 // -----
 
 func.func @break_outside_program(%c: !sgl.ctx) {
-  // expected-error @+1 {{'sgl.break' op must be inside an 'sgl.for' or 'sgl.for_range' (and not leave an 'sgl.role')}}
+  // expected-error @+1 {{'sgl.break' op must be inside an 'sgl.for' or 'sgl.for_range' (and not leave an 'sgl.role' or an 'sgl.fork')}}
   sgl.break %c
 }
 
@@ -626,7 +626,7 @@ sgl.program @break_in_role_in_loop args [] {
   ^bb0(%c: !sgl.ctx, %i: !sgl.int):
     %c2 = sgl.role user %c {
     ^bb0(%m: !sgl.ctx):
-      // expected-error @+1 {{'sgl.break' op must be inside an 'sgl.for' or 'sgl.for_range' (and not leave an 'sgl.role')}}
+      // expected-error @+1 {{'sgl.break' op must be inside an 'sgl.for' or 'sgl.for_range' (and not leave an 'sgl.role' or an 'sgl.fork')}}
       sgl.break %m
     }
     sgl.yield %c2
@@ -647,7 +647,7 @@ sgl.program @break_in_if_in_role_in_loop args ["items"] attributes {arg_types = 
     ^bb0(%m: !sgl.ctx):
       %m1 = sgl.if %b, %m {
       ^bb0(%t: !sgl.ctx):
-        // expected-error @+1 {{'sgl.break' op must be inside an 'sgl.for' or 'sgl.for_range' (and not leave an 'sgl.role')}}
+        // expected-error @+1 {{'sgl.break' op must be inside an 'sgl.for' or 'sgl.for_range' (and not leave an 'sgl.role' or an 'sgl.fork')}}
         sgl.break %t
       } else {
       ^bb0(%e: !sgl.ctx):
@@ -667,7 +667,7 @@ sgl.program @break_in_if_in_role_in_loop args ["items"] attributes {arg_types = 
 sgl.program @capture_an_int args [] {
 ^bb0(%c0: !sgl.ctx):
   %n = sgl.const 1 -> !sgl.int
-  // expected-error @+1 {{'sgl.capture' op captures the result of an 'sgl.gen' or 'sgl.select', not another value}}
+  // expected-error @+1 {{'sgl.capture' op captures the result of an 'sgl.gen', 'sgl.select' or 'sgl.fork', not another value}}
   sgl.capture "n", %n : !sgl.int
   sgl.yield %c0
 }
@@ -811,4 +811,58 @@ sgl.program @collected_unknown args [] {
   // expected-error @+1 {{'sgl.collected' op reads "gone", which program @collected_unknown never captures}}
   %x = sgl.collected "gone" : !sgl.list<!sgl.str>
   sgl.yield %c0
+}
+
+// -----
+
+sgl.program @fork_of_strings args [] {
+^bb0(%c0: !sgl.ctx):
+  %two = sgl.const 2 : i64 -> !sgl.int
+  // expected-error @+1 {{'sgl.fork' op gives a '!sgl.list<!sgl.json>' (one object per branch), not '!sgl.list<!sgl.str>'}}
+  %c1, %b = sgl.fork %c0, %two {
+  ^bb0(%c: !sgl.ctx, %i: !sgl.int):
+    sgl.yield %c
+  } : !sgl.list<!sgl.str>
+  sgl.yield %c1
+}
+
+// -----
+
+sgl.program @fork_without_index args [] {
+^bb0(%c0: !sgl.ctx):
+  %two = sgl.const 2 : i64 -> !sgl.int
+  // expected-error @+1 {{'sgl.fork' op body must take a '!sgl.ctx' and a '!sgl.int'}}
+  %c1, %b = sgl.fork %c0, %two {
+  ^bb0(%c: !sgl.ctx):
+    sgl.yield %c
+  } : !sgl.list<!sgl.json>
+  sgl.yield %c1
+}
+
+// -----
+
+// A break cannot leave a branch, even for a loop around the fork.
+sgl.program @break_out_of_fork args [] {
+^bb0(%c0: !sgl.ctx):
+  %zero = sgl.const 0 : i64 -> !sgl.int
+  %two = sgl.const 2 : i64 -> !sgl.int
+  %c1 = sgl.for_range %c0, %zero, %two {
+  ^bb0(%c: !sgl.ctx, %i: !sgl.int):
+    %c2, %b = sgl.fork %c, %two {
+    ^bb0(%d: !sgl.ctx, %j: !sgl.int):
+      // expected-error @+1 {{'sgl.break' op must be inside an 'sgl.for' or 'sgl.for_range' (and not leave an 'sgl.role' or an 'sgl.fork')}}
+      sgl.break %d
+    } : !sgl.list<!sgl.json>
+    sgl.yield %c2
+  }
+  sgl.yield %c1
+}
+
+// -----
+
+sgl.program @unknown_select_method args [] {
+^bb0(%c0: !sgl.ctx):
+  // expected-error @+1 {{custom op 'sgl.select' expected string or keyword containing one of the following enum values for attribute 'method' [normalized, greedy, unconditional]}}
+  %c1, %s = sgl.select %c0 ["a", "b"] method fastest
+  sgl.yield %c1
 }

@@ -489,3 +489,49 @@ sgl.program @control_flow args ["items", "n"] attributes {arg_types = [!sgl.list
   }
   sgl.yield %c7
 }
+
+// sgl.fork: a body per branch taking its context and index, the branches'
+// objects as the result, a fork nested in a branch; select methods.
+
+// CHECK-LABEL: sgl.program @forks args ["n"] attributes {arg_types = [!sgl.int]} {
+// CHECK-NEXT:  ^bb0(%[[C0:.+]]: !sgl.ctx):
+// CHECK-NEXT:    %[[N:.+]] = sgl.arg "n" : !sgl.int
+// CHECK-NEXT:    %[[C1:.+]], %[[TIPS:.+]] = sgl.fork %[[C0]], %[[N]] {
+// CHECK-NEXT:    ^bb0(%[[B0:.+]]: !sgl.ctx, %[[I:.+]]: !sgl.int):
+// CHECK-NEXT:      %[[B1:.+]] = sgl.append %[[B0]], %[[I]] : !sgl.int
+// CHECK-NEXT:      %[[B2:.+]], %[[PICK:.+]] = sgl.select %[[B1]] ["a", "bb"] method greedy
+// CHECK-NEXT:      sgl.capture "pick", %[[PICK]] : !sgl.str
+// CHECK-NEXT:      %[[B3:.+]], %[[INNER:.+]] = sgl.fork %[[B2]], %[[N]] {
+// CHECK-NEXT:      ^bb0(%[[D0:.+]]: !sgl.ctx, %{{.+}}: !sgl.int):
+// CHECK-NEXT:        %[[D1:.+]], %[[WHY:.+]] = sgl.select %[[D0]] ["x", "y"] method unconditional
+// CHECK-NEXT:        sgl.capture "why", %[[WHY]] : !sgl.str
+// CHECK-NEXT:        sgl.yield %[[D1]]
+// CHECK-NEXT:      } : !sgl.list<!sgl.json>
+// CHECK-NEXT:      sgl.capture "inner", %[[INNER]] : !sgl.list<!sgl.json>
+// CHECK-NEXT:      sgl.yield %[[B3]]
+// CHECK-NEXT:    } : !sgl.list<!sgl.json>
+// CHECK-NEXT:    sgl.capture "tips", %[[TIPS]] : !sgl.list<!sgl.json>
+// CHECK-NEXT:    %[[C2:.+]], %{{.+}} = sgl.select %[[C1]] ["p", "q"]{{$}}
+// CHECK-NEXT:    sgl.yield %[[C2]]
+// CHECK-NEXT:  }
+sgl.program @forks args ["n"] attributes {arg_types = [!sgl.int]} {
+^bb0(%c0: !sgl.ctx):
+  %n = sgl.arg "n" : !sgl.int
+  %c1, %tips = sgl.fork %c0, %n {
+  ^bb0(%b0: !sgl.ctx, %i: !sgl.int):
+    %b1 = sgl.append %b0, %i : !sgl.int
+    %b2, %pick = sgl.select %b1 ["a", "bb"] method greedy
+    sgl.capture "pick", %pick : !sgl.str
+    %b3, %inner = sgl.fork %b2, %n {
+    ^bb0(%d0: !sgl.ctx, %j: !sgl.int):
+      %d1, %why = sgl.select %d0 ["x", "y"] method unconditional
+      sgl.capture "why", %why : !sgl.str
+      sgl.yield %d1
+    } : !sgl.list<!sgl.json>
+    sgl.capture "inner", %inner : !sgl.list<!sgl.json>
+    sgl.yield %b3
+  } : !sgl.list<!sgl.json>
+  sgl.capture "tips", %tips : !sgl.list<!sgl.json>
+  %c2, %p = sgl.select %c1 ["p", "q"] method normalized
+  sgl.yield %c2
+}

@@ -111,6 +111,28 @@ inline std::vector<int32_t> greedyDirect(runtime::LlamaModel &model,
   return out;
 }
 
+/// The log-prob of each of `tokens[first..]` given the tokens before it,
+/// from scratch.
+inline std::vector<double>
+tokenLogProbsDirect(runtime::LlamaModel &model,
+                    const std::vector<int32_t> &tokens, size_t first) {
+  auto runner = runtime::SequenceRunner::create(model, tokens.size());
+  auto logits = runner->forward(tokens, 0, runtime::LogitsMode::AllTokens);
+  const size_t vocab = model.config().vocabSize;
+  std::vector<double> out;
+  for (size_t pos = std::max<size_t>(first, 1); pos < tokens.size(); ++pos) {
+    const float *row = logits->data() + (pos - 1) * vocab;
+    double mx = row[0];
+    for (size_t i = 1; i < vocab; ++i)
+      mx = std::max(mx, static_cast<double>(row[i]));
+    double z = 0.0;
+    for (size_t i = 0; i < vocab; ++i)
+      z += std::exp(row[i] - mx);
+    out.push_back(row[tokens[pos]] - mx - std::log(z));
+  }
+  return out;
+}
+
 /// Mean log-prob of `choice`'s tokens (the choice tokenized alone, as plain
 /// text) after the tokens of `prompt`, from scratch.
 inline double choiceScoreDirect(runtime::LoadedModel &m,

@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -743,6 +744,83 @@ TEST_F(SchedulerTest, SelectPicksTheArgmaxOfDirectScores) {
           optionsName(o));
     check(std::vector<Outcome>(got.begin() + jobs.size(), got.end()),
           optionsName(o));
+  }
+}
+
+// The three methods, each against its definition computed from scratch:
+// normalized is the mean log-prob of the choice's tokens after the context,
+// greedy the log-prob of its first token, unconditional the mean of the
+// differences between each token's log-prob after the context and after
+// the tokenizer's prefix alone (BOS).
+TEST_F(SchedulerTest, SelectMethodsPickTheArgmaxOfTheirDefinitions) {
+  using plan::SelectMethod;
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"I need to use a ", {"calculator", "search engine", "calendar"}},
+      {"The answer is", {" yes", " no", " maybe later", " absolutely not"}},
+      {"Pick a color:", {" red", " green", " blue", " ultraviolet light"}},
+      {"Words:", {" candle stone river", " orange", " short story time"}},
+      {"Next:", {" winter market", " mirror", " copper cloud ladder"}},
+      {"Go", {" forest", " lamp post", " quiet garden window"}},
+  };
+  const std::vector<int32_t> &prefix = tok().prefixTokens();
+  ASSERT_FALSE(prefix.empty()) << "the default model's tokenizer adds a BOS";
+  std::vector<Job> jobs;
+  std::vector<std::string> expected;
+  std::map<SelectMethod, std::vector<size_t>> picks;
+  for (const auto &[prompt, choices] : cases) {
+    std::map<SelectMethod, std::vector<double>> scores;
+    for (const std::string &choice : choices) {
+      const TextRun run{choice, false};
+      std::vector<int32_t> ids =
+          *tok().tryEncodeRuns(std::span<const TextRun>(&run, 1));
+      std::vector<int32_t> full = tok().encode(prompt, true);
+      const size_t first = full.size();
+      full.insert(full.end(), ids.begin(), ids.end());
+      std::vector<double> cond = tokenLogProbsDirect(m().model(), full, first);
+      std::vector<int32_t> alone = prefix;
+      alone.insert(alone.end(), ids.begin(), ids.end());
+      std::vector<double> uncond =
+          tokenLogProbsDirect(m().model(), alone, prefix.size());
+      double sum = 0.0, diff = 0.0;
+      for (size_t t = 0; t < ids.size(); ++t) {
+        sum += cond[t];
+        diff += cond[t] - uncond[t];
+      }
+      const double n = static_cast<double>(ids.size());
+      scores[SelectMethod::Normalized].push_back(sum / n);
+      scores[SelectMethod::Greedy].push_back(cond[0]);
+      scores[SelectMethod::Unconditional].push_back(diff / n);
+    }
+    for (auto &[method, s] : scores) {
+      const size_t best =
+          static_cast<size_t>(std::max_element(s.begin(), s.end()) - s.begin());
+      for (size_t i = 0; i < s.size(); ++i)
+        if (i != best) {
+          ASSERT_GT(s[best] - s[i], 1e-6) << prompt << " choice " << i;
+        }
+      picks[method].push_back(best);
+      Program p = makeProgram({}, {text(prompt), select(0, choices)}, {"pick"});
+      p.body.steps[1].selectMethod = method;
+      jobs.push_back({keep(std::move(p)), {}, {}});
+      nlohmann::ordered_json want;
+      want["pick"] = choices[best];
+      expected.push_back(want.dump());
+    }
+  }
+  // The methods really disagree somewhere.
+  EXPECT_NE(picks[SelectMethod::Greedy], picks[SelectMethod::Normalized]);
+  EXPECT_NE(picks[SelectMethod::Unconditional],
+            picks[SelectMethod::Normalized]);
+  auto check = [&](const std::vector<Outcome> &got, const std::string &what) {
+    ASSERT_EQ(got.size(), expected.size());
+    for (size_t i = 0; i < got.size(); ++i)
+      EXPECT_EQ(got[i].result, expected[i]) << what << " job " << i;
+  };
+  check(alone(jobs), "alone");
+  for (const SchedulerOptions &o :
+       {makeOptions(true, 512, 2048, 16), makeOptions(false, 3, 16, 1)}) {
+    std::vector<Outcome> got = runBatch(jobs, o);
+    check(got, optionsName(o));
   }
 }
 

@@ -102,7 +102,7 @@ TEST(PlanConstraint, OnlyAJsonSchemaGenWritesOtherThanStr) {
 TEST(PlanConstraint, JsonRenderingNamesTheKind) {
   Plan plan = constrainedPlan({GenConstraint::Kind::Regex, "[0-9]+"});
   nlohmann::json json = nlohmann::json::parse(planToJson(plan));
-  EXPECT_EQ(json["version"], "2.1");
+  EXPECT_EQ(json["version"], "2.2");
   EXPECT_EQ(json["programs"][0]["steps"][2]["regex"], "[0-9]+");
   plan = constrainedPlan({GenConstraint::Kind::JsonSchema, "{}"});
   json = nlohmann::json::parse(planToJson(plan));

@@ -33,7 +33,7 @@ TEST(PlanJson, GoldenSmallPlan) {
 
   const char *expected = R"({
   "format": "sgl-plan",
-  "version": "2.1",
+  "version": "2.2",
   "producer": "sglc 0.1",
   "programs": [
     {
@@ -126,7 +126,7 @@ TEST(PlanJson, GoldenControlFlow) {
   plan.programs = {p};
   const char *expected = R"({
   "format": "sgl-plan",
-  "version": "2.1",
+  "version": "2.2",
   "producer": "sglc 0.2",
   "programs": [
     {
@@ -248,7 +248,7 @@ TEST(PlanJson, EmptyPlan) {
   Plan plan;
   EXPECT_EQ(planToJson(plan), R"({
   "format": "sgl-plan",
-  "version": "2.1",
+  "version": "2.2",
   "producer": "",
   "programs": []
 }

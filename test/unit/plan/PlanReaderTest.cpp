@@ -70,14 +70,14 @@ TEST(PlanReader, WrongMajorVersion) {
   EXPECT_EQ(
       readError(serializePlan(plan)),
       "plan format version 3.0 is not supported: the plan was written "
-      "in format 3.0 by a newer sglc; this runtime reads format 2.0 to 2.1 "
+      "in format 3.0 by a newer sglc; this runtime reads format 2.0 to 2.2 "
       "(recompile it with this sglc, or use a newer sglrun)");
   plan.majorVersion = 0;
   plan.minorVersion = 4;
   EXPECT_EQ(readError(serializePlan(plan)),
             "plan format version 0.4 is not supported: the plan was written "
             "in format 0.x by an older sglc; recompile it with this sglc "
-            "(this runtime reads format 2.0 to 2.1)");
+            "(this runtime reads format 2.0 to 2.2)");
 }
 
 TEST(PlanReader, NewerMinorVersion) {
@@ -88,7 +88,7 @@ TEST(PlanReader, NewerMinorVersion) {
       "plan format version 2." + std::to_string(kMinorVersion + 1) +
           " is not supported: the plan was written in format 2." +
           std::to_string(kMinorVersion + 1) +
-          " by a newer sglc; this runtime reads format 2.0 to 2.1 (recompile "
+          " by a newer sglc; this runtime reads format 2.0 to 2.2 (recompile "
           "it with this sglc, or use a newer sglrun)");
 }
 
@@ -148,7 +148,7 @@ TEST(PlanReader, AFormatOnePlanMustBeRecompiled) {
   EXPECT_EQ(readError(bytes),
             "plan format version 1.1 is not supported: the plan was written "
             "in format 1.x by an older sglc; recompile it with this sglc "
-            "(this runtime reads format 2.0 to 2.1)");
+            "(this runtime reads format 2.0 to 2.2)");
   // Whatever follows the header: a format 1.0 plan cut short says the same.
   std::string truncated = bytes.substr(0, bytes.size() - 8);
   flatbuffers::GetMutableRoot<flatbuffers::Table>(truncated.data())
@@ -156,7 +156,7 @@ TEST(PlanReader, AFormatOnePlanMustBeRecompiled) {
   EXPECT_EQ(readError(truncated),
             "plan format version 1.0 is not supported: the plan was written "
             "in format 1.x by an older sglc; recompile it with this sglc "
-            "(this runtime reads format 2.0 to 2.1)");
+            "(this runtime reads format 2.0 to 2.2)");
 }
 
 TEST(PlanReader, VersionIsCheckedBeforeStructure) {
@@ -170,7 +170,7 @@ TEST(PlanReader, VersionIsCheckedBeforeStructure) {
   EXPECT_EQ(
       readError(bytes),
       "plan format version 3.0 is not supported: the plan was written "
-      "in format 3.0 by a newer sglc; this runtime reads format 2.0 to 2.1 "
+      "in format 3.0 by a newer sglc; this runtime reads format 2.0 to 2.2 "
       "(recompile it with this sglc, or use a newer sglrun)");
   // The same truncation of a current-version plan is reported as such.
   std::string current = serializePlan(fullPlan());
@@ -255,9 +255,9 @@ TEST(PlanReader, RandomByteFlipsNeverCrash) {
 
 TEST(PlanReader, UnknownStepKindIsRejected) {
   Plan plan = smallPlan();
-  plan.programs[0].body.steps[0].kind = static_cast<Step::Kind>(10);
+  plan.programs[0].body.steps[0].kind = static_cast<Step::Kind>(11);
   std::string message = readError(serializePlan(plan));
-  EXPECT_EQ(message, "program 'greet', step 0: unknown step kind 10");
+  EXPECT_EQ(message, "program 'greet', step 0: unknown step kind 11");
 }
 
 TEST(PlanReader, SemanticErrorsAreReported) {

@@ -59,7 +59,7 @@ TEST(PlanRoundTrip, EveryStepKindSurvives) {
   for (const Program &program : back->programs)
     forEachStep(program.body,
                 [&](const Step &step) { kinds.insert(step.kind); });
-  EXPECT_EQ(kinds.size(), static_cast<size_t>(Step::Kind::Break) + 1);
+  EXPECT_EQ(kinds.size(), static_cast<size_t>(Step::Kind::Fork) + 1);
   const Program &control = back->programs[3];
   EXPECT_EQ(control, fullPlan().programs[3]);
   ASSERT_EQ(control.body.steps[1].kind, Step::Kind::ForEach);
@@ -68,7 +68,13 @@ TEST(PlanRoundTrip, EveryStepKindSurvives) {
   EXPECT_EQ(control.args[0].type, strListType());
   EXPECT_EQ(control.args[0].defaultValue, listOf({str("a"), str("b")}));
   EXPECT_FALSE(control.args[4].defaultValue);
-  EXPECT_EQ(control.numSites, 12u);
+  EXPECT_EQ(control.numSites, 17u);
+  const Step &fork = control.body.steps.back();
+  ASSERT_EQ(fork.kind, Step::Kind::Fork);
+  EXPECT_EQ(fork.branchSlot, 11u);
+  EXPECT_EQ(fork.bodyCaptures, (std::vector<uint32_t>{4, 5}));
+  EXPECT_EQ(fork.blocks[0].steps.back().selectMethod, SelectMethod::Greedy);
+  EXPECT_EQ(control.captures[4].depth, 1u);
 }
 
 TEST(PlanRoundTrip, EveryExprKindSurvives) {

@@ -58,7 +58,7 @@ TEST(PlanVerifier, UnsupportedVersion) {
   EXPECT_EQ(check(plan), "plan format version 1.1 is not supported: the plan "
                          "was written in format 1.x by an older sglc; "
                          "recompile it with this sglc (this runtime reads "
-                         "format 2.0 to 2.1)");
+                         "format 2.0 to 2.2)");
 }
 
 TEST(PlanVerifier, EmptyProgramName) {
@@ -87,7 +87,7 @@ TEST(PlanVerifier, DuplicateArgumentName) {
 TEST(PlanVerifier, NumSlotsMismatch) {
   EXPECT_EQ(check(planOf({"a"}, {gen(1)}, {}, 3)),
             "program 'p': num_slots is 3 but the program has 1 arguments and "
-            "1 gen/select/loop steps (expected 2)");
+            "1 slot its steps write (expected 2)");
 }
 
 TEST(PlanVerifier, AppendSlotOutOfRange) {
@@ -159,9 +159,9 @@ TEST(PlanVerifier, UnknownRole) {
 
 TEST(PlanVerifier, UnknownStepKind) {
   Step odd = text("x");
-  odd.kind = static_cast<Step::Kind>(10);
+  odd.kind = static_cast<Step::Kind>(11);
   EXPECT_EQ(check(planOf({}, {odd})),
-            "program 'p', step 0: unknown step kind 10");
+            "program 'p', step 0: unknown step kind 11");
 }
 
 TEST(PlanVerifier, CaptureSlotOutOfRange) {
@@ -503,8 +503,9 @@ TEST(PlanVerifier, BodyCapturesListExactlyTheCapturesOfTheBody) {
   EXPECT_EQ(check(plan), "program 'p', step 0: for_range body_captures does "
                          "not list capture 0 'g', which is made in its body");
   loop.bodyCaptures = {0, 2};
-  EXPECT_EQ(check(plan), "program 'p', step 0: for_range body_captures lists "
-                         "capture 2 'h', which is not made in its body");
+  EXPECT_EQ(check(plan),
+            "program 'p', step 0: for_range body_captures lists "
+            "capture 2 'h', which is not made in its body outside a fork");
   loop.bodyCaptures = {0, 0};
   EXPECT_EQ(check(plan), "program 'p', step 0: for_range body_captures lists "
                          "capture 0 'g' twice");
@@ -555,3 +556,93 @@ TEST(PlanVerifier, BreakCannotLeaveAMessageOpen) {
 }
 
 } // namespace
+
+// --- Forks ---
+
+/// fork f[2] as slot 1 { for r in 0..2 { gen n }; gen g; `inside` } then
+/// `after`, behind argument a.
+Plan forkPlan(Expr inside = slotRef(1), Expr after = slotRef(5)) {
+  return planOf({"a"},
+                {forkStep(5, 1, integer(2),
+                          {forRange(2, integer(0), integer(2), {gen(3)}),
+                           gen(4), append(std::move(inside))}),
+                 append(std::move(after))},
+                {{"n", 3}, {"g", 4}, {"f", 5}});
+}
+
+TEST(PlanVerifier, ForkPlansPass) {
+  Plan plan = forkPlan();
+  const Program &p = plan.programs[0];
+  // A branch's capture counts the loops inside the fork only.
+  EXPECT_EQ(p.captures[0].depth, 1u);
+  EXPECT_EQ(p.captures[1].depth, 0u);
+  EXPECT_EQ(p.body.steps[0].bodyCaptures, (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(check(plan), "<ok>");
+  // Nested in a loop and in another fork.
+  EXPECT_EQ(
+      check(planOf({},
+                   {forRange(0, integer(0), integer(2),
+                             {forkStep(4, 1, slotRef(0),
+                                       {forkStep(3, 2, integer(1),
+                                                 {append(slotRef(2))})})})},
+                   {{"inner", 3}, {"outer", 4}})),
+      "<ok>");
+}
+
+TEST(PlanVerifier, ForkSlotsAndCount) {
+  Plan plan = forkPlan();
+  plan.programs[0].slotTypes[1] = strType();
+  EXPECT_EQ(check(plan), "program 'p', step 0: fork writes slot 1 of type "
+                         "str (expected int)");
+  plan = forkPlan();
+  plan.programs[0].slotTypes[5] = ValueType::list(strType());
+  EXPECT_EQ(check(plan), "program 'p', step 0: fork writes slot 5 of type "
+                         "[str] (expected [json])");
+  // The list of branches is the parent's: not readable inside.
+  plan = forkPlan(slotRef(5));
+  EXPECT_EQ(check(plan), "program 'p', step 0/body/2: append reads slot 5, "
+                         "which is not written before this step");
+  plan = forkPlan();
+  plan.programs[0].body.steps[0].branchSlot = 5;
+  EXPECT_EQ(check(plan), "program 'p', step 0: fork writes slot 5 of type "
+                         "[json] (expected int)");
+}
+
+TEST(PlanVerifier, ForkBodyCapturesListTheBranchCaptures) {
+  Plan plan = forkPlan();
+  Step &fork = plan.programs[0].body.steps[0];
+  fork.bodyCaptures = {1};
+  EXPECT_EQ(check(plan), "program 'p', step 0: fork body_captures does not "
+                         "list capture 0 'n', which is made in its body");
+  fork.bodyCaptures = {0, 1, 2};
+  EXPECT_EQ(check(plan), "program 'p', step 0: fork body_captures lists "
+                         "capture 2 'f', which is not made in its branches");
+  plan = forkPlan();
+  plan.programs[0].captures[0].depth = 2;
+  EXPECT_EQ(check(plan), "program 'p', capture 0 'n': depth is 2 but slot 3 "
+                         "is written inside 1 loop (expected 1)");
+}
+
+TEST(PlanVerifier, BreakCannotLeaveABranch) {
+  EXPECT_EQ(
+      check(planOf({},
+                   {forRange(0, integer(0), integer(2),
+                             {forkStep(2, 1, integer(2), {breakStep()})})},
+                   {{"f", 2}})),
+      "program 'p', step 0/body/0/body/0: break outside a loop of the fork's "
+      "body (a branch ends only at the end of its body)");
+  EXPECT_EQ(check(planOf({},
+                         {forkStep(2, 0, integer(2),
+                                   {forRange(1, integer(0), integer(2),
+                                             {breakStep()})})},
+                         {{"f", 2}})),
+            "<ok>");
+}
+
+TEST(PlanVerifier, SelectMethodIsKnown) {
+  Plan plan = planOf({}, {select(0, {"a", "b"})});
+  plan.programs[0].body.steps[0].selectMethod = SelectMethod::Unconditional;
+  EXPECT_EQ(check(plan), "<ok>");
+  plan.programs[0].body.steps[0].selectMethod = static_cast<SelectMethod>(9);
+  EXPECT_EQ(check(plan), "program 'p', step 0: unknown select method 9");
+}

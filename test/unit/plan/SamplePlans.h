@@ -7,8 +7,9 @@
 namespace sgl::runtime::plan::test {
 
 /// A valid program using every control-flow step kind, every expression
-/// kind, every literal kind, typed arguments with and without defaults and
-/// captures inside loops.
+/// kind, every literal kind, typed arguments with and without defaults,
+/// captures inside loops and a fork (its branches' captures inside a loop
+/// of the branch and not, a select scored greedily).
 inline Program controlProgram() {
   using K = Expr::Kind;
   std::vector<Arg> args = {
@@ -19,7 +20,8 @@ inline Program controlProgram() {
       arg("name"),
   };
   // Slots: 0-4 the arguments; 5 the item, 6 a gen, 7 the index, 8 a
-  // select, 9 the letter.
+  // select, 9 the letter; 10 the fork's branches, 11 a branch's index, 12
+  // its range index, 13 a gen, 14 a select.
   Expr everything = listOf({
       op(K::Neg, {slotRef(1)}),
       op(K::Sub, {slotRef(1), integer(1)}),
@@ -49,9 +51,21 @@ inline Program controlProgram() {
                        {select(8, {"x", "y"})}),
                 forEach(9, listOf({str("p"), str("q")}), {append(9)})}),
       append(everything),
+      at(forkStep(10, 11, slotRef(1),
+                  {append(slotRef(11)),
+                   forRange(12, integer(0), slotRef(11), {gen(13)}),
+                   select(14, {"u", "v"})}),
+         "control.sgl", 20, 3),
   };
+  steps.back().blocks[0].steps.back().selectMethod = SelectMethod::Greedy;
   return programOf("control", std::move(args), std::move(steps),
-                   {{"answers", 6}, {"picks", 8}, {"letters", 9}, {"name", 4}});
+                   {{"answers", 6},
+                    {"picks", 8},
+                    {"letters", 9},
+                    {"name", 4},
+                    {"notes", 13},
+                    {"verdict", 14},
+                    {"branches", 10}});
 }
 
 /// A valid plan using every step kind, every role and every optional field.

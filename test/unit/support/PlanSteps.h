@@ -169,6 +169,18 @@ inline Step forRange(uint32_t slot, Expr from, Expr to,
   step.blocks = {Block{std::move(body)}};
   return step;
 }
+/// A fork of `count` branches writing their objects to `slot`, each with
+/// its index in `indexSlot`.
+inline Step forkStep(uint32_t slot, uint32_t indexSlot, Expr count,
+                     std::vector<Step> body) {
+  Step step;
+  step.kind = Step::Kind::Fork;
+  step.slot = slot;
+  step.branchSlot = indexSlot;
+  step.expr = std::move(count);
+  step.blocks = {Block{std::move(body)}};
+  return step;
+}
 inline Step breakStep() {
   Step step;
   step.kind = Step::Kind::Break;
@@ -186,7 +198,9 @@ namespace detail {
 struct Writer {
   uint32_t slot;
   ValueType type;
-  std::vector<Step *> loops; ///< the loops around it, outermost first
+  std::vector<Step *> loops; ///< the loops around it inside its innermost
+                             ///< fork (or the program), outermost first
+  Step *fork = nullptr;      ///< that fork
 };
 
 /// The element type of a for_each's list, as far as a test needs it.
@@ -202,17 +216,23 @@ inline ValueType elementType(const Expr &list,
 }
 
 inline void walk(Block &block, uint32_t &site, std::vector<Step *> &loops,
-                 std::vector<Writer> &writers, std::vector<ValueType> &types) {
+                 Step *fork, std::vector<Writer> &writers,
+                 std::vector<ValueType> &types) {
   for (Step &step : block.steps) {
     step.site = site++;
+    auto write = [&](uint32_t slot, ValueType type, std::vector<Step *> around,
+                     Step *scope) {
+      if (slot >= types.size())
+        types.resize(slot + 1, strType());
+      types[slot] = type;
+      writers.push_back(
+          Writer{slot, std::move(type), std::move(around), scope});
+    };
     auto record = [&](ValueType type, bool isLoop) {
       std::vector<Step *> around = loops;
       if (isLoop)
         around.push_back(&step);
-      if (step.slot >= types.size())
-        types.resize(step.slot + 1, strType());
-      types[step.slot] = type;
-      writers.push_back(Writer{step.slot, std::move(type), std::move(around)});
+      write(step.slot, std::move(type), std::move(around), fork);
     };
     switch (step.kind) {
     case Step::Kind::Gen:
@@ -230,13 +250,24 @@ inline void walk(Block &block, uint32_t &site, std::vector<Step *> &loops,
     case Step::Kind::ForRange:
       record(intType(), true);
       break;
+    case Step::Kind::Fork:
+      record(ValueType::list(jsonType()), false);
+      write(step.branchSlot, intType(), {}, &step);
+      break;
     default:
       break;
+    }
+    if (step.kind == Step::Kind::Fork) {
+      // A branch's captures are its own: loops outside the fork do not
+      // add levels to them.
+      std::vector<Step *> inside;
+      walk(step.blocks[0], site, inside, &step, writers, types);
+      continue;
     }
     if (isLoop(step.kind))
       loops.push_back(&step);
     for (Block &inner : step.blocks)
-      walk(inner, site, loops, writers, types);
+      walk(inner, site, loops, fork, writers, types);
     if (isLoop(step.kind))
       loops.pop_back();
   }
@@ -246,9 +277,11 @@ inline void walk(Block &block, uint32_t &site, std::vector<Step *> &loops,
 
 /// Fills in what sglc derives: every step's site (pre-order) and
 /// num_sites; num_slots (the arguments plus one slot per gen, select and
-/// loop) and slot_types (arguments' types, str for gens and selects, json
-/// for a json_schema gen, int for a range, the list's element type for a
-/// for_each); each capture's depth and each loop's body_captures.
+/// loop, two per fork) and slot_types (arguments' types, str for gens and
+/// selects, json for a json_schema gen, int for a range and a fork's index,
+/// the list's element type for a for_each, list<json> for a fork); each
+/// capture's depth (loops inside its fork) and each loop's and fork's
+/// body_captures.
 inline void completeProgram(Program &program) {
   uint32_t site = 0;
   std::vector<Step *> loops;
@@ -256,16 +289,19 @@ inline void completeProgram(Program &program) {
   std::vector<ValueType> types;
   for (const Arg &a : program.args)
     types.push_back(a.type);
-  detail::walk(program.body, site, loops, writers, types);
+  detail::walk(program.body, site, loops, nullptr, writers, types);
   program.numSites = site;
   program.numSlots =
       static_cast<uint32_t>(program.args.size() + writers.size());
   types.resize(std::max<size_t>(types.size(), program.numSlots), strType());
   types.resize(program.numSlots);
   program.slotTypes = std::move(types);
-  for (detail::Writer &w : writers)
+  for (detail::Writer &w : writers) {
     for (Step *loop : w.loops)
       loop->bodyCaptures.clear();
+    if (w.fork)
+      w.fork->bodyCaptures.clear();
+  }
   for (uint32_t c = 0; c < program.captures.size(); ++c) {
     Capture &capture = program.captures[c];
     capture.depth = 0;
@@ -274,6 +310,8 @@ inline void completeProgram(Program &program) {
         capture.depth = static_cast<uint32_t>(w.loops.size());
         for (Step *loop : w.loops)
           loop->bodyCaptures.push_back(c);
+        if (w.fork)
+          w.fork->bodyCaptures.push_back(c);
       }
   }
 }

@@ -40,4 +40,14 @@ def SGL_BinaryKindAttr : I32EnumAttr<"BinaryKind",
   let cppNamespace = "::sgl::dialect";
 }
 
+def SGL_SelectNormalized : I32EnumAttrCase<"Normalized", 0, "normalized">;
+def SGL_SelectGreedy : I32EnumAttrCase<"Greedy", 1, "greedy">;
+def SGL_SelectUnconditional : I32EnumAttrCase<"Unconditional", 2, "unconditional">;
+
+def SGL_SelectMethodAttr : I32EnumAttr<"SelectMethod",
+    "how a select scores its choices: normalized, greedy or unconditional",
+    [SGL_SelectNormalized, SGL_SelectGreedy, SGL_SelectUnconditional]> {
+  let cppNamespace = "::sgl::dialect";
+}
+
 #endif // SGL_ATTRS_TD

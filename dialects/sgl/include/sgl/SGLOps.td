@@ -254,22 +254,31 @@ def SGL_GenOp : SGL_Op<"gen"> {
 def SGL_SelectOp : SGL_Op<"select"> {
   let summary = "let the model choose one of a fixed list of strings";
   let description = [{
-    Appends the most likely of `choices` to the context and returns it as a
-    string. The list is non-empty and has no duplicates.
+    Appends the best of `choices` to the context and returns it as a
+    string. The list is non-empty and has no duplicates. `method` says how
+    choices are scored (first best wins a tie): `normalized` (the default)
+    by the mean log-prob of the choice's tokens after the context, `greedy`
+    by the log-prob of its first token, `unconditional` by the sum of its
+    tokens' log-probs after the context minus their sum after the BOS
+    token alone (how much the context makes the choice likelier).
 
     ```mlir
     %c1, %tool = sgl.select %c0 ["calculator", "search engine"]
+    %c2, %yes = sgl.select %c1 ["yes", "no"] method greedy
     ```
   }];
-  let arguments = (ins SGL_CtxType:$ctx, StrArrayAttr:$choices);
+  let arguments = (ins SGL_CtxType:$ctx, StrArrayAttr:$choices,
+      DefaultValuedAttr<SGL_SelectMethodAttr, "SelectMethod::Normalized">:$method);
   let results = (outs SGL_CtxType:$next_ctx, SGL_StrType:$choice);
-  let assemblyFormat = "$ctx $choices attr-dict";
+  let assemblyFormat = "$ctx $choices (`method` $method^)? attr-dict";
   let hasVerifier = 1;
   let builders = [
-    OpBuilder<(ins "::mlir::Value":$ctx, "::llvm::ArrayRef<::llvm::StringRef>":$choices), [{
+    OpBuilder<(ins "::mlir::Value":$ctx, "::llvm::ArrayRef<::llvm::StringRef>":$choices,
+                   CArg<"SelectMethod", "SelectMethod::Normalized">:$method), [{
       ::mlir::MLIRContext *context = $_builder.getContext();
       build($_builder, $_state, CtxType::get(context), StrType::get(context), ctx,
-            $_builder.getStrArrayAttr(choices));
+            $_builder.getStrArrayAttr(choices),
+            SelectMethodAttr::get(context, method));
     }]>
   ];
 }
@@ -281,9 +290,11 @@ def SGL_SelectOp : SGL_Op<"select"> {
 def SGL_CaptureOp : SGL_Op<"capture"> {
   let summary = "declare a program output";
   let description = [{
-    Names `value` as the output `name` of the enclosing program; the
-    program's result is a JSON object of its captures. Names are unique
-    within a program (checked by `sgl.program`).
+    Names `value` (the result of an `sgl.gen`, `sgl.select` or `sgl.fork`)
+    as the output `name` of the enclosing program, or of each branch of
+    the innermost enclosing `sgl.fork`; the program's result is a JSON
+    object of its captures. Names are unique within a program (checked by
+    `sgl.program`).
 
     Inside a loop the output is a list of the value of every iteration.
 
@@ -301,11 +312,12 @@ def SGL_CaptureOp : SGL_Op<"capture"> {
 //===----------------------------------------------------------------------===//
 
 def SGL_YieldOp : SGL_Op<"yield", [Pure, Terminator, ReturnLike,
-    ParentOneOf<["ProgramOp", "RoleOp", "IfOp", "ForOp", "ForRangeOp"]>]> {
-  let summary = "end a program, a message, an arm or a loop body";
+    ParentOneOf<["ProgramOp", "RoleOp", "IfOp", "ForOp", "ForRangeOp",
+                 "ForkOp"]>]> {
+  let summary = "end a program, a message, an arm, a loop body or a branch";
   let description = [{
-    Terminates a region of `sgl.program`, `sgl.role`, `sgl.if`, `sgl.for`
-    or `sgl.for_range` with the context at its end.
+    Terminates a region of `sgl.program`, `sgl.role`, `sgl.if`, `sgl.for`,
+    `sgl.for_range` or `sgl.fork` with the context at its end.
 
     ```mlir
     sgl.yield %c3
@@ -566,12 +578,48 @@ def SGL_ForRangeOp : SGL_Op<"for_range", [RecursiveMemoryEffects]> {
   let hasRegionVerifier = 1;
 }
 
+def SGL_ForkOp : SGL_Op<"fork", [RecursiveMemoryEffects]> {
+  let summary = "run a region as `count` branches from one context";
+  let description = [{
+    Runs the body `count` times (none when `count <= 0`), each branch from
+    `ctx` with its index `i` in `[0, count)`; branches may run in any order
+    or together. The body's block takes the context and `i`. The
+    `sgl.capture`s in the body are fields of a branch: `branches` is the
+    list of one JSON object per branch, `{name: value}` of those captures
+    (a capture in a loop inside the body is its list). The context after
+    the fork is `ctx` again: what the branches appended stays theirs.
+    A `sgl.break` in the body leaves a loop inside it, never the fork.
+
+    ```mlir
+    %c2, %tips = sgl.fork %c1, %n {
+    ^bb0(%c: !sgl.ctx, %i: !sgl.int):
+      %c3, %t = sgl.gen %c {max_tokens = 16 : i64} : !sgl.str
+      sgl.capture "tip", %t : !sgl.str
+      sgl.yield %c3
+    } : !sgl.list<!sgl.json>
+    sgl.capture "tips", %tips : !sgl.list<!sgl.json>
+    ```
+  }];
+  let arguments = (ins SGL_CtxType:$ctx, SGL_IntType:$count);
+  let results = (outs SGL_CtxType:$next_ctx, SGL_ListType:$branches);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$ctx `,` $count $body attr-dict `:` qualified(type($branches))";
+  let hasRegionVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$ctx, "::mlir::Value":$count), [{
+      ::mlir::MLIRContext *context = $_builder.getContext();
+      build($_builder, $_state, CtxType::get(context),
+            ListType::get(context, JsonType::get(context)), ctx, count);
+    }]>
+  ];
+}
+
 def SGL_BreakOp : SGL_Op<"break", [Terminator]> {
   let summary = "leave the innermost loop";
   let description = [{
     Ends the innermost enclosing `sgl.for` or `sgl.for_range` with `ctx` as
     its result; it may sit in `sgl.if` regions inside the loop body, not in
-    a `sgl.role`.
+    a `sgl.role` or a `sgl.fork` inside it.
 
     ```mlir
     sgl.break %t1
