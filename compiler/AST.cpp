@@ -58,12 +58,13 @@ std::string typeName(const Type &type) {
     return name;
   }
   case Type::Kind::Json: {
-    if (!type.fork)
+    if (!type.fork && !type.call)
       return "json";
-    // A branch of a fork: {capture: type, ...}.
+    // A branch of a fork or a call's result: {capture: type, ...}.
     std::string name = "{";
     const char *separator = "";
-    for (const ForkStmt::Field &field : type.fork->fields) {
+    for (const OutputField &field :
+         type.fork ? type.fork->fields : type.call->outputs) {
       name += separator;
       name += field.name + ": " + typeName(field.type);
       separator = ", ";
@@ -208,7 +209,7 @@ private:
 
   void dump(const Program &program) {
     line(1) << "Program " << program.name << " " << at(program.nameRange)
-            << "\n";
+            << (program.imported ? " imported" : "") << "\n";
     for (const Param &param : program.params) {
       line(2) << "Param " << param.name << ": "
               << std::string(param.typeRef.listDepth, '[') << param.typeRef.name
@@ -340,6 +341,15 @@ private:
       dump(fork->count, depth + 1);
       line(depth + 1) << "Body\n";
       dump(fork->body, depth + 2);
+    } else if (auto *call = dynCast<CallStmt>(&stmt)) {
+      line(depth) << "Call " << call->name << " -> capture #"
+                  << call->captureIndex << " = " << call->callee << " "
+                  << at(stmt.range) << "\n";
+      for (const CallArg &arg : call->args) {
+        line(depth + 1) << "Arg" << (arg.name.empty() ? "" : " " + arg.name)
+                        << "\n";
+        dump(arg.value, depth + 2);
+      }
     }
   }
 

@@ -38,10 +38,14 @@ struct Type {
   /// Json: the fork whose branch this object is ({capture: value} of its
   /// branch captures), so its fields have the captures' types.
   const struct ForkStmt *fork = nullptr;
+  /// Json: the program a call ran ({capture: value} of its captures).
+  const struct Program *call = nullptr;
 
-  static Type of(Kind kind) { return Type{kind, {}, nullptr, nullptr}; }
+  static Type of(Kind kind) {
+    return Type{kind, {}, nullptr, nullptr, nullptr};
+  }
   static Type list(Type element) {
-    return Type{Kind::List, {element}, nullptr, nullptr};
+    return Type{Kind::List, {element}, nullptr, nullptr, nullptr};
   }
   bool isNumeric() const { return kind == Kind::Int || kind == Kind::Number; }
   bool operator==(const Type &) const = default;
@@ -198,10 +202,28 @@ struct GenParams {
 enum class Role { System, User, Assistant };
 const char *roleName(Role role);
 
+/// The name and type of one field of an object a fork's branch or a call
+/// gives: a capture (a list per loop it lies in).
+struct OutputField {
+  std::string name;
+  Type type;
+};
+
 /// Statements of a program body.
 class Stmt {
 public:
-  enum class Kind { Text, Append, Gen, Select, Role, If, For, Break, Fork };
+  enum class Kind {
+    Text,
+    Append,
+    Gen,
+    Select,
+    Role,
+    If,
+    For,
+    Break,
+    Fork,
+    Call
+  };
   virtual ~Stmt() = default;
   Kind kind() const { return kind_; }
   SourceRange range;
@@ -371,11 +393,33 @@ struct ForkStmt : Stmt {
   std::vector<unsigned> branchCaptures;
   /// A branch's object: the name and type of each of those captures (a
   /// list per loop it lies in); filled by Sema.
-  struct Field {
-    std::string name;
-    Type type;
-  };
-  std::vector<Field> fields;
+  std::vector<OutputField> fields;
+};
+
+/// One argument of a call, by position or by `name:`.
+struct CallArg {
+  std::string name;
+  SourceRange nameRange;
+  Expr value;
+};
+
+/// `call name = program(args)`: run another program here, in this
+/// context (its text stays in the prompt); `name` is the object of its
+/// captures.
+struct CallStmt : Stmt {
+  CallStmt() : Stmt(Kind::Call) {}
+  static bool classof(const Stmt *s) { return s->kind() == Kind::Call; }
+  std::string name;
+  SourceRange nameRange;
+  std::string callee;
+  SourceRange calleeRange;
+  std::vector<CallArg> args;
+  /// Filled by Sema: the program called, and for each of its parameters
+  /// the index into `args` of its value (-1: the parameter's default).
+  const struct Program *program = nullptr;
+  std::vector<int> argForParam;
+  /// Index into Program::captures of `name`; filled by Sema.
+  unsigned captureIndex = 0;
 };
 
 /// `break`: leave the innermost loop.
@@ -441,11 +485,27 @@ struct Program {
   StmtList body;
   std::vector<Capture> captures;
   std::vector<LoopVar> loopVars;
+  /// Declared in an imported file: callable, not an entry of the plan.
+  bool imported = false;
+  /// Filled by Sema: the program's output object (its captures outside
+  /// forks), and whether it writes chat messages (itself or in a call).
+  std::vector<OutputField> outputs;
+  bool usesRoles = false;
+};
+
+/// `import "path"` at the top of a file.
+struct ImportDecl {
+  std::string path;
+  SourceRange range;
+  /// The path's string literal, where diagnostics about it point.
+  SourceRange pathRange;
 };
 
 struct Module {
   std::vector<Program> programs;
   std::vector<TypeDecl> types;
+  /// The imports of the file parsed (not of the files it imports).
+  std::vector<ImportDecl> imports;
 };
 
 /// Prints the AST as an indented tree, one node per line with its

@@ -25,11 +25,20 @@ namespace {
 /// Which captures are set on every path to the current statement.
 using Assigned = std::vector<bool>;
 
+/// The programs a call may name, checked before their callers.
+class Callees {
+public:
+  virtual ~Callees() = default;
+  /// The checked program `call` names, or null after reporting why there
+  /// is none (an unknown name, a recursive call).
+  virtual const Program *resolve(const CallStmt &call) = 0;
+};
+
 class ProgramChecker {
 public:
   ProgramChecker(Program &program, const TypeTable &types,
-                 DiagnosticEngine &diags)
-      : program_(program), types_(types), diags_(diags) {}
+                 DiagnosticEngine &diags, Callees &callees)
+      : program_(program), types_(types), diags_(diags), callees_(callees) {}
 
   void check() {
     const unsigned errorsBefore = diags_.errorCount();
@@ -38,6 +47,15 @@ public:
       declareParam(program_.params[i], i);
     collectLaterCaptures(program_.body);
     checkBlock(program_.body);
+    // The program's output object, for its callers.
+    for (const Capture &capture : program_.captures) {
+      if (capture.fork)
+        continue;
+      Type type = capture.type;
+      for (unsigned i = 0; i < capture.loopDepth; ++i)
+        type = Type::list(type);
+      program_.outputs.push_back({capture.name, type});
+    }
     // After an error a name may look unused only because its use failed.
     if (diags_.errorCount() != errorsBefore)
       return;
@@ -184,6 +202,8 @@ private:
       } else if (auto *fork = dynCast<ForkStmt>(stmt.get())) {
         laterCaptures_.insert(fork->name);
         collectLaterCaptures(fork->body);
+      } else if (auto *call = dynCast<CallStmt>(stmt.get())) {
+        laterCaptures_.insert(call->name);
       }
     }
   }
@@ -341,12 +361,20 @@ private:
       return Type::of(Type::Kind::Error);
     }
     if (base.kind == Type::Kind::Json && base.fork) {
-      for (const ForkStmt::Field &field : base.fork->fields)
+      for (const OutputField &field : base.fork->fields)
         if (field.name == expr.name)
           return field.type;
       diags_.error(expr.opRange, "the branches of fork " +
                                      quoteSource(base.fork->name) +
                                      " capture no " + quoteSource(expr.name));
+      return Type::of(Type::Kind::Error);
+    }
+    if (base.kind == Type::Kind::Json && base.call) {
+      for (const OutputField &field : base.call->outputs)
+        if (field.name == expr.name)
+          return field.type;
+      diags_.error(expr.opRange, "program " + quoteSource(base.call->name) +
+                                     " captures no " + quoteSource(expr.name));
       return Type::of(Type::Kind::Error);
     }
     ExprTypeResult result = operatorType(expr, {base});
@@ -537,8 +565,100 @@ private:
       return checkBreak(stmt);
     } else if (auto *fork = dynCast<ForkStmt>(&stmt)) {
       checkFork(*fork);
+    } else if (auto *call = dynCast<CallStmt>(&stmt)) {
+      checkCall(*call);
     }
     return Flow::Continues;
+  }
+
+  /// Binds the call's arguments to the callee's parameters (by position,
+  /// then by name; defaults for the rest) and checks their types.
+  void checkCall(CallStmt &call) {
+    for (CallArg &arg : call.args)
+      typeOf(arg.value);
+    const Program *callee = callees_.resolve(call);
+    call.program = callee;
+    Type result = Type::of(Type::Kind::Json);
+    if (callee) {
+      result.call = callee;
+      bindCallArgs(call, *callee);
+      if (callee->usesRoles) {
+        program_.usesRoles = true;
+        if (enclosingRole_) {
+          diags_.error(call.calleeRange,
+                       "program " + quoteSource(callee->name) +
+                           " writes chat messages, so it cannot be called "
+                           "inside a message");
+          diags_.note(enclosingRole_->keywordRange,
+                      std::string("inside this '") +
+                          roleName(enclosingRole_->role) + "' block");
+        }
+      }
+    }
+    addCapture(call.name, call.nameRange, result, call.captureIndex);
+  }
+
+  void bindCallArgs(CallStmt &call, const Program &callee) {
+    const std::string who = "program " + quoteSource(callee.name);
+    call.argForParam.assign(callee.params.size(), -1);
+    bool named = false;
+    size_t position = 0;
+    for (size_t i = 0; i < call.args.size(); ++i) {
+      CallArg &arg = call.args[i];
+      size_t param = 0;
+      if (arg.name.empty()) {
+        if (named) {
+          diags_.error(arg.value.range, "an argument by position cannot "
+                                        "follow one by name");
+          continue;
+        }
+        if (position >= callee.params.size()) {
+          diags_.error(arg.value.range,
+                       who + " takes " + std::to_string(callee.params.size()) +
+                           " argument" +
+                           (callee.params.size() == 1 ? "" : "s") + ", not " +
+                           std::to_string(call.args.size()));
+          return;
+        }
+        param = position++;
+      } else {
+        named = true;
+        auto it =
+            std::find_if(callee.params.begin(), callee.params.end(),
+                         [&](const Param &p) { return p.name == arg.name; });
+        if (it == callee.params.end()) {
+          diags_.error(arg.nameRange,
+                       who + " has no argument " + quoteSource(arg.name));
+          continue;
+        }
+        param = static_cast<size_t>(it - callee.params.begin());
+        if (int given = call.argForParam[param]; given >= 0) {
+          diags_.error(arg.nameRange,
+                       "argument " + quoteSource(arg.name) + " is given twice");
+          const CallArg &first = call.args[static_cast<size_t>(given)];
+          diags_.note(first.name.empty() ? first.value.range : first.nameRange,
+                      "first given here");
+          continue;
+        }
+      }
+      call.argForParam[param] = static_cast<int>(i);
+      const Param &p = callee.params[param];
+      const Type &type = arg.value.type;
+      if (type.kind != Type::Kind::Error && p.type.kind != Type::Kind::Error &&
+          !assignable(type, p.type))
+        diags_.error(arg.value.range,
+                     "argument " + quoteSource(p.name) + " of " + who + " is " +
+                         quoteSource(typeName(type)) + ", not " +
+                         quoteSource(typeName(p.type)));
+    }
+    for (size_t param = 0; param < callee.params.size(); ++param)
+      if (call.argForParam[param] < 0 &&
+          callee.params[param].defaultValue.empty()) {
+        diags_.error(call.calleeRange,
+                     "missing argument " +
+                         quoteSource(callee.params[param].name) + " of " + who);
+        diags_.note(callee.params[param].range, "declared here");
+      }
   }
 
   /// Checks a gen's options and type; returns the type of its capture.
@@ -563,6 +683,7 @@ private:
   }
 
   Flow checkRole(RoleStmt &role) {
+    program_.usesRoles = true;
     if (enclosingRole_) {
       diags_.error(role.keywordRange, "role blocks cannot be nested");
       diags_.note(enclosingRole_->keywordRange,
@@ -751,6 +872,7 @@ private:
   Program &program_;
   const TypeTable &types_;
   DiagnosticEngine &diags_;
+  Callees &callees_;
   /// Arguments and captures: names unique in the program.
   std::map<std::string, Declaration> scope_;
   /// Loop variables, innermost last.
@@ -768,21 +890,74 @@ private:
 
 } // namespace
 
+/// Checks every program, each callee before its callers, so a call knows
+/// the callee's output; a call back into a program being checked is a
+/// recursive call.
+class ModuleChecker : public Callees {
+public:
+  ModuleChecker(Module &module, DiagnosticEngine &diags)
+      : module_(module), types_(module, diags), diags_(diags) {}
+
+  void check() {
+    for (Program &program : module_.programs)
+      programs_.emplace(program.name, &program);
+    // In file order, each redefinition reported where it is met.
+    for (Program &program : module_.programs) {
+      if (diags_.errorLimitReached())
+        break;
+      if (Program *first = programs_[program.name]; first != &program) {
+        diags_.error(program.nameRange,
+                     "redefinition of program " + quoteSource(program.name));
+        diags_.note(first->nameRange, "previous definition is here");
+      }
+      ensureChecked(program);
+    }
+  }
+
+  const Program *resolve(const CallStmt &call) override {
+    auto it = programs_.find(call.callee);
+    if (it == programs_.end()) {
+      diags_.error(call.calleeRange,
+                   "unknown program " + quoteSource(call.callee));
+      return nullptr;
+    }
+    Program &callee = *it->second;
+    auto open = std::find(checking_.begin(), checking_.end(), &callee);
+    if (open != checking_.end()) {
+      // Calls are inlined: a cycle would never end.
+      std::string chain;
+      for (auto p = open; p != checking_.end(); ++p)
+        chain += quoteSource((*p)->name) + " calls ";
+      diags_.error(call.calleeRange, "recursive call of program " +
+                                         quoteSource(callee.name) + ": " +
+                                         chain + quoteSource(callee.name));
+      return nullptr;
+    }
+    ensureChecked(callee);
+    return &callee;
+  }
+
+private:
+  void ensureChecked(Program &program) {
+    if (!checked_.insert(&program).second)
+      return;
+    checking_.push_back(&program);
+    ProgramChecker(program, types_, diags_, *this).check();
+    checking_.pop_back();
+  }
+
+  Module &module_;
+  TypeTable types_;
+  DiagnosticEngine &diags_;
+  std::map<std::string, Program *> programs_;
+  std::set<const Program *> checked_;
+  /// The programs being checked, callers first.
+  std::vector<const Program *> checking_;
+};
+
 bool checkModule(Module &module, DiagnosticEngine &diags) {
   unsigned errorsBefore = diags.errorCount();
-  TypeTable types(module, diags);
-  std::map<std::string, const Program *> programs;
-  for (Program &program : module.programs) {
-    if (diags.errorLimitReached())
-      break;
-    auto [it, inserted] = programs.emplace(program.name, &program);
-    if (!inserted) {
-      diags.error(program.nameRange,
-                  "redefinition of program " + quoteSource(program.name));
-      diags.note(it->second->nameRange, "previous definition is here");
-    }
-    ProgramChecker(program, types, diags).check();
-  }
+  ModuleChecker(module, diags).check();
   return diags.errorCount() == errorsBefore && !diags.errorLimitReached();
 }
 

@@ -9,7 +9,11 @@ parser grammar SGL;
 
 options { tokenVocab = SGLLexer; }
 
-file : (programDecl | typeDecl)* EOF ;
+file : (importDecl | programDecl | typeDecl)* EOF ;
+
+// `import "lib.sgl"`: the programs and types of another file, its path
+// relative to this one.
+importDecl : IMPORT path=stringLit ;
 
 // `type Name { field: T, optional?: T }`: a record type for typed gens.
 typeDecl : TYPE name=IDENT LBRACE typeFieldList? RBRACE ;
@@ -49,7 +53,12 @@ stmt
   | FOR var=IDENT IN expr (DOTDOT end=expr)? block  # forStmt
   | BREAK                                        # breakStmt
   | FORK name=IDENT LBRACK count=expr RBRACK (AS var=IDENT)? block  # forkStmt
+  | CALL name=IDENT ASSIGN callee=IDENT LPAREN callArgList? RPAREN  # callStmt
   ;
+
+// Arguments of a call: by position, then by name (`f(q, n: 3)`).
+callArgList : callArg (COMMA callArg)* COMMA? ;
+callArg : (name=IDENT COLON)? expr ;
 
 optionList : option (COMMA option)* COMMA? ;
 option : name=IDENT COLON optionValue ;

@@ -22,6 +22,7 @@ BREAK     : 'break' ;
 FORK      : 'fork' ;
 AS        : 'as' ;
 IMPORT    : 'import' ;
+CALL      : 'call' ;
 TYPE      : 'type' ;
 AND       : 'and' ;
 OR        : 'or' ;

@@ -166,6 +166,9 @@ private:
       op.setArgTypesAttr(builder.getTypeArrayAttr(argTypes));
     if (anyDefault)
       op.setArgDefaultsAttr(builder.getArrayAttr(defaults));
+    // An imported program is only called: no entry of the plan.
+    if (program.imported)
+      op.setSymVisibilityAttr(builder.getStringAttr("private"));
     builder.setInsertionPointToStart(&op.getBody().front());
 
     argValues.clear();
@@ -223,6 +226,8 @@ private:
       return genFor(*dynCast<ForStmt>(&stmt), ctx);
     case Stmt::Kind::Fork:
       return genFork(*dynCast<ForkStmt>(&stmt), ctx);
+    case Stmt::Kind::Call:
+      return genCall(*dynCast<CallStmt>(&stmt), ctx);
     case Stmt::Kind::Break:
       break;
     }
@@ -507,6 +512,51 @@ private:
     recordCapture(stmt.captureIndex, op.getBranches(), loc(stmt.nameRange),
                   stmt.name);
     return success();
+  }
+
+  /// The callee's arguments in its order (a default for one not given,
+  /// an int widened for a number), then the call.
+  LogicalResult genCall(const CallStmt &stmt, Value &ctx) {
+    assert(stmt.program && "Sema resolves every call");
+    const Program &callee = *stmt.program;
+    Location where = loc(stmt.range);
+    llvm::SmallVector<Value> args;
+    for (size_t p = 0; p < callee.params.size(); ++p) {
+      const Param &param = callee.params[p];
+      const int given = stmt.argForParam[p];
+      Value value = given >= 0 ? genExpr(stmt.args[given].value)
+                               : genDefault(param, where);
+      if (!value)
+        return failure();
+      if (param.type.kind == compiler::Type::Kind::Number &&
+          isa<sd::IntType>(value.getType())) {
+        Value zero = sd::ConstOp::create(builder, where, toType(param.type),
+                                         builder.getF64FloatAttr(0.0));
+        value = sd::BinaryOp::create(builder, where, toType(param.type),
+                                     sd::BinaryKind::Add, value, zero);
+      }
+      args.push_back(value);
+    }
+    auto op = sd::CallOp::create(builder, where, ctx, callee.name, args);
+    ctx = op.getNextCtx();
+    recordCapture(stmt.captureIndex, op.getResult(), loc(stmt.nameRange),
+                  stmt.name);
+    return success();
+  }
+
+  /// An argument's default (a literal, or a list of them) as a value of
+  /// the argument's type.
+  Value genDefault(const Param &param, Location where) {
+    const Expr &value = param.defaultValue.front();
+    if (value.kind == Expr::Kind::List) {
+      llvm::SmallVector<Value> items;
+      for (const Expr &item : value.operands)
+        if (!items.emplace_back(genExpr(item)))
+          return Value();
+      return sd::ListOp::create(builder, where, toType(param.type), items);
+    }
+    return sd::ConstOp::create(builder, where, toType(param.type),
+                               defaultAttr(value, param.type));
   }
 
   LogicalResult genRole(const RoleStmt &stmt, Value &ctx) {

@@ -150,13 +150,15 @@ private:
   /// Capture name -> its index in Program::captures, for sgl.read (its
   /// slot) and sgl.collected (its output).
   llvm::StringMap<uint32_t> captureIndices;
-  /// A capture scope: the program's body, or a fork's, and the loops
-  /// being translated inside it, innermost last.
+  /// A capture scope: the program's body, a fork's or a call's (its
+  /// `owner`), and the loops being translated inside it, innermost last.
   struct Scope {
-    plan::Step *fork = nullptr;
+    plan::Step *owner = nullptr;
     std::vector<plan::Step *> loops;
   };
   std::vector<Scope> scopes{Scope{}};
+  /// The programs whose bodies are being inlined, outermost first.
+  llvm::SmallVector<Operation *> calling;
   /// The context the next prompt op must consume.
   Value current;
   uint32_t nextSite = 0;
@@ -385,6 +387,7 @@ private:
                                {loop.getFirst(), loop.getEnd()}, into);
         })
         .Case([&](sd::ForkOp fork) { return translateFork(fork, into); })
+        .Case([&](sd::CallOp call) { return translateCall(call, into); })
         .Case([&](sd::CaptureOp capture) -> LogicalResult {
           auto it = slots.find(capture.getValue());
           if (it == slots.end())
@@ -399,8 +402,8 @@ private:
           captureIndices[capture.getName()] = index;
           for (plan::Step *loop : scope.loops)
             loop->bodyCaptures.push_back(index);
-          if (scope.fork)
-            scope.fork->bodyCaptures.push_back(index);
+          if (scope.owner)
+            scope.owner->bodyCaptures.push_back(index);
           return success();
         })
         .Default([](Operation *other) {
@@ -541,6 +544,56 @@ private:
     return success();
   }
 
+  /// A call inlines the callee's body in a scope of its own: its arguments
+  /// in fresh slots, its captures the fields of the call's object, its
+  /// names (arguments, captures) its own.
+  LogicalResult translateCall(sd::CallOp call, plan::Block &into) {
+    if (failed(consume(call, call.getCtx())))
+      return failure();
+    auto callee = SymbolTable::lookupNearestSymbolFrom<sd::ProgramOp>(
+        call, call.getCalleeAttr());
+    if (!callee)
+      return call.emitOpError("calls @")
+             << call.getCallee() << ", which is not an sgl.program here";
+    if (llvm::is_contained(calling, callee.getOperation()))
+      return call.emitOpError("calls @")
+             << call.getCallee()
+             << " recursively; calls are inlined, so they cannot recurse";
+    plan::Step step = makeStep(plan::Step::Kind::Call, call);
+    step.expr.kind = plan::Expr::Kind::List;
+    for (Value arg : call.getArgs()) {
+      FailureOr<plan::Expr> value = exprOf(call, arg);
+      if (failed(value))
+        return failure();
+      step.expr.operands.push_back(std::move(*value));
+    }
+    step.branchSlot = out.numSlots;
+    llvm::StringMap<uint32_t> calleeArgs;
+    for (auto [index, attr] : llvm::enumerate(callee.getArgNames())) {
+      calleeArgs.try_emplace(cast<StringAttr>(attr).getValue(), out.numSlots++);
+      out.slotTypes.push_back(toPlanType(callee.getArgType(index)));
+    }
+    std::swap(argSlots, calleeArgs);
+    llvm::StringMap<uint32_t> callerCaptures = std::move(captureIndices);
+    captureIndices.clear();
+    calling.push_back(callee);
+    scopes.push_back(Scope{&step, {}});
+    step.blocks.resize(1);
+    LogicalResult result = translateBlock(
+        callee.getBody().front(), callee.getInitialContext(), step.blocks[0]);
+    scopes.pop_back();
+    calling.pop_back();
+    std::swap(argSlots, calleeArgs);
+    captureIndices = std::move(callerCaptures);
+    if (failed(result))
+      return failure();
+    step.slot = newSlot(call.getResult());
+    into.steps.push_back(std::move(step));
+    // The callee's text stays in the prompt.
+    current = call.getNextCtx();
+    return success();
+  }
+
   static plan::SelectMethod toPlanMethod(sd::SelectMethod method) {
     switch (method) {
     case sd::SelectMethod::Normalized:
@@ -563,6 +616,9 @@ FailureOr<plan::Plan> translateToPlan(ModuleOp module) {
     if (!program)
       return op.emitOpError(
           "cannot be translated to a plan (expected 'sgl.program')");
+    // A private (imported) program is only inlined where it is called.
+    if (program.isPrivate())
+      continue;
     plan::Program &out = result.programs.emplace_back();
     if (failed(ProgramTranslator(out).translate(program)))
       return failure();

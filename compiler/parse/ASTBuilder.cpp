@@ -11,6 +11,15 @@ namespace sgl::compiler::parse {
 using antlr::SGL;
 
 void ASTBuilder::build(SGL::FileContext *file, Module &module) {
+  for (SGL::ImportDeclContext *decl : file->importDecl()) {
+    ImportDecl import;
+    import.range = map_.rangeOf(decl);
+    import.pathRange = map_.rangeOf(decl->path);
+    StringLiteral path = buildString(decl->path);
+    // An interpolating path is reported by the import loader.
+    import.path = path.isConstant() ? path.constantText() : "";
+    module.imports.push_back(std::move(import));
+  }
   for (SGL::ProgramDeclContext *decl : file->programDecl())
     module.programs.push_back(buildProgram(decl));
   for (SGL::TypeDeclContext *decl : file->typeDecl()) {
@@ -138,6 +147,8 @@ std::unique_ptr<Stmt> ASTBuilder::buildStmt(SGL::StmtContext *ctx) {
     return buildFor(forStmt);
   if (auto *fork = dynamic_cast<SGL::ForkStmtContext *>(ctx))
     return buildFork(fork);
+  if (auto *call = dynamic_cast<SGL::CallStmtContext *>(ctx))
+    return buildCall(call);
   if (dynamic_cast<SGL::BreakStmtContext *>(ctx)) {
     auto stmt = std::make_unique<BreakStmt>();
     stmt->range = map_.rangeOf(ctx);
@@ -206,6 +217,26 @@ std::unique_ptr<Stmt> ASTBuilder::buildFork(SGL::ForkStmtContext *ctx) {
     stmt->varRange = map_.rangeOf(ctx->var);
   }
   stmt->body = buildBlock(ctx->block());
+  return stmt;
+}
+
+std::unique_ptr<Stmt> ASTBuilder::buildCall(SGL::CallStmtContext *ctx) {
+  auto stmt = std::make_unique<CallStmt>();
+  stmt->range = map_.rangeOf(ctx);
+  stmt->name = ctx->name->getText();
+  stmt->nameRange = map_.rangeOf(ctx->name);
+  stmt->callee = ctx->callee->getText();
+  stmt->calleeRange = map_.rangeOf(ctx->callee);
+  if (SGL::CallArgListContext *list = ctx->callArgList())
+    for (SGL::CallArgContext *a : list->callArg()) {
+      CallArg arg;
+      if (a->name) {
+        arg.name = a->name->getText();
+        arg.nameRange = map_.rangeOf(a->name);
+      }
+      arg.value = buildExpr(a->expr());
+      stmt->args.push_back(std::move(arg));
+    }
   return stmt;
 }
 

@@ -27,6 +27,7 @@ private:
   std::unique_ptr<Stmt> buildIf(antlr::SGL::IfStmtContext *ctx);
   std::unique_ptr<Stmt> buildFor(antlr::SGL::ForStmtContext *ctx);
   std::unique_ptr<Stmt> buildFork(antlr::SGL::ForkStmtContext *ctx);
+  std::unique_ptr<Stmt> buildCall(antlr::SGL::CallStmtContext *ctx);
   TypeRef buildTypeRef(antlr::SGL::TypeExprContext *ctx);
   std::vector<TypeField> buildFields(antlr::SGL::TypeFieldListContext *ctx);
   TypeExpr buildGenType(antlr::SGL::GenTypeContext *ctx);

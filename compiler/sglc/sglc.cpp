@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Diagnostics.h"
+#include "compiler/Imports.h"
 #include "compiler/Parser.h"
 #include "compiler/Sema.h"
 #include "compiler/mlir/DiagnosticBridge.h"
@@ -29,6 +30,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -115,13 +117,15 @@ int run(const Options &options) {
     return sgl::reportError(kTool, error);
 
   Module ast;
-  if (parseFile(file, sources, diags, ast))
+  if (parseFile(file, sources, diags, ast) &&
+      loadImports(ast, file, sources, diags))
     checkModule(ast, diags);
   if (diags.hasErrors())
     return reportErrors(diags);
   if (diags.warningCount())
     std::cerr << countLine(diags);
-  if (ast.programs.empty()) {
+  if (std::all_of(ast.programs.begin(), ast.programs.end(),
+                  [](const Program &p) { return p.imported; })) {
     std::cerr << options.input << ": error: no program in file\n";
     return 1;
   }

@@ -59,12 +59,12 @@ ProgramInstance::ProgramInstance(const LoadedModel &model,
   for (uint32_t c = 0; c < program_.captures.size(); ++c)
     capturesBySlot_.emplace_back(program_.captures[c].slot, c);
   std::sort(capturesBySlot_.begin(), capturesBySlot_.end());
-  captureFork_.assign(program_.captures.size(), nullptr);
+  captureScope_.assign(program_.captures.size(), nullptr);
   plan::forEachStep(program_.body, [&](const Step &s) {
-    if (s.kind == Step::Kind::Fork)
+    if (plan::isCaptureScope(s.kind))
       for (uint32_t c : s.bodyCaptures)
-        if (c < captureFork_.size())
-          captureFork_[c] = &s;
+        if (c < captureScope_.size())
+          captureScope_[c] = &s;
   });
   frames_.emplace_back().block = &program_.body;
 
@@ -101,7 +101,7 @@ ProgramInstance::ProgramInstance(const ProgramInstance &parent, int64_t index)
       conversation_(parent.conversation_), slots_(parent.slots_),
       slotSet_(parent.slotSet_), outputs_(parent.outputs_),
       capturesBySlot_(parent.capturesBySlot_), frames_(parent.frames_),
-      captureFork_(parent.captureFork_), genRuns_(parent.genRuns_),
+      captureScope_(parent.captureScope_), genRuns_(parent.genRuns_),
       forkRuns_(parent.forkRuns_), budget_(parent.budget_) {
   const Step &fork = *parent.pendingFork_;
   // The branch's own captures start unset; the parent's stay readable.
@@ -110,7 +110,7 @@ ProgramInstance::ProgramInstance(const ProgramInstance &parent, int64_t index)
   base_ = frames_.size();
   Frame body;
   body.block = &fork.blocks[0];
-  body.fork = &fork;
+  body.scope = &fork;
   frames_.push_back(std::move(body));
   branchOf_ = &fork;
   branchKey_ = mixSeed(
@@ -205,6 +205,39 @@ Status ProgramInstance::beginFork(const Step &s) {
   return Status::ok();
 }
 
+Status ProgramInstance::beginCall(const Step &s) {
+  Expected<Value> args = evaluate(s.expr, *this, s.loc);
+  if (!args)
+    return args.error();
+  if (args->kind() != Value::Kind::List)
+    return at(s, std::string("a call's arguments are a list, not ") +
+                     kindName(args->kind()));
+  // Each run of the callee starts with its captures unset.
+  for (uint32_t c : s.bodyCaptures)
+    if (c < outputs_.size())
+      outputs_[c] = Value();
+  const Value::List &values = args->list();
+  for (size_t i = 0; i < values.size(); ++i)
+    if (Status set =
+            setSlot(s.branchSlot + static_cast<uint32_t>(i), values[i], s);
+        !set)
+      return set;
+  Frame body;
+  body.block = &s.blocks[0];
+  body.scope = &s;
+  frames_.push_back(std::move(body));
+  return Status::ok();
+}
+
+Status ProgramInstance::finishCall(const Step &s) {
+  nlohmann::ordered_json object = nlohmann::ordered_json::object();
+  for (uint32_t c : s.bodyCaptures)
+    object[program_.captures[c].name] = toJson(outputs_[c]);
+  // Captured text is valid UTF-8 (sanitized), so this never throws.
+  std::string text = object.dump();
+  return setSlot(s.slot, Value::json(std::move(text), std::move(object)), s);
+}
+
 Error ProgramInstance::at(const Step &s, const std::string &message) const {
   return makeError(formatLocation(s.loc) + ": " + message);
 }
@@ -233,11 +266,11 @@ const Value *ProgramInstance::output(uint32_t capture) const {
   // A branch capture's loops are inside its fork: skip the frames before
   // the fork's body.
   const Value *v = &outputs_[capture];
-  const Step *scope = captureFork_[capture];
+  const Step *scope = captureScope_[capture];
   bool inScope = scope == nullptr;
   for (const Frame &frame : frames_) {
     if (!inScope) {
-      inScope = frame.fork == scope;
+      inScope = frame.scope == scope;
       continue;
     }
     if (!frame.loop)
@@ -272,12 +305,16 @@ void ProgramInstance::advance() {
     }
     Frame &frame = frames_.back();
     Status status;
-    if (frame.next < frame.block->steps.size())
+    if (frame.next < frame.block->steps.size()) {
       status = step(frame.block->steps[frame.next++]);
-    else if (frame.loop)
+    } else if (frame.loop) {
       status = nextIteration();
-    else
+    } else {
+      const Step *scope = frame.scope;
       frames_.pop_back();
+      if (scope && scope->kind == Step::Kind::Call)
+        status = finishCall(*scope);
+    }
     if (!status) {
       state_ = State::Failed;
       error_ = status.error().message;
@@ -363,6 +400,10 @@ Status ProgramInstance::step(const Step &s) {
     if (s.blocks.size() != 1)
       return at(s, "fork without its body");
     return beginFork(s);
+  case Step::Kind::Call:
+    if (s.blocks.size() != 1)
+      return at(s, "call without its body");
+    return beginCall(s);
   }
   return at(s, "unknown step kind");
 }
@@ -375,7 +416,7 @@ Status ProgramInstance::startLoop(const Step &s) {
   frame.loop = &s;
   // Loops count inside the innermost fork, as its captures' depths do.
   for (const Frame &f : frames_)
-    frame.level = f.fork ? 0 : frame.level + (f.loop != nullptr);
+    frame.level = f.scope ? 0 : frame.level + (f.loop != nullptr);
   if (s.kind == Step::Kind::ForEach) {
     Expected<Value> list = evaluate(s.expr, *this, s.loc);
     if (!list)
@@ -730,7 +771,7 @@ Expected<nlohmann::ordered_json> ProgramInstance::result() const {
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
   // A fork's captures are fields of its branch objects, not the program's.
   for (size_t c = 0; c < program_.captures.size(); ++c)
-    if (!captureFork_[c])
+    if (!captureScope_[c])
       out[program_.captures[c].name] = toJson(outputs_[c]);
   return out;
 }

@@ -234,9 +234,10 @@ private:
     /// The loop whose body this is; null for the program's body, the
     /// blocks of an if and a fork's body.
     const plan::Step *loop = nullptr;
-    /// The fork whose body this is (in a branch); null otherwise.
-    const plan::Step *fork = nullptr;
-    /// For a loop: how many loops are around it inside its fork.
+    /// The fork whose body this is (in a branch), or the call; null
+    /// otherwise.
+    const plan::Step *scope = nullptr;
+    /// For a loop: how many loops are around it inside its fork or call.
     uint32_t level = 0;
     Value list;        ///< for_each: the list
     int64_t index = 0; ///< for_each: the next element; for_range: the next
@@ -256,6 +257,10 @@ private:
 
   Status step(const plan::Step &s);
   Status beginFork(const plan::Step &s);
+  /// Sets the callee's arguments and runs its body next.
+  Status beginCall(const plan::Step &s);
+  /// The callee's body ended: its captures become the call's object.
+  Status finishCall(const plan::Step &s);
   /// A finished branch's object: {capture: output} of its fork's captures.
   Value branchValue() const;
   Status startLoop(const plan::Step &s);
@@ -298,9 +303,9 @@ private:
   /// frames_[0, base_) are the parent's at the fork (for reading outputs);
   /// the instance is Done when its frames shrink to them. 0 for the root.
   size_t base_ = 0;
-  /// Per capture: the fork it is a branch capture of (null: a program
-  /// output).
-  std::vector<const plan::Step *> captureFork_;
+  /// Per capture: the fork it is a branch capture of, or the call it is a
+  /// capture of the callee of (null: a program output).
+  std::vector<const plan::Step *> captureScope_;
   /// A branch: its fork, and the key mixed into its gens' seeds.
   const plan::Step *branchOf_ = nullptr;
   uint64_t branchKey_ = 0;

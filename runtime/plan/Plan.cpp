@@ -43,6 +43,8 @@ const char *stepKindName(Step::Kind kind) {
     return "break";
   case Step::Kind::Fork:
     return "fork";
+  case Step::Kind::Call:
+    return "call";
   }
   return "?";
 }

@@ -203,13 +203,18 @@ struct Step {
     Fork,      ///< run blocks[0] as `expr` branches, each from the context
                ///< here with `branchSlot` its index; `slot` gets the list of
                ///< their objects {capture: value} of bodyCaptures
+    Call,      ///< set slots branchSlot.. to the list `expr`, run blocks[0]
+               ///< (a program's body, inlined) here; `slot` gets its object
+               ///< {capture: value} of bodyCaptures
   };
   Kind kind = Kind::Text;
   std::string text;
   /// Gen/Select: the slot written; ForEach/ForRange: the loop variable;
-  /// Fork: the branches' objects (a list of json).
+  /// Fork: the branches' objects (a list of json); Call: the callee's
+  /// object (json).
   uint32_t slot = 0;
-  /// Fork: the branch index (an int) in its body.
+  /// Fork: the branch index (an int) in its body; Call: the first of the
+  /// consecutive slots of the callee's arguments.
   uint32_t branchSlot = 0;
   /// Select: how the choices are scored.
   SelectMethod selectMethod = SelectMethod::Normalized;
@@ -217,17 +222,21 @@ struct Step {
   GenParams gen;
   std::vector<std::string> choices;
   /// Append: the value; If: the condition; ForEach: the list; ForRange:
-  /// the first value; Fork: the number of branches (an int).
+  /// the first value; Fork: the number of branches (an int); Call: a List
+  /// of the callee's arguments.
   Expr expr;
   /// ForRange: the end, excluded.
   Expr end;
-  /// If: then and else (each possibly empty); loops and Fork: the body.
+  /// If: then and else (each possibly empty); loops, Fork and Call: the
+  /// body.
   std::vector<Block> blocks;
   /// Loops: the captures (indices into Program::captures) made in the body
   /// at any depth (not inside a fork there), in increasing order; each gets
   /// one entry per iteration. Fork: the captures of a branch (made in its
   /// body, its loops included, not in a nested fork), in increasing order;
   /// they are not the program's outputs but fields of the branch's object.
+  /// Call: the captures of the callee (likewise not in a nested fork or
+  /// call), fields of its object.
   std::vector<uint32_t> bodyCaptures;
   /// The step's position in a pre-order walk of the program's steps (a
   /// block's steps in order, each followed by its blocks' steps): unique in
@@ -245,8 +254,8 @@ inline bool Block::operator==(const Block &other) const {
 }
 
 /// "text", "append", "role_begin", "role_end", "gen", "select", "if",
-/// "for_each", "for_range", "break" or "fork": the names used by the JSON
-/// rendering and in error messages.
+/// "for_each", "for_range", "break", "fork" or "call": the names used by the
+/// JSON rendering and in error messages.
 const char *stepKindName(Step::Kind kind);
 
 /// Whether `kind` is ForEach or ForRange.
@@ -254,12 +263,18 @@ inline bool isLoop(Step::Kind kind) {
   return kind == Step::Kind::ForEach || kind == Step::Kind::ForRange;
 }
 
-/// How many blocks a step of `kind` holds: 2 for If, 1 for a loop or a
-/// Fork, else 0.
+/// Whether `kind` is Fork or Call: a step whose body's captures are the
+/// fields of an object rather than outputs of what encloses it.
+inline bool isCaptureScope(Step::Kind kind) {
+  return kind == Step::Kind::Fork || kind == Step::Kind::Call;
+}
+
+/// How many blocks a step of `kind` holds: 2 for If, 1 for a loop, a Fork
+/// or a Call, else 0.
 inline size_t blockCount(Step::Kind kind) {
-  return kind == Step::Kind::If                     ? 2
-         : isLoop(kind) || kind == Step::Kind::Fork ? 1
-                                                    : 0;
+  return kind == Step::Kind::If                 ? 2
+         : isLoop(kind) || isCaptureScope(kind) ? 1
+                                                : 0;
 }
 
 /// Calls `fn(step)` for every step of `block` and its nested blocks in

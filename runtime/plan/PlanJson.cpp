@@ -169,6 +169,15 @@ Json stepToJson(const Step &step) {
     if (!step.blocks.empty())
       out["body"] = blockToJson(step.blocks[0]);
     break;
+  case Step::Kind::Call:
+    out["slot"] = step.slot;
+    out["arg_slot"] = step.branchSlot;
+    out["args"] = exprToJson(step.expr);
+    if (!step.bodyCaptures.empty())
+      out["captures"] = step.bodyCaptures;
+    if (!step.blocks.empty())
+      out["body"] = blockToJson(step.blocks[0]);
+    break;
   }
   if (step.loc.line != 0)
     out["loc"] = locToString(step.loc);

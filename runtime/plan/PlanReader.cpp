@@ -181,6 +181,7 @@ public:
     case Step::Kind::Break:
       break;
     case Step::Kind::Fork:
+    case Step::Kind::Call:
       out.slot = in.slot();
       out.branchSlot = in.branch_slot();
       out.expr = expr(in.expr());

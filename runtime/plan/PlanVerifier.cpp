@@ -54,7 +54,7 @@ std::string locSuffix(const SourceLocation &loc) {
 }
 
 bool isKnownKind(Step::Kind kind) {
-  return static_cast<uint8_t>(kind) <= static_cast<uint8_t>(Step::Kind::Fork);
+  return static_cast<uint8_t>(kind) <= static_cast<uint8_t>(Step::Kind::Call);
 }
 
 bool isKnownRole(Role role) {
@@ -137,12 +137,13 @@ public:
   sgl::Status run();
 
 private:
-  /// A loop or a fork: both list the captures made in their bodies.
+  /// A loop, a fork or a call: each lists the captures made in its body.
   struct Loop {
     uint32_t site = 0;
-    uint32_t parent = kNone; ///< the enclosing loop or fork (in loops_)
+    uint32_t parent = kNone; ///< the enclosing loop or scope (in loops_)
     const Step *step = nullptr;
-    bool fork = false;
+    /// A fork or a call: its captures are an object's fields.
+    bool scope = false;
   };
   /// The open chat message during the walk.
   struct OpenRole {
@@ -164,8 +165,8 @@ private:
                             const std::string &where, uint32_t depth);
   sgl::Status writeSlot(const Step &step, uint32_t slot,
                         const std::string &where, const ValueType *expected);
-  sgl::Status checkFork(const Step &step, uint32_t level,
-                        const std::string &where, const std::string &path);
+  sgl::Status checkScope(const Step &step, uint32_t level,
+                         const std::string &where, const std::string &path);
   sgl::Status checkRoles(const Step &step, uint32_t level,
                          const std::string &where, const std::string &path);
   sgl::Status checkCaptures();
@@ -178,7 +179,7 @@ private:
   template <typename Fn> void forListers(uint32_t slot, Fn &&fn) const {
     for (uint32_t l = writerLoop_[slot]; l != kNone; l = loops_[l].parent) {
       fn(l);
-      if (loops_[l].fork)
+      if (loops_[l].scope)
         return;
     }
   }
@@ -462,7 +463,8 @@ sgl::Status ProgramVerifier::checkStep(const Step &step, uint32_t level,
     return writeSlot(step, step.slot, where, &str);
   }
   case Step::Kind::Fork:
-    return checkFork(step, level, where, path);
+  case Step::Kind::Call:
+    return checkScope(step, level, where, path);
   case Step::Kind::If:
     if (sgl::Status s = checkExpr(step.expr, where, op, 1); !s)
       return s;
@@ -500,39 +502,60 @@ sgl::Status ProgramVerifier::checkStep(const Step &step, uint32_t level,
   case Step::Kind::Break:
     if (openLoops_.empty())
       return makeError(where + ": break outside a loop");
-    if (loops_[openLoops_.back()].fork)
-      return makeError(where + ": break outside a loop of the fork's body "
-                               "(a branch ends only at the end of its body)");
+    if (loops_[openLoops_.back()].scope)
+      return makeError(
+          where + ": break outside a loop of the " +
+          (loops_[openLoops_.back()].step->kind == Step::Kind::Fork
+               ? "fork's body (a branch ends only at the end of its body)"
+               : "call's body (a call ends only at the end of its body)"));
     return checkRoles(step, level, where, path);
   }
   return Status::ok();
 }
 
-sgl::Status ProgramVerifier::checkFork(const Step &step, uint32_t level,
-                                       const std::string &where,
-                                       const std::string &path) {
+sgl::Status ProgramVerifier::checkScope(const Step &step, uint32_t level,
+                                        const std::string &where,
+                                        const std::string &path) {
   const char *op = stepKindName(step.kind);
+  const bool call = step.kind == Step::Kind::Call;
+  if (call && step.expr.kind != Expr::Kind::List)
+    return makeError(where + ": call arguments are a list expression, not " +
+                     exprKindName(step.expr.kind));
   if (sgl::Status s = checkExpr(step.expr, where, op, 1); !s)
     return s;
-  // The index is written in the body; the list of branches after it, in
-  // the loops around the fork.
+  // The index (a call's arguments) is written in the body; the list of
+  // branches (the call's object) after it, in the loops around it.
   const auto index = static_cast<uint32_t>(loops_.size());
   loops_.push_back(Loop{step.site,
                         openLoops_.empty() ? kNone : openLoops_.back(), &step,
-                        /*fork=*/true});
+                        /*scope=*/true});
   openLoops_.push_back(index);
   openLoopLevels_.push_back(level + 1);
-  const ValueType integer{ValueType::Kind::Int, {}};
-  if (sgl::Status s = writeSlot(step, step.branchSlot, where, &integer); !s)
-    return s;
+  if (call) {
+    // Consecutive slots, of the types the callee's arguments have.
+    const uint64_t count = step.expr.operands.size();
+    if (step.branchSlot + count > program_.numSlots)
+      return makeError(where + ": call writes " + std::to_string(count) +
+                       " argument slots from slot " +
+                       std::to_string(step.branchSlot) + ", past num_slots (" +
+                       std::to_string(program_.numSlots) + ")");
+    for (uint32_t i = 0; i < count; ++i)
+      if (sgl::Status s = writeSlot(step, step.branchSlot + i, where, nullptr);
+          !s)
+        return s;
+  } else {
+    const ValueType integer{ValueType::Kind::Int, {}};
+    if (sgl::Status s = writeSlot(step, step.branchSlot, where, &integer); !s)
+      return s;
+  }
   if (sgl::Status s = checkBlock(step.blocks[0], level + 1, path + "/body/");
       !s)
     return s;
   openLoops_.pop_back();
   openLoopLevels_.pop_back();
-  const ValueType branches =
-      ValueType::list(ValueType{ValueType::Kind::Json, {}});
-  return writeSlot(step, step.slot, where, &branches);
+  const ValueType json{ValueType::Kind::Json, {}};
+  const ValueType result = call ? json : ValueType::list(json);
+  return writeSlot(step, step.slot, where, &result);
 }
 
 sgl::Status ProgramVerifier::checkBlock(const Block &block, uint32_t level,
@@ -559,18 +582,26 @@ std::string ProgramVerifier::bodyCapturesOf(uint32_t l) const {
 
 uint32_t ProgramVerifier::loopsAround(uint32_t slot) const {
   uint32_t depth = 0;
-  forListers(slot, [&](uint32_t l) { depth += !loops_[l].fork; });
+  forListers(slot, [&](uint32_t l) { depth += !loops_[l].scope; });
   return depth;
 }
 
 sgl::Status ProgramVerifier::checkCaptures() {
-  std::set<std::string_view> names;
+  // Names are unique among the fields of one object: the program's, or a
+  // fork's branch or a call's (keyed by the scope's index in loops_).
+  std::set<std::pair<uint32_t, std::string_view>> names;
   for (size_t i = 0; i < program_.captures.size(); ++i) {
     const Capture &capture = program_.captures[i];
     const std::string where = label_ + ", capture " + std::to_string(i);
     if (capture.name.empty())
       return makeError(where + ": capture name is empty");
-    if (!names.insert(capture.name).second)
+    uint32_t scope = kNone;
+    if (capture.slot < program_.numSlots)
+      forListers(capture.slot, [&](uint32_t l) {
+        if (loops_[l].scope)
+          scope = l;
+      });
+    if (!names.insert({scope, capture.name}).second)
       return makeError(where + ": duplicate capture name " +
                        quoted(capture.name));
     if (capture.slot >= program_.numSlots)
@@ -642,9 +673,10 @@ sgl::Status ProgramVerifier::checkCaptures() {
         return makeError(
             bodyCapturesOf(l) + " lists capture " + std::to_string(c) + " " +
             quoted(program_.captures[c].name) +
-            (loops_[l].fork
-                 ? ", which is not made in its branches"
-                 : ", which is not made in its body outside a fork"));
+            (loops_[l].scope
+                 ? ", which is not made in its body outside a nested fork or "
+                   "call"
+                 : ", which is not made in its body outside a fork or call"));
     }
   }
   return Status::ok();

@@ -158,7 +158,7 @@ Offset<fb::Step> writeStep(FlatBufferBuilder &fbb, const Step &step) {
   using Kind = Step::Kind;
   const Kind kind = step.kind;
   const bool loop = isLoop(kind);
-  const bool fork = kind == Kind::Fork;
+  const bool fork = isCaptureScope(kind);
   const bool hasSlot =
       kind == Kind::Gen || kind == Kind::Select || loop || fork;
   const bool hasRole = kind == Kind::RoleBegin || kind == Kind::RoleEnd;

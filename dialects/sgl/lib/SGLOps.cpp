@@ -319,9 +319,27 @@ LogicalResult CaptureOp::verify() {
   // The output is what the model chose: other values go into the prompt.
   Operation *def = getValue().getDefiningOp();
   if (!def || !(isa<GenOp, SelectOp>(def) ||
-                (isa<ForkOp>(def) && getValue() == def->getResult(1))))
-    return emitOpError("captures the result of an 'sgl.gen', 'sgl.select' "
-                       "or 'sgl.fork', not another value");
+                (isa<ForkOp, CallOp>(def) && getValue() == def->getResult(1))))
+    return emitOpError("captures the result of an 'sgl.gen', 'sgl.select', "
+                       "'sgl.fork' or 'sgl.call', not another value");
+  return success();
+}
+
+LogicalResult CallOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto callee =
+      symbols.lookupNearestSymbolFrom<ProgramOp>(*this, getCalleeAttr());
+  if (!callee)
+    return emitOpError("calls @")
+           << getCallee() << ", which is not an sgl.program here";
+  const size_t count = callee.getArgNames().size();
+  if (getArgs().size() != count)
+    return emitOpError("passes ") << getArgs().size() << " arguments to @"
+                                  << getCallee() << ", which takes " << count;
+  for (auto [index, arg] : llvm::enumerate(getArgs()))
+    if (arg.getType() != callee.getArgType(index))
+      return emitOpError("argument ")
+             << index << " is " << arg.getType() << ", but @" << getCallee()
+             << " takes " << callee.getArgType(index);
   return success();
 }
 

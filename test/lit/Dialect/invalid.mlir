@@ -667,7 +667,7 @@ sgl.program @break_in_if_in_role_in_loop args ["items"] attributes {arg_types = 
 sgl.program @capture_an_int args [] {
 ^bb0(%c0: !sgl.ctx):
   %n = sgl.const 1 -> !sgl.int
-  // expected-error @+1 {{'sgl.capture' op captures the result of an 'sgl.gen', 'sgl.select' or 'sgl.fork', not another value}}
+  // expected-error @+1 {{'sgl.capture' op captures the result of an 'sgl.gen', 'sgl.select', 'sgl.fork' or 'sgl.call', not another value}}
   sgl.capture "n", %n : !sgl.int
   sgl.yield %c0
 }

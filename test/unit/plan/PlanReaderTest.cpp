@@ -255,9 +255,9 @@ TEST(PlanReader, RandomByteFlipsNeverCrash) {
 
 TEST(PlanReader, UnknownStepKindIsRejected) {
   Plan plan = smallPlan();
-  plan.programs[0].body.steps[0].kind = static_cast<Step::Kind>(11);
+  plan.programs[0].body.steps[0].kind = static_cast<Step::Kind>(12);
   std::string message = readError(serializePlan(plan));
-  EXPECT_EQ(message, "program 'greet', step 0: unknown step kind 11");
+  EXPECT_EQ(message, "program 'greet', step 0: unknown step kind 12");
 }
 
 TEST(PlanReader, SemanticErrorsAreReported) {

@@ -159,9 +159,9 @@ TEST(PlanVerifier, UnknownRole) {
 
 TEST(PlanVerifier, UnknownStepKind) {
   Step odd = text("x");
-  odd.kind = static_cast<Step::Kind>(11);
+  odd.kind = static_cast<Step::Kind>(12);
   EXPECT_EQ(check(planOf({}, {odd})),
-            "program 'p', step 0: unknown step kind 11");
+            "program 'p', step 0: unknown step kind 12");
 }
 
 TEST(PlanVerifier, CaptureSlotOutOfRange) {
@@ -505,7 +505,8 @@ TEST(PlanVerifier, BodyCapturesListExactlyTheCapturesOfTheBody) {
   loop.bodyCaptures = {0, 2};
   EXPECT_EQ(check(plan),
             "program 'p', step 0: for_range body_captures lists "
-            "capture 2 'h', which is not made in its body outside a fork");
+            "capture 2 'h', which is not made in its body outside a fork or "
+            "call");
   loop.bodyCaptures = {0, 0};
   EXPECT_EQ(check(plan), "program 'p', step 0: for_range body_captures lists "
                          "capture 0 'g' twice");
@@ -615,8 +616,10 @@ TEST(PlanVerifier, ForkBodyCapturesListTheBranchCaptures) {
   EXPECT_EQ(check(plan), "program 'p', step 0: fork body_captures does not "
                          "list capture 0 'n', which is made in its body");
   fork.bodyCaptures = {0, 1, 2};
-  EXPECT_EQ(check(plan), "program 'p', step 0: fork body_captures lists "
-                         "capture 2 'f', which is not made in its branches");
+  EXPECT_EQ(check(plan),
+            "program 'p', step 0: fork body_captures lists "
+            "capture 2 'f', which is not made in its body outside a "
+            "nested fork or call");
   plan = forkPlan();
   plan.programs[0].captures[0].depth = 2;
   EXPECT_EQ(check(plan), "program 'p', capture 0 'n': depth is 2 but slot 3 "

@@ -41,9 +41,10 @@ def SGL_ProgramOp : SGL_Op<"program", [Symbol, IsolatedFromAbove]> {
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$arg_names,
                        OptionalAttr<TypeArrayAttr>:$arg_types,
-                       OptionalAttr<ArrayAttr>:$arg_defaults);
+                       OptionalAttr<ArrayAttr>:$arg_defaults,
+                       OptionalAttr<StrAttr>:$sym_visibility);
   let regions = (region SizedRegion<1>:$body);
-  let assemblyFormat = "$sym_name `args` $arg_names attr-dict-with-keyword $body";
+  let assemblyFormat = "($sym_visibility^)? $sym_name `args` $arg_names attr-dict-with-keyword $body";
   let hasRegionVerifier = 1;
   let skipDefaultBuilders = 1;
   let builders = [
@@ -290,10 +291,10 @@ def SGL_SelectOp : SGL_Op<"select"> {
 def SGL_CaptureOp : SGL_Op<"capture"> {
   let summary = "declare a program output";
   let description = [{
-    Names `value` (the result of an `sgl.gen`, `sgl.select` or `sgl.fork`)
-    as the output `name` of the enclosing program, or of each branch of
-    the innermost enclosing `sgl.fork`; the program's result is a JSON
-    object of its captures. Names are unique within a program (checked by
+    Names `value` (the result of an `sgl.gen`, `sgl.select`, `sgl.fork` or
+    `sgl.call`) as the output `name` of the enclosing program, or of each
+    branch of the innermost enclosing `sgl.fork`; the program's result is a
+    JSON object of its captures. Names are unique within a program (checked by
     `sgl.program`).
 
     Inside a loop the output is a list of the value of every iteration.
@@ -610,6 +611,41 @@ def SGL_ForkOp : SGL_Op<"fork", [RecursiveMemoryEffects]> {
       ::mlir::MLIRContext *context = $_builder.getContext();
       build($_builder, $_state, CtxType::get(context),
             ListType::get(context, JsonType::get(context)), ctx, count);
+    }]>
+  ];
+}
+
+//===----------------------------------------------------------------------===//
+// sgl.call
+//===----------------------------------------------------------------------===//
+
+def SGL_CallOp : SGL_Op<"call",
+    [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "run another program in this context";
+  let description = [{
+    Runs the program `callee` with `args` (one per argument of it, of its
+    argument's type, in its order) from `ctx`: what it appends stays in the
+    prompt, so `next_ctx` is the context after its body. `result` is the
+    JSON object of the callee's captures. A program that is only called
+    (an imported one) is `private`; calls do not recurse.
+
+    ```mlir
+    %c2, %s = sgl.call @summarize(%c1, %doc, %n : !sgl.str, !sgl.int)
+    sgl.capture "s", %s : !sgl.json
+    ```
+  }];
+  let arguments = (ins SGL_CtxType:$ctx, FlatSymbolRefAttr:$callee,
+                       Variadic<SGL_AnyValue>:$args);
+  let results = (outs SGL_CtxType:$next_ctx, SGL_JsonType:$result);
+  let assemblyFormat = [{
+    $callee `(` $ctx (`,` $args^ `:` type($args))? `)` attr-dict
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$ctx, "::llvm::StringRef":$callee,
+                   "::mlir::ValueRange":$args), [{
+      ::mlir::MLIRContext *context = $_builder.getContext();
+      build($_builder, $_state, CtxType::get(context), JsonType::get(context),
+            ctx, ::mlir::FlatSymbolRefAttr::get(context, callee), args);
     }]>
   ];
 }
