@@ -123,6 +123,7 @@ public:
 
   LogicalResult translate(sd::ProgramOp program) {
     out.name = program.getSymName().str();
+    calling.push_back(program);
     std::optional<ArrayAttr> defaults = program.getArgDefaults();
     for (auto [index, attr] : llvm::enumerate(program.getArgNames())) {
       StringRef name = cast<StringAttr>(attr).getValue();

@@ -74,8 +74,8 @@ int64_t contextTokenBound(const LoadedModel &model,
     }
     case plan::Step::Kind::ForEach:
     case plan::Step::Kind::ForRange:
-    // Branches hold contexts of their own at once; a callee's text is
-    // counted where it is inlined, but its appended values are not.
+    // Branches hold contexts of their own at once; a callee's arguments
+    // are values only the run knows.
     case plan::Step::Kind::Fork:
     case plan::Step::Kind::Call:
       unbounded = true;

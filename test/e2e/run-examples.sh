@@ -9,7 +9,7 @@
 #   - the line is a JSON object whose keys are the plan's captures outside
 #     forks, in order, each a string (a json_schema gen's: any JSON value; a
 #     fork's: an array of objects whose keys are its branches' captures,
-#     checked the same way; inside loops: nested lists of those, or null
+#     checked the same way; a call's: such an object of the callee's; inside loops: nested lists of those, or null
 #     where an iteration did not reach it; null for a capture the run did
 #     not reach),
 #   - a second run prints the same bytes.
@@ -69,9 +69,14 @@ def steps(block):
         for key in ("then", "else", "body"):
             yield from steps(step.get(key, []))
 all_steps = list(steps(program["steps"]))
-# A fork's branches each give an object of the captures it lists.
-forks = {s["slot"]: s["captures"] for s in all_steps if s["op"] == "fork"}
-in_fork = {c for listed in forks.values() for c in listed}
+# A fork's branches each give an object of the captures it lists; a call
+# gives one.
+forks = {s["slot"]: s.get("captures", []) for s in all_steps
+         if s["op"] == "fork"}
+calls = {s["slot"]: s.get("captures", []) for s in all_steps
+         if s["op"] == "call"}
+in_fork = {c for listed in list(forks.values()) + list(calls.values())
+           for c in listed}
 typed = {s["slot"] for s in all_steps
          if s["op"] == "gen" and "json_schema" in s}
 # A json_schema gen's capture is the JSON value it generated; a capture in
@@ -87,6 +92,8 @@ def shaped(value, capture, depth):
     if slot in forks:
         return isinstance(value, list) and all(
             object_shaped(branch, forks[slot]) for branch in value)
+    if slot in calls:
+        return object_shaped(value, calls[slot])
     return slot in typed or isinstance(value, str)
 def object_shaped(pairs, indices):
     if not isinstance(pairs, list) or not all(

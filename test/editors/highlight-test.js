@@ -174,6 +174,15 @@ function checkExamples(docs) {
   expect(tree, 'fork step[steps]', { sub: 'step', has: [CAPTURE] });
   expect(tree, '{plan[0].step[0].action}', { sub: 'action', has: [INTERP] });
 
+  const review = docs.get('review.sgl');
+  if (!review) return check(false, 'examples/review.sgl is missing (fix the test)');
+  expect(review, 'import "lib/critique.sgl"', { sub: 'import', has: ['keyword.control.import.sgl'] });
+  expect(review, 'import "lib/critique.sgl"', { sub: '"lib/critique.sgl"', has: [STRING] });
+  expect(review, 'call style = critique(', { sub: 'call', has: [CONTROL] });
+  expect(review, 'call style = critique(', { sub: 'style', has: [CAPTURE] });
+  expect(review, 'call style = critique(', { sub: 'critique', has: ['entity.name.function.sgl'] });
+  expect(review, 'aspect: "factual', { sub: 'aspect', has: [OPTION] });
+
   const judge = docs.get('llm_judge.sgl');
   if (!judge) return check(false, 'examples/llm_judge.sgl is missing (fix the test)');
   expect(judge, '(method: unconditional)', { sub: 'method', has: [OPTION] });

@@ -866,3 +866,40 @@ sgl.program @unknown_select_method args [] {
   %c1, %s = sgl.select %c0 ["a", "b"] method fastest
   sgl.yield %c1
 }
+
+// -----
+
+sgl.program @calls_nothing args [] {
+^bb0(%c0: !sgl.ctx):
+  // expected-error @+1 {{'sgl.call' op calls @missing, which is not an sgl.program here}}
+  %c1, %r = sgl.call @missing(%c0)
+  sgl.yield %c1
+}
+
+// -----
+
+sgl.program @too_many args [] {
+^bb0(%c0: !sgl.ctx):
+  %s = sgl.const "x" -> !sgl.str
+  // expected-error @+1 {{'sgl.call' op passes 1 arguments to @empty, which takes 0}}
+  %c1, %r = sgl.call @empty(%c0, %s : !sgl.str)
+  sgl.yield %c1
+}
+sgl.program "private" @empty args [] {
+^bb0(%c0: !sgl.ctx):
+  sgl.yield %c0
+}
+
+// -----
+
+sgl.program @wrong_type args [] {
+^bb0(%c0: !sgl.ctx):
+  %n = sgl.const 1 : i64 -> !sgl.int
+  // expected-error @+1 {{'sgl.call' op argument 0 is '!sgl.int', but @takes_str takes '!sgl.str'}}
+  %c1, %r = sgl.call @takes_str(%c0, %n : !sgl.int)
+  sgl.yield %c1
+}
+sgl.program "private" @takes_str args ["s"] {
+^bb0(%c0: !sgl.ctx):
+  sgl.yield %c0
+}

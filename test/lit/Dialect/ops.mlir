@@ -535,3 +535,35 @@ sgl.program @forks args ["n"] attributes {arg_types = [!sgl.int]} {
   %c2, %p = sgl.select %c1 ["p", "q"] method normalized
   sgl.yield %c2
 }
+
+// sgl.call of a private program, with and without arguments.
+
+// CHECK-LABEL: sgl.program @caller args ["q"] {
+// CHECK-NEXT:  ^bb0(%[[C0:.+]]: !sgl.ctx):
+// CHECK-NEXT:    %[[Q:.+]] = sgl.arg "q" : !sgl.str
+// CHECK-NEXT:    %[[C1:.+]], %[[R:.+]] = sgl.call @callee(%[[C0]], %[[Q]] : !sgl.str)
+// CHECK-NEXT:    sgl.capture "r", %[[R]] : !sgl.json
+// CHECK-NEXT:    %[[C2:.+]], %{{.+}} = sgl.call @no_args(%[[C1]])
+// CHECK-NEXT:    sgl.yield %[[C2]]
+// CHECK-NEXT:  }
+// CHECK-LABEL: sgl.program "private" @callee args ["text"] {
+sgl.program @caller args ["q"] {
+^bb0(%c0: !sgl.ctx):
+  %q = sgl.arg "q" : !sgl.str
+  %c1, %r = sgl.call @callee(%c0, %q : !sgl.str)
+  sgl.capture "r", %r : !sgl.json
+  %c2, %unused = sgl.call @no_args(%c1)
+  sgl.yield %c2
+}
+sgl.program "private" @callee args ["text"] {
+^bb0(%c0: !sgl.ctx):
+  %t = sgl.arg "text" : !sgl.str
+  %c1 = sgl.append %c0, %t : !sgl.str
+  %c2, %g = sgl.gen %c1 {max_tokens = 4 : i64} : !sgl.str
+  sgl.capture "g", %g : !sgl.str
+  sgl.yield %c2
+}
+sgl.program "private" @no_args args [] {
+^bb0(%c0: !sgl.ctx):
+  sgl.yield %c0
+}

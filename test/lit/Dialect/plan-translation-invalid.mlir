@@ -1,8 +1,8 @@
 // RUN: sgl-translate %s -split-input-file -verify-diagnostics --sgl-to-plan-json
 
 // A plan's blocks run their steps in order, so every prompt op must extend
-// the latest context. Two ops on the same context would be a fork, which
-// plans do not have yet.
+// the latest context (a fork's branches start from the context in a region
+// of their own: sgl.fork).
 sgl.program @two_ops_on_one_context args [] {
 ^bb0(%c0: !sgl.ctx):
   %c1 = sgl.text %c0 "a"
@@ -93,4 +93,19 @@ module {
   // expected-error @+1 {{'builtin.module' op cannot be translated to a plan (expected 'sgl.program')}}
   module {
   }
+}
+
+// -----
+
+// Calls are inlined into the plan, so a cycle of calls cannot be translated.
+sgl.program @ping args [] {
+^bb0(%c0: !sgl.ctx):
+  %c1, %r = sgl.call @pong(%c0)
+  sgl.yield %c1
+}
+sgl.program "private" @pong args [] {
+^bb0(%c0: !sgl.ctx):
+  // expected-error @+1 {{'sgl.call' op calls @ping recursively; calls are inlined, so they cannot recurse}}
+  %c1, %r = sgl.call @ping(%c0)
+  sgl.yield %c1
 }

@@ -649,3 +649,54 @@ TEST(PlanVerifier, SelectMethodIsKnown) {
   plan.programs[0].body.steps[0].selectMethod = static_cast<SelectMethod>(9);
   EXPECT_EQ(check(plan), "program 'p', step 0: unknown select method 9");
 }
+
+// --- Calls ---
+
+/// call c = callee(a, "x") { append its first argument; for r in 0..2 {
+/// gen n }; gen a } behind argument a: the callee's capture `a` is its own.
+Plan callPlan() {
+  return planOf(
+      {"a"},
+      {callStep(7, 1, {slotRef(0), str("x")},
+                {append(slotRef(1)),
+                 forRange(3, integer(0), integer(2), {gen(4)}), gen(5)}),
+       gen(6), append(slotRef(7))},
+      {{"n", 4}, {"a", 5}, {"after", 6}, {"c", 7}});
+}
+
+TEST(PlanVerifier, CallPlansPass) {
+  Plan plan = callPlan();
+  const Program &p = plan.programs[0];
+  EXPECT_EQ(p.body.steps[0].bodyCaptures, (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(p.captures[0].depth, 1u);
+  EXPECT_EQ(p.slotTypes[7], jsonType());
+  // The callee's "a" and the program's argument "a" do not clash, nor
+  // would a program capture of the same name as a callee's.
+  EXPECT_EQ(check(plan), "<ok>");
+  plan.programs[0].captures[2].name = "a";
+  EXPECT_EQ(check(plan), "<ok>");
+  plan.programs[0].captures[0].name = "a";
+  EXPECT_EQ(check(plan), "program 'p', capture 1: duplicate capture name 'a'");
+}
+
+TEST(PlanVerifier, CallArgumentsAndResult) {
+  Plan plan = callPlan();
+  plan.programs[0].body.steps[0].expr = slotRef(0);
+  EXPECT_EQ(check(plan), "program 'p', step 0: call arguments are a list "
+                         "expression, not slot");
+  plan = callPlan();
+  plan.programs[0].body.steps[0].branchSlot = 7;
+  EXPECT_EQ(check(plan), "program 'p', step 0: call writes 2 argument slots "
+                         "from slot 7, past num_slots (8)");
+  plan = callPlan();
+  plan.programs[0].slotTypes[7] = strType();
+  EXPECT_EQ(check(plan), "program 'p', step 0: call writes slot 7 of type "
+                         "str (expected json)");
+  // A break cannot leave the callee's body.
+  plan = callPlan();
+  plan.programs[0].body.steps[0].blocks[0].steps.push_back(breakStep());
+  completeProgram(plan.programs[0]);
+  EXPECT_EQ(check(plan), "program 'p', step 0/body/3: break outside a loop "
+                         "of the call's body (a call ends only at the end of "
+                         "its body)");
+}

@@ -181,6 +181,19 @@ inline Step forkStep(uint32_t slot, uint32_t indexSlot, Expr count,
   step.blocks = {Block{std::move(body)}};
   return step;
 }
+/// A call passing `args` (a list of expressions) into the slots from
+/// `argSlot` on and running `body` (the callee's, inlined); its object goes
+/// to `slot`.
+inline Step callStep(uint32_t slot, uint32_t argSlot, std::vector<Expr> args,
+                     std::vector<Step> body) {
+  Step step;
+  step.kind = Step::Kind::Call;
+  step.slot = slot;
+  step.branchSlot = argSlot;
+  step.expr = listOf(std::move(args));
+  step.blocks = {Block{std::move(body)}};
+  return step;
+}
 inline Step breakStep() {
   Step step;
   step.kind = Step::Kind::Break;
@@ -254,12 +267,18 @@ inline void walk(Block &block, uint32_t &site, std::vector<Step *> &loops,
       record(ValueType::list(jsonType()), false);
       write(step.branchSlot, intType(), {}, &step);
       break;
+    case Step::Kind::Call:
+      // Arguments of type str unless a test sets slot_types itself.
+      record(jsonType(), false);
+      for (uint32_t i = 0; i < step.expr.operands.size(); ++i)
+        write(step.branchSlot + i, strType(), {}, &step);
+      break;
     default:
       break;
     }
-    if (step.kind == Step::Kind::Fork) {
-      // A branch's captures are its own: loops outside the fork do not
-      // add levels to them.
+    if (isCaptureScope(step.kind)) {
+      // A branch's or a callee's captures are its own: loops outside do
+      // not add levels to them.
       std::vector<Step *> inside;
       walk(step.blocks[0], site, inside, &step, writers, types);
       continue;
