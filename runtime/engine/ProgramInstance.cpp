@@ -129,9 +129,11 @@ std::unique_ptr<ProgramInstance> ProgramInstance::branch(int64_t index) const {
   return std::unique_ptr<ProgramInstance>(new ProgramInstance(*this, index));
 }
 
-Value ProgramInstance::branchValue() const {
+Value ProgramInstance::branchValue() const { return objectOf(*branchOf_); }
+
+Value ProgramInstance::objectOf(const Step &scope) const {
   nlohmann::ordered_json object = nlohmann::ordered_json::object();
-  for (uint32_t c : branchOf_->bodyCaptures)
+  for (uint32_t c : scope.bodyCaptures)
     object[program_.captures[c].name] = toJson(outputs_[c]);
   // Captured text is valid UTF-8 (sanitized), so this never throws.
   std::string text = object.dump();
@@ -230,12 +232,7 @@ Status ProgramInstance::beginCall(const Step &s) {
 }
 
 Status ProgramInstance::finishCall(const Step &s) {
-  nlohmann::ordered_json object = nlohmann::ordered_json::object();
-  for (uint32_t c : s.bodyCaptures)
-    object[program_.captures[c].name] = toJson(outputs_[c]);
-  // Captured text is valid UTF-8 (sanitized), so this never throws.
-  std::string text = object.dump();
-  return setSlot(s.slot, Value::json(std::move(text), std::move(object)), s);
+  return setSlot(s.slot, objectOf(s), s);
 }
 
 Error ProgramInstance::at(const Step &s, const std::string &message) const {

@@ -261,6 +261,8 @@ private:
   Status beginCall(const plan::Step &s);
   /// The callee's body ended: its captures become the call's object.
   Status finishCall(const plan::Step &s);
+  /// {capture: output} of the captures a fork's branch or a call makes.
+  Value objectOf(const plan::Step &scope) const;
   /// A finished branch's object: {capture: output} of its fork's captures.
   Value branchValue() const;
   Status startLoop(const plan::Step &s);

@@ -144,20 +144,9 @@ inline double choiceScoreDirect(runtime::LoadedModel &m,
   const runtime::TextRun run{choice, false};
   auto ids = tok.tryEncodeRuns(std::span<const runtime::TextRun>(&run, 1));
   full.insert(full.end(), ids->begin(), ids->end());
-  auto runner = runtime::SequenceRunner::create(m.model(), full.size());
-  auto logits = runner->forward(full, 0, runtime::LogitsMode::AllTokens);
-  const size_t vocab = m.model().config().vocabSize;
   double sum = 0.0;
-  for (size_t pos = first; pos < full.size(); ++pos) {
-    const float *row = logits->data() + (pos - 1) * vocab;
-    double mx = row[0];
-    for (size_t i = 1; i < vocab; ++i)
-      mx = std::max(mx, static_cast<double>(row[i]));
-    double z = 0.0;
-    for (size_t i = 0; i < vocab; ++i)
-      z += std::exp(row[i] - mx);
-    sum += row[full[pos]] - mx - std::log(z);
-  }
+  for (double logProb : tokenLogProbsDirect(m.model(), full, first))
+    sum += logProb;
   return sum / static_cast<double>(full.size() - first);
 }
 
