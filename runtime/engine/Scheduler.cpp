@@ -64,10 +64,19 @@ struct Scheduler::Sequence {
 };
 
 /// A fork in progress: its suspended instance and the branches that ended.
+/// Branches of one fork that exist as instances at once: the others are
+/// made as these finish, so a fork of thousands of branches holds dozens
+/// of copies of the parent's state, not thousands.
+constexpr size_t kLiveBranches = 64;
+
 struct Scheduler::ForkJoin {
   std::unique_ptr<Sequence> parent;
+  /// Per branch, once it has finished: its instance.
   std::vector<std::unique_ptr<ProgramInstance>> branches;
-  size_t running = 0;
+  size_t next = 0;       // the next branch to make
+  size_t unfinished = 0; // branches made or not that have not finished
+
+  size_t live() const { return next - (branches.size() - unfinished); }
 };
 
 struct Scheduler::StepBatch {
@@ -181,22 +190,26 @@ void Scheduler::startFork(Sequence &seq) {
   // The context the instance comes back with is admitted afresh.
   seq.highWater = 0;
   auto join = std::make_unique<ForkJoin>();
-  const int64_t n = seq.inst->forkCount();
-  join->branches.resize(static_cast<size_t>(n));
-  join->running = static_cast<size_t>(n);
-  for (int64_t i = 0; i < n; ++i) {
-    auto branch = std::make_unique<Sequence>();
-    branch->inst = seq.inst->branch(i);
-    branch->fork = join.get();
-    branch->branchIndex = static_cast<size_t>(i);
-    branch->order = nextOrder_++;
-    sequences_.push_back(std::move(branch));
-  }
+  const auto n = static_cast<size_t>(seq.inst->forkCount());
+  join->branches.resize(n);
+  join->unfinished = n;
   auto it = std::find_if(sequences_.begin(), sequences_.end(),
                          [&](auto &p) { return p.get() == &seq; });
   join->parent = std::move(*it);
   sequences_.erase(it);
-  forks_.push_back(std::move(join));
+  ForkJoin &added = *forks_.emplace_back(std::move(join));
+  makeBranches(added);
+}
+
+void Scheduler::makeBranches(ForkJoin &join) {
+  while (join.next < join.branches.size() && join.live() < kLiveBranches) {
+    auto branch = std::make_unique<Sequence>();
+    branch->inst = join.parent->inst->branch(static_cast<int64_t>(join.next));
+    branch->fork = &join;
+    branch->branchIndex = join.next++;
+    branch->order = nextOrder_++;
+    sequences_.push_back(std::move(branch));
+  }
 }
 
 void Scheduler::finishBranch(Sequence &seq) {
@@ -206,8 +219,8 @@ void Scheduler::finishBranch(Sequence &seq) {
   join.branches[seq.branchIndex] = std::move(seq.inst);
   sequences_.erase(std::find_if(sequences_.begin(), sequences_.end(),
                                 [&](auto &p) { return p.get() == &seq; }));
-  if (--join.running > 0)
-    return;
+  if (--join.unfinished > 0)
+    return makeBranches(join);
   // Every branch ended: the instance goes on (or fails) as a sequence
   // again, its context to be admitted anew.
   std::unique_ptr<Sequence> parent = std::move(join.parent);

@@ -27,8 +27,9 @@
 // A fork takes its instance out of the running set: the full pages of its
 // context go into the radix cache and each branch becomes a sequence of
 // its own, admitted like any other (its prefix served from those pages
-// while they stay cached). When the last branch is done the instance
-// joins them and comes back, its context readmitted the same way.
+// while they stay cached); at most 64 branches of a fork exist at once,
+// the next made as one finishes. When the last branch is done the
+// instance joins them and comes back, its context readmitted the same way.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SGL_RUNTIME_ENGINE_SCHEDULER_H
@@ -125,6 +126,8 @@ private:
   void resume(Sequence &seq);
   /// Suspends `seq` at its pending fork and submits its branches.
   void startFork(Sequence &seq);
+  /// Makes the fork's next branches, up to kLiveBranches unfinished ones.
+  void makeBranches(ForkJoin &join);
   /// Hands finished branch `seq` to its fork; joins the fork when it was
   /// the last.
   void finishBranch(Sequence &seq);

@@ -300,6 +300,27 @@ TEST_F(ForkTest, AnyGroupingGivesTheSameOutputs) {
   }
 }
 
+// More branches than exist at once (64): the rest are made as others
+// finish, and each lands at its index.
+TEST_F(ForkTest, ManyBranchesAreMadeAsOthersFinish) {
+  const Program &p = keep(
+      programOf("many", {arg("q")},
+                {append(0), forkAt(forkStep(3, 1, integer(150),
+                                            {text(" #"), append(slotRef(1)),
+                                             genStep(2, greedy(1))}))},
+                {{"x", 2}, {"f", 3}}));
+  const ProgramArgs args = {{"q", Value("Count")}};
+  Json out = run(p, args);
+  ASSERT_EQ(out["f"].size(), 150u) << out.dump();
+  for (int64_t i : {0, 63, 64, 100, 149}) {
+    const Program &alone = keep(makeProgram(
+        {"q"},
+        {append(0), text(" #"), text(std::to_string(i)), genStep(1, greedy(1))},
+        {"x"}));
+    EXPECT_EQ(out["f"][i]["x"], run(alone, args)["x"]) << "branch " << i;
+  }
+}
+
 TEST_F(ForkTest, ZeroBranchesGiveAnEmptyArray) {
   Program p =
       programOf("zero", {arg("n", intType())},
