@@ -47,6 +47,9 @@ struct Options {
   std::string output;
   std::string emit = "plan";
   bool noPasses = false;
+  std::vector<std::string> disabledPasses;
+  bool printIRAfterAll = false;
+  bool timing = false;
   unsigned errorLimit = DiagnosticEngine::kDefaultErrorLimit;
 };
 
@@ -140,7 +143,20 @@ int run(const Options &options) {
     return reportErrors(diags);
   if (!options.noPasses) {
     mlir::PassManager pm(&context);
-    buildPipeline(pm);
+    buildPipeline(
+        pm, {options.disabledPasses.begin(), options.disabledPasses.end()});
+    if (options.printIRAfterAll) {
+      // Module-scope printing needs the passes on one thread.
+      context.disableMultithreading();
+      pm.enableIRPrinting(
+          /*shouldPrintBeforePass=*/[](mlir::Pass *,
+                                       mlir::Operation *) { return false; },
+          /*shouldPrintAfterPass=*/
+          [](mlir::Pass *, mlir::Operation *) { return true; },
+          /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false);
+    }
+    if (options.timing)
+      pm.enableTiming();
     if (mlir::failed(pm.run(*module)))
       return reportErrors(diags);
   }
@@ -173,6 +189,16 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"ast", "mlir", "plan-json", "plan"}));
   app.add_flag("--no-passes", options.noPasses,
                "skip the pass pipeline (show MLIRGen's output as is)");
+  std::string passList;
+  for (const std::string &name : pipelinePassNames())
+    passList += (passList.empty() ? "" : ", ") + name;
+  app.add_option("--disable-pass", options.disabledPasses,
+                 "run the pipeline without this pass (repeatable): " + passList)
+      ->check(CLI::IsMember(pipelinePassNames()));
+  app.add_flag("--mlir-print-ir-after-all", options.printIRAfterAll,
+               "print the module to stderr after every pass");
+  app.add_flag("--mlir-timing", options.timing,
+               "print the time each pass took to stderr");
   app.add_option("--error-limit", options.errorLimit,
                  "stop after this many errors (0: no limit)")
       ->check(sgl::UnsignedIn(0, UINT32_MAX))
