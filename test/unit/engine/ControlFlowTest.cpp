@@ -29,17 +29,10 @@ class ControlFlowTest : public DefaultModelTest {
 protected:
   Json run(const Program &p, const ProgramArgs &args = {},
            RunOptions options = {}) {
-    Interpreter interp(m());
-    auto out = interp.run(p, args, options);
-    EXPECT_TRUE(out) << (out ? "" : out.error().message);
-    stats_ = interp.stats();
-    return out ? *out : Json();
+    return runExpectingSuccess(m(), p, args, options, &stats_);
   }
   std::string runError(const Program &p, const ProgramArgs &args = {}) {
-    Interpreter interp(m());
-    auto out = interp.run(p, args);
-    EXPECT_FALSE(out) << "expected an error, got " << (out ? out->dump() : "");
-    return out ? "" : out.error().message;
+    return runExpectingError(m(), p, args);
   }
   /// The capture of `n` greedy tokens after `prompt`.
   std::string greedyText(const std::string &prompt, int n) {

@@ -8,6 +8,7 @@
 #ifndef SGL_TEST_UNIT_ENGINE_ENGINETESTSUPPORT_H
 #define SGL_TEST_UNIT_ENGINE_ENGINETESTSUPPORT_H
 
+#include "runtime/engine/Interpreter.h"
 #include "runtime/engine/LoadedModel.h"
 #include "runtime/engine/Value.h"
 #include "runtime/model/SequenceRunner.h"
@@ -148,6 +149,32 @@ inline double choiceScoreDirect(runtime::LoadedModel &m,
   for (double logProb : tokenLogProbsDirect(m.model(), full, first))
     sum += logProb;
   return sum / static_cast<double>(full.size() - first);
+}
+
+/// `program` run alone by the Interpreter, expected to succeed: its
+/// captures (null after a failure, which the test reports), and its stats
+/// in `stats` when given.
+inline nlohmann::ordered_json
+runExpectingSuccess(runtime::LoadedModel &m, const Program &program,
+                    const runtime::ProgramArgs &args = {},
+                    const runtime::RunOptions &options = {},
+                    runtime::RunStats *stats = nullptr) {
+  runtime::Interpreter interp(m);
+  auto out = interp.run(program, args, options);
+  EXPECT_TRUE(out) << (out ? "" : out.error().message);
+  if (stats)
+    *stats = interp.stats();
+  return out ? *out : nlohmann::ordered_json();
+}
+
+/// `program` run alone by the Interpreter, expected to fail: the error.
+inline std::string runExpectingError(runtime::LoadedModel &m,
+                                     const Program &program,
+                                     const runtime::ProgramArgs &args = {}) {
+  runtime::Interpreter interp(m);
+  auto out = interp.run(program, args);
+  EXPECT_FALSE(out) << "expected an error, got " << (out ? out->dump() : "");
+  return out ? "" : out.error().message;
 }
 
 /// A test suite over the built-in default model, loaded once per suite.

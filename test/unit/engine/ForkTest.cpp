@@ -47,16 +47,10 @@ protected:
   }
   Json run(const Program &p, const ProgramArgs &args = {},
            RunOptions options = {}) {
-    Interpreter interp(m());
-    auto out = interp.run(p, args, options);
-    EXPECT_TRUE(out) << (out ? "" : out.error().message);
-    return out ? *out : Json();
+    return runExpectingSuccess(m(), p, args, options);
   }
   std::string runError(const Program &p, const ProgramArgs &args = {}) {
-    Interpreter interp(m());
-    auto out = interp.run(p, args);
-    EXPECT_FALSE(out) << "expected an error, got " << (out ? out->dump() : "");
-    return out ? "" : out.error().message;
+    return runExpectingError(m(), p, args);
   }
 
   /// Three tips behind a prompt with an argument: each branch gens and
