@@ -225,11 +225,10 @@ bool TypeTable::check(const TypeExpr &type) const {
   switch (type.kind) {
   case TypeExpr::Kind::Named:
     if (!isBuiltin(type.name) && !decls_.count(type.name)) {
-      diags_.error(type.range,
-                   "unknown type " + quoteSource(type.name) +
-                       "; types are str, int, number, bool, string "
-                       "literals, [T], { fields } and the file's 'type' "
-                       "declarations");
+      diags_.error(type.range, "unknown type " + quoteSource(type.name) +
+                                   "; types are str, int, number, bool, string "
+                                   "literals, [T], { fields } and the 'type' "
+                                   "declarations of the file and its imports");
       return false;
     }
     return ok;
