@@ -104,14 +104,10 @@ ProgramInstance::ProgramInstance(const ProgramInstance &parent, int64_t index)
       captureScope_(parent.captureScope_), genRuns_(parent.genRuns_),
       forkRuns_(parent.forkRuns_), budget_(parent.budget_) {
   const Step &fork = *parent.pendingFork_;
-  // The branch's own captures start unset; the parent's stay readable.
-  for (uint32_t c : fork.bodyCaptures)
-    outputs_[c] = Value();
+  // The parent's frames stay readable; the branch's own captures start
+  // unset.
   base_ = frames_.size();
-  Frame body;
-  body.block = &fork.blocks[0];
-  body.scope = &fork;
-  frames_.push_back(std::move(body));
+  enterScope(fork);
   branchOf_ = &fork;
   branchKey_ = mixSeed(
       mixSeed(mixSeed(parent.branchKey_, fork.site + 1), parent.forkRun_),
@@ -214,21 +210,25 @@ Status ProgramInstance::beginCall(const Step &s) {
   if (args->kind() != Value::Kind::List)
     return at(s, std::string("a call's arguments are a list, not ") +
                      kindName(args->kind()));
-  // Each run of the callee starts with its captures unset.
-  for (uint32_t c : s.bodyCaptures)
-    if (c < outputs_.size())
-      outputs_[c] = Value();
   const Value::List &values = args->list();
   for (size_t i = 0; i < values.size(); ++i)
     if (Status set =
             setSlot(s.branchSlot + static_cast<uint32_t>(i), values[i], s);
         !set)
       return set;
-  Frame body;
-  body.block = &s.blocks[0];
-  body.scope = &s;
-  frames_.push_back(std::move(body));
+  // Each run of the callee starts with its captures unset.
+  enterScope(s);
   return Status::ok();
+}
+
+void ProgramInstance::enterScope(const Step &scope) {
+  for (uint32_t c : scope.bodyCaptures)
+    if (c < outputs_.size())
+      outputs_[c] = Value();
+  Frame body;
+  body.block = &scope.blocks[0];
+  body.scope = &scope;
+  frames_.push_back(std::move(body));
 }
 
 Status ProgramInstance::finishCall(const Step &s) {

@@ -257,6 +257,8 @@ private:
 
   Status step(const plan::Step &s);
   Status beginFork(const plan::Step &s);
+  /// Runs the body of a fork's branch or a call next, its captures unset.
+  void enterScope(const plan::Step &scope);
   /// Sets the callee's arguments and runs its body next.
   Status beginCall(const plan::Step &s);
   /// The callee's body ended: its captures become the call's object.

@@ -63,12 +63,12 @@ struct Scheduler::Sequence {
   }
 };
 
-/// A fork in progress: its suspended instance and the branches that ended.
 /// Branches of one fork that exist as instances at once: the others are
 /// made as these finish, so a fork of thousands of branches holds dozens
 /// of copies of the parent's state, not thousands.
 constexpr size_t kLiveBranches = 64;
 
+/// A fork in progress: its suspended instance and the branches that ended.
 struct Scheduler::ForkJoin {
   std::unique_ptr<Sequence> parent;
   /// Per branch, once it has finished: its instance.
@@ -182,11 +182,7 @@ void Scheduler::resume(Sequence &seq) {
 void Scheduler::startFork(Sequence &seq) {
   // What the instance computed so far is the branches' common prefix: it
   // goes into the cache (the parent's tokens are the ones it computed).
-  releaseBranches(seq);
-  seq.branching = false;
-  seq.selectLogits.clear();
-  releasePages(seq, /*cache=*/true);
-  seq.admitted = false;
+  unadmit(seq);
   // The context the instance comes back with is admitted afresh.
   seq.highWater = 0;
   auto join = std::make_unique<ForkJoin>();
@@ -344,13 +340,17 @@ void Scheduler::releaseBranches(Sequence &seq) {
   seq.branches.clear();
 }
 
-void Scheduler::retract(Sequence &seq) {
-  ++stats_.retractions;
+void Scheduler::unadmit(Sequence &seq) {
   releaseBranches(seq);
   seq.branching = false;
   seq.selectLogits.clear();
   releasePages(seq, /*cache=*/true);
   seq.admitted = false;
+}
+
+void Scheduler::retract(Sequence &seq) {
+  ++stats_.retractions;
+  unadmit(seq);
 }
 
 bool Scheduler::retractYoungest(const Sequence *keep) {

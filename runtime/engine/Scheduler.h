@@ -111,6 +111,9 @@ private:
   bool tryAdmit(Sequence &seq);
   bool allocPages(int64_t n, std::vector<PageId> &out, const Sequence *keep);
   bool retractYoungest(const Sequence *keep);
+  /// Takes `seq` out of the running set: its full pages into the cache,
+  /// the rest (select branches' too) back to the pool.
+  void unadmit(Sequence &seq);
   void retract(Sequence &seq);
   void releasePages(Sequence &seq, bool cache);
   /// Gives back the pages the select branches of `seq` own.
