@@ -491,6 +491,8 @@ struct Program {
   /// forks), and whether it writes chat messages (itself or in a call).
   std::vector<OutputField> outputs;
   bool usesRoles = false;
+  /// Its statements with every call inlined, counted at any depth.
+  uint64_t inlinedStatements = 0;
 };
 
 /// `import "path"` at the top of a file.

@@ -890,6 +890,12 @@ private:
 
 } // namespace
 
+/// Calls are inlined, so a chain of calls is bounded in depth (the checker
+/// recurses along it) and a program in statements once inlined (calls that
+/// each call twice would double it per level).
+constexpr size_t kMaxCallDepth = 64;
+constexpr uint64_t kMaxInlinedStatements = 100000;
+
 /// Checks every program, each callee before its callers, so a call knows
 /// the callee's output; a call back into a program being checked is a
 /// recursive call.
@@ -933,6 +939,12 @@ public:
                                          chain + quoteSource(callee.name));
       return nullptr;
     }
+    if (checking_.size() >= kMaxCallDepth) {
+      diags_.error(call.calleeRange, "calls nest more than " +
+                                         std::to_string(kMaxCallDepth) +
+                                         " programs deep");
+      return nullptr;
+    }
     ensureChecked(callee);
     return &callee;
   }
@@ -944,6 +956,44 @@ private:
     checking_.push_back(&program);
     ProgramChecker(program, types_, diags_, *this).check();
     checking_.pop_back();
+    program.inlinedStatements = countInlined(program.body, program);
+  }
+
+  /// The statements of `body` (of `program`) with its calls inlined;
+  /// reports the call past which they exceed kMaxInlinedStatements, unless
+  /// the callee was reported already.
+  uint64_t countInlined(const StmtList &body, const Program &program) {
+    uint64_t count = 0;
+    for (const auto &stmt : body) {
+      count += 1;
+      if (auto *role = dynCast<RoleStmt>(stmt.get())) {
+        count += countInlined(role->body, program);
+      } else if (auto *ifStmt = dynCast<IfStmt>(stmt.get())) {
+        for (const IfStmt::Arm &arm : ifStmt->arms)
+          count += countInlined(arm.body, program);
+        count += countInlined(ifStmt->elseBody, program);
+      } else if (auto *loop = dynCast<ForStmt>(stmt.get())) {
+        count += countInlined(loop->body, program);
+      } else if (auto *fork = dynCast<ForkStmt>(stmt.get())) {
+        count += countInlined(fork->body, program);
+      } else if (auto *call = dynCast<CallStmt>(stmt.get());
+                 call && call->program) {
+        count += call->program->inlinedStatements;
+        if (count > kMaxInlinedStatements) {
+          if (!overLimit_.count(call->program) &&
+              overLimit_.insert(&program).second)
+            diags_.error(call->calleeRange,
+                         "with its calls inlined, program " +
+                             quoteSource(program.name) + " has more than " +
+                             std::to_string(kMaxInlinedStatements) +
+                             " statements");
+          overLimit_.insert(&program);
+        }
+      }
+      if (count > kMaxInlinedStatements)
+        return count;
+    }
+    return count;
   }
 
   Module &module_;
@@ -951,6 +1001,9 @@ private:
   DiagnosticEngine &diags_;
   std::map<std::string, Program *> programs_;
   std::set<const Program *> checked_;
+  /// Programs too large once inlined (reported at the call that made them
+  /// so, or at a call inside their callee).
+  std::set<const Program *> overLimit_;
   /// The programs being checked, callers first.
   std::vector<const Program *> checking_;
 };
